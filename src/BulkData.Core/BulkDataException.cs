@@ -1,0 +1,66 @@
+namespace BulkData;
+
+/// <summary>
+/// The base of every exception BulkData throws. It carries as much location as is known,
+/// so a message shown to a user can say where the problem is.
+/// </summary>
+public class BulkDataException : Exception
+{
+    /// <summary>Creates an exception with a message and an optional cause.</summary>
+    /// <param name="message">A message a person can act on.</param>
+    /// <param name="innerException">The underlying cause, if any.</param>
+    public BulkDataException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The job the problem belongs to, when a job was running.</summary>
+    public Guid? JobId { get; init; }
+
+    /// <summary>The 1-based data row (the header is not counted), when known.</summary>
+    public long? RowNumber { get; init; }
+
+    /// <summary>The 1-based physical line in the file, when known.</summary>
+    public long? LineNumber { get; init; }
+
+    /// <summary>The column (header) name, when known.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>The raw text of the offending value, when known.</summary>
+    public string? RawValue { get; init; }
+}
+
+/// <summary>
+/// Thrown while BulkData is being configured (at <c>AddBulkData</c>, or when an import is set up)
+/// for a mistake in the configuration itself, such as an unknown column or a duplicate resource.
+/// </summary>
+public sealed class BulkDataConfigurationException : BulkDataException
+{
+    /// <summary>Creates the exception naming the member or setting at fault.</summary>
+    /// <param name="member">The member, column or setting that is wrong.</param>
+    /// <param name="message">What is wrong and how to fix it.</param>
+    public BulkDataConfigurationException(string member, string message)
+        : base(message)
+    {
+        Member = member;
+    }
+
+    /// <summary>The member, column or setting that is wrong.</summary>
+    public string Member { get; }
+}
+
+/// <summary>
+/// Thrown by an <see cref="Sources.IImportSource"/> when a file cannot be read any further
+/// (corrupt, not the expected format, a value over a size limit). The import records it as a
+/// file-level error on the job; nothing is half-written.
+/// </summary>
+public sealed class ImportSourceException : BulkDataException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong with the file and how to fix it.</param>
+    /// <param name="innerException">The underlying cause, if any.</param>
+    public ImportSourceException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

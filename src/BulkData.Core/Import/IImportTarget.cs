@@ -1,0 +1,124 @@
+namespace BulkData.Import;
+
+/// <summary>
+/// Where committed rows go: a collection, a database table, a service. A target hands out
+/// transactions so that an all-or-nothing import can write batch by batch and still leave the
+/// target untouched when it fails.
+/// </summary>
+/// <typeparam name="T">The resource's item type.</typeparam>
+public interface IImportTarget<T>
+    where T : class
+{
+    /// <summary>Starts a unit of work. All-or-nothing imports use one; partial imports use one per batch.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The transaction.</returns>
+    ValueTask<IImportTransaction<T>> BeginAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A unit of work on a target. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>
+/// <typeparam name="T">The resource's item type.</typeparam>
+public interface IImportTransaction<T> : IAsyncDisposable
+    where T : class
+{
+    /// <summary>
+    /// Writes a batch of valid items. Set each row's outcome on the batch when it is not
+    /// <see cref="RowOutcomeKind.Created"/>. The batch is reused after the call returns: copy what you keep.
+    /// </summary>
+    /// <param name="batch">The items with their row numbers.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the batch is written.</returns>
+    ValueTask WriteAsync(ImportBatch<T> batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes everything written in this transaction permanent.</summary>
+    /// <param name="cancellationToken">Cancels the commit.</param>
+    /// <returns>A task that completes when the transaction is committed.</returns>
+    ValueTask CommitAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>What became of one row.</summary>
+public enum RowOutcomeKind
+{
+    /// <summary>Valid, but not written (a preview, a dry run, or an all-or-nothing import that failed).</summary>
+    Valid,
+
+    /// <summary>Had errors; not written.</summary>
+    Invalid,
+
+    /// <summary>Written as a new record.</summary>
+    Created,
+
+    /// <summary>Written over an existing record.</summary>
+    Updated,
+
+    /// <summary>Not written because the target chose to keep an existing record.</summary>
+    Skipped,
+
+    /// <summary>Not written because the record already held the same values.</summary>
+    Unchanged,
+}
+
+/// <summary>What became of one row, and where it was.</summary>
+/// <param name="RowNumber">The 1-based data row.</param>
+/// <param name="LineNumber">The 1-based line where it starts.</param>
+/// <param name="Kind">What became of it.</param>
+public readonly record struct RowOutcome(long RowNumber, long LineNumber, RowOutcomeKind Kind);
+
+/// <summary>A batch of valid items on their way to a target, with the rows they came from.</summary>
+/// <typeparam name="T">The resource's item type.</typeparam>
+public sealed class ImportBatch<T>
+    where T : class
+{
+    private readonly List<T> items;
+    private readonly List<long> rowNumbers;
+    private readonly List<RowOutcomeKind> outcomes;
+
+    internal ImportBatch(int capacity)
+    {
+        items = new List<T>(capacity);
+        rowNumbers = new List<long>(capacity);
+        outcomes = new List<RowOutcomeKind>(capacity);
+    }
+
+    /// <summary>The items, in file order.</summary>
+    public IReadOnlyList<T> Items => items;
+
+    /// <summary>How many items the batch holds.</summary>
+    public int Count => items.Count;
+
+    /// <summary>The data row an item came from.</summary>
+    /// <param name="index">The item's index in the batch.</param>
+    /// <returns>The 1-based data row.</returns>
+    public long RowNumberAt(int index) => rowNumbers[index];
+
+    /// <summary>Gets what the target did with an item (default <see cref="RowOutcomeKind.Created"/>).</summary>
+    /// <param name="index">The item's index in the batch.</param>
+    /// <returns>The outcome.</returns>
+    public RowOutcomeKind OutcomeAt(int index) => outcomes[index];
+
+    /// <summary>Says what the target did with an item.</summary>
+    /// <param name="index">The item's index in the batch.</param>
+    /// <param name="outcome">Created, Updated, Skipped or Unchanged.</param>
+    public void SetOutcome(int index, RowOutcomeKind outcome)
+    {
+        if (outcome is RowOutcomeKind.Valid or RowOutcomeKind.Invalid)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A target sets Created, Updated, Skipped or Unchanged.");
+        }
+
+        outcomes[index] = outcome;
+    }
+
+    internal void Add(T item, long rowNumber)
+    {
+        items.Add(item);
+        rowNumbers.Add(rowNumber);
+        outcomes.Add(RowOutcomeKind.Created);
+    }
+
+    internal void Clear()
+    {
+        items.Clear();
+        rowNumbers.Clear();
+        outcomes.Clear();
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using BulkData.Jobs;
+using BulkData.Resources;
+using BulkData.Sources;
+using BulkData.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace BulkData.Import;
+
+/// <summary>
+/// One import being set up: its source, options, explicit column mappings and owner. Each
+/// <c>With...</c> call returns a new operation, so an operation can be shared and reused safely.
+/// Finish with <see cref="PreviewAsync"/>, <see cref="DryRunAsync"/> or <see cref="IntoAsync(IImportTarget{T}, CancellationToken)"/>;
+/// each runs as a job in the job store.
+/// </summary>
+/// <typeparam name="T">The resource's item type.</typeparam>
+public sealed record ImportOperation<T>
+    where T : class
+{
+    internal ImportOperation(Resource<T> resource, IReadOnlyList<IRowValidator<T>> validators, ImportServices services, ImportOptions options)
+    {
+        Resource = resource;
+        Validators = validators;
+        Services = services;
+        Options = options;
+    }
+
+    /// <summary>The resource rows are imported into.</summary>
+    public Resource<T> Resource { get; }
+
+    /// <summary>The source, once <see cref="From"/> has set it.</summary>
+    public IImportSource? Source { get; private init; }
+
+    /// <summary>The options in force (a copy: changing it does not change the operation).</summary>
+    public ImportOptions Options { get => options.Clone(); private init => options = value; }
+
+    /// <summary>The owner recorded on the job.</summary>
+    public string? Owner { get; private init; }
+
+    /// <summary>The tenant recorded on the job.</summary>
+    public string? Tenant { get; private init; }
+
+    internal IReadOnlyList<IRowValidator<T>> Validators { get; }
+
+    internal ImportServices Services { get; }
+
+    internal ImmutableDictionary<string, string> ColumnMappings { get; private init; } = ImmutableDictionary.Create<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    internal ImmutableDictionary<string, string> Parameters { get; private init; } = ImmutableDictionary<string, string>.Empty;
+
+    internal IProgress<JobProgress>? Progress { get; private init; }
+
+    private readonly ImportOptions options = new();
+
+    /// <summary>Reads from this source.</summary>
+    /// <param name="source">The source, e.g. <c>CsvSource.FromFile("products.csv")</c>.</param>
+    /// <returns>A new operation.</returns>
+    public ImportOperation<T> From(IImportSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return this with { Source = source };
+    }
+
+    /// <summary>Changes options for this import only.</summary>
+    /// <param name="configure">Changes a copy of the current options.</param>
+    /// <returns>A new operation.</returns>
+    /// <exception cref="BulkDataConfigurationException">An option is out of range.</exception>
+    public ImportOperation<T> WithOptions(Action<ImportOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var copy = options.Clone();
+        configure(copy);
+        copy.Validate();
+        return this with { Options = copy };
+    }
+
+    /// <summary>Maps a file header to a column explicitly, overriding automatic matching.</summary>
+    /// <param name="header">The header as it appears in the file.</param>
+    /// <param name="column">The column's name or member name.</param>
+    /// <returns>A new operation.</returns>
+    /// <exception cref="BulkDataConfigurationException">The resource has no such importable column.</exception>
+    public ImportOperation<T> MapColumn(string header, string column)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(header);
+        ArgumentException.ThrowIfNullOrWhiteSpace(column);
+        if (!Resource.Columns.Any(c => c.IsImported && (string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase) || string.Equals(c.MemberName, column, StringComparison.OrdinalIgnoreCase))))
+        {
+            throw new BulkDataConfigurationException(
+                $"{Resource.Name}.{column}",
+                $"The resource {Resource.Name} has no importable column '{column}'. Its columns are: {string.Join(", ", Resource.Columns.Where(c => c.IsImported).Select(c => c.Name))}.");
+        }
+
+        return this with { ColumnMappings = ColumnMappings.SetItem(header, column) };
+    }
+
+    /// <summary>Records who runs the import, and for which tenant.</summary>
+    /// <param name="owner">The user or service.</param>
+    /// <param name="tenant">The tenant, in a multi-tenant application.</param>
+    /// <returns>A new operation.</returns>
+    public ImportOperation<T> OwnedBy(string? owner, string? tenant = null) => this with { Owner = owner, Tenant = tenant };
+
+    /// <summary>Records a parameter on the job (shown in job listings and audits).</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>A new operation.</returns>
+    public ImportOperation<T> WithParameter(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return this with { Parameters = Parameters.SetItem(name, value) };
+    }
+
+    /// <summary>Reports progress after every batch and at the end.</summary>
+    /// <param name="progress">The progress callback.</param>
+    /// <returns>A new operation.</returns>
+    public ImportOperation<T> WithProgress(IProgress<JobProgress> progress) => this with { Progress = progress };
+
+    /// <summary>Reads and validates the first rows. Nothing is written.</summary>
+    /// <param name="rows">How many rows; null for <see cref="ImportOptions.PreviewRows"/>.</param>
+    /// <param name="cancellationToken">Cancels the preview; the job ends cancelled.</param>
+    /// <returns>The preview, with the items, errors and mapping.</returns>
+    public async Task<ImportPreview<T>> PreviewAsync(int? rows = null, CancellationToken cancellationToken = default)
+    {
+        if (rows is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, "A preview reads at least one row.");
+        }
+
+        var run = new ImportRun<T>(this, JobKind.Preview, target: null, rows ?? options.PreviewRows);
+        await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        return new ImportPreview<T>(run.Job, run.Mapping, run.Outcomes, run.PreviewRows);
+    }
+
+    /// <summary>Reads and validates every row. Nothing is written.</summary>
+    /// <param name="cancellationToken">Cancels the dry run; the job ends cancelled.</param>
+    /// <returns>The result, with every error up to the cap.</returns>
+    public async Task<ImportResult> DryRunAsync(CancellationToken cancellationToken = default)
+    {
+        var run = new ImportRun<T>(this, JobKind.DryRun, target: null, previewRows: 0);
+        await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        return new ImportResult(run.Job, run.Mapping, run.Outcomes);
+    }
+
+    /// <summary>Imports into a target, in batches, under the operation's commit mode.</summary>
+    /// <param name="target">Where committed rows go.</param>
+    /// <param name="cancellationToken">Cancels the import; the job ends cancelled and, all-or-nothing, nothing is written.</param>
+    /// <returns>The result.</returns>
+    public async Task<ImportResult> IntoAsync(IImportTarget<T> target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var run = new ImportRun<T>(this, JobKind.Import, target, previewRows: 0);
+        await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        return new ImportResult(run.Job, run.Mapping, run.Outcomes);
+    }
+
+    /// <summary>Imports into a collection; see <see cref="CollectionTarget{T}"/>.</summary>
+    /// <param name="collection">The collection to add to.</param>
+    /// <param name="cancellationToken">Cancels the import.</param>
+    /// <returns>The result.</returns>
+    public Task<ImportResult> IntoAsync(ICollection<T> collection, CancellationToken cancellationToken = default) =>
+        IntoAsync(new CollectionTarget<T>(collection), cancellationToken);
+}
+
+/// <summary>The shared services every import needs.</summary>
+internal sealed record ImportServices(IJobStore JobStore, TimeProvider Time, ILogger Logger);

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using BulkData.Mapping;
+
+namespace BulkData.Import;
+
+/// <summary>How rows reach the target when some are invalid.</summary>
+public enum CommitMode
+{
+    /// <summary>One invalid row fails the import and nothing is written. The default.</summary>
+    AllOrNothing,
+
+    /// <summary>Valid rows are written, batch by batch; invalid rows are reported.</summary>
+    Partial,
+}
+
+/// <summary>Options of an import. Set application-wide defaults with <c>ConfigureImport</c>, and per import with <c>WithOptions</c>.</summary>
+public sealed class ImportOptions
+{
+    /// <summary>How rows reach the target when some are invalid. Default: <see cref="CommitMode.AllOrNothing"/>.</summary>
+    public CommitMode CommitMode { get; set; } = CommitMode.AllOrNothing;
+
+    /// <summary>Rows written per batch, and how often progress is saved. Default: 1,000.</summary>
+    [Range(1, 1_000_000)]
+    public int BatchSize { get; set; } = 1_000;
+
+    /// <summary>The most errors kept on the job and result; more are counted but not kept. Default: 1,000.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxErrors { get; set; } = 1_000;
+
+    /// <summary>Stops the import once more than this many rows are invalid. Default: null (no limit).</summary>
+    [Range(0, long.MaxValue)]
+    public long? MaxInvalidRows { get; set; }
+
+    /// <summary>Stops the import once more than this fraction (0 to 1) of the rows read is invalid, checked every batch. Default: null (no limit).</summary>
+    [Range(0.0, 1.0)]
+    public double? MaxInvalidFraction { get; set; }
+
+    /// <summary>Rows read by a preview. Default: 100.</summary>
+    [Range(1, 1_000_000)]
+    public int PreviewRows { get; set; } = 100;
+
+    /// <summary>
+    /// Keeps one <see cref="RowOutcome"/> per row on the result (16 bytes a row). Default: true; turn it
+    /// off for imports of millions of rows to keep memory flat.
+    /// </summary>
+    public bool RecordRowOutcomes { get; set; } = true;
+
+    /// <summary>How headers are matched to columns.</summary>
+    public MappingOptions Mapping { get; set; } = new();
+
+    internal ImportOptions Clone()
+    {
+        var copy = (ImportOptions)MemberwiseClone();
+        copy.Mapping = new MappingOptions { SuggestionThreshold = Mapping.SuggestionThreshold, AcceptSuggestions = Mapping.AcceptSuggestions };
+        return copy;
+    }
+
+    /// <summary>Checks every <c>[Range]</c> above, naming the option at fault.</summary>
+    internal void Validate()
+    {
+        Check(this);
+        Check(Mapping);
+
+        static void Check(object options)
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+            {
+                var name = results[0].MemberNames.FirstOrDefault() ?? options.GetType().Name;
+                throw new BulkDataConfigurationException($"{options.GetType().Name}.{name}", results[0].ErrorMessage ?? $"{name} is out of range.");
+            }
+        }
+    }
+}

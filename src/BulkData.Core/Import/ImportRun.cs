@@ -1,0 +1,421 @@
+using BulkData.Jobs;
+using BulkData.Mapping;
+using BulkData.Resources;
+using BulkData.Sources;
+using BulkData.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace BulkData.Import;
+
+/// <summary>
+/// Runs one preview, dry run or import as a job, in a single streaming pass: read a row, convert
+/// its cells, validate it, batch it, write the batch. Memory holds one batch, the capped errors
+/// and (when asked) one small outcome per row.
+/// </summary>
+internal sealed partial class ImportRun<T>
+    where T : class
+{
+    private readonly ImportOperation<T> operation;
+    private readonly JobKind kind;
+    private readonly IImportTarget<T>? target;
+    private readonly int previewLimit;
+    private readonly ImportOptions options;
+    private readonly IJobStore store;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly List<RowError> errors = [];
+    private readonly List<string> warnings = [];
+    private readonly List<RowOutcome> outcomes = [];
+    private readonly List<PreviewRow<T>> previewRows = [];
+    private readonly List<int> batchOutcomeIndexes = [];
+    private IImportTransaction<T>? transaction;
+    private JobCounts counts = new();
+    private JobCounts uncommitted = new();
+    private long errorCount;
+    private int savedErrorCount;
+    private int firstUncommittedOutcome;
+
+    public ImportRun(ImportOperation<T> operation, JobKind kind, IImportTarget<T>? target, int previewRows)
+    {
+        this.operation = operation;
+        this.kind = kind;
+        this.target = target;
+        previewLimit = previewRows;
+        options = operation.Options;
+        store = operation.Services.JobStore;
+        time = operation.Services.Time;
+        logger = operation.Services.Logger;
+        Job = null!;
+    }
+
+    public Job Job { get; private set; }
+
+    public ColumnMapping? Mapping { get; private set; }
+
+    public IReadOnlyList<RowOutcome> Outcomes => outcomes;
+
+    public IReadOnlyList<PreviewRow<T>> PreviewRows => previewRows;
+
+    private bool Committing => target is not null;
+
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var source = operation.Source ?? throw new InvalidOperationException("Call From(...) with a source before running the import.");
+        await CreateJobAsync(source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await TransitionAsync(Committing ? JobStatus.Processing : JobStatus.Validating, "started", "reading header", null, cancellationToken).ConfigureAwait(false);
+            if (reader.Headers.Count == 0)
+            {
+                RecordError(new RowError(RowErrorKind.File, "The file is empty: it has no header row and no data. Add a header row naming the columns, then the data rows."));
+                await FinishAsync(JobStatus.ValidationFailed, "The file is empty.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
+            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), operation.ColumnMappings, options.Mapping);
+            warnings.AddRange(Mapping.Warnings);
+            if (!Mapping.IsValid)
+            {
+                Mapping.Errors.ToList().ForEach(RecordError);
+                await FinishAsync(JobStatus.ValidationFailed, "The file's columns do not match the resource.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var stopReason = await ProcessRowsAsync(reader, columns, Mapping, cancellationToken).ConfigureAwait(false);
+            if (counts.Read == 0)
+            {
+                warnings.Add("The file has a header but no data rows.");
+            }
+
+            await CompleteAsync(stopReason, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            await FinishAsync(JobStatus.Cancelled, "Cancelled by the caller.", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (ImportSourceException e)
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            RecordError(new RowError(RowErrorKind.File, e.Message, e.RowNumber, e.LineNumber, e.Column, e.RawValue));
+            await FinishAsync(JobStatus.Failed, e.Message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            await FinishAsync(JobStatus.Failed, $"The import stopped on an unexpected error: {e.Message}", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Reads every row (or the preview's rows); returns why it stopped early, or null.</summary>
+    private async Task<string?> ProcessRowsAsync(IImportReader reader, IColumnBinding<T>[] columns, ColumnMapping mapping, CancellationToken cancellationToken)
+    {
+        var resource = operation.Resource;
+        var validators = operation.Validators;
+        var cellOfColumn = Enumerable.Repeat(-1, columns.Length).ToArray();
+        var mapped = new List<(int Cell, int Column)>();
+        for (var cell = 0; cell < mapping.ColumnOfHeader.Length; cell++)
+        {
+            if (mapping.ColumnOfHeader[cell] is var column and >= 0)
+            {
+                cellOfColumn[column] = cell;
+                mapped.Add((cell, column));
+            }
+        }
+
+        var row = new RowContext<T>(new ColumnLookup(Array.ConvertAll(columns, c => c.Column)));
+        var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));
+        var phase = Committing ? "importing" : "validating";
+        await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts = counts with { Read = counts.Read + 1 };
+            row.Reset(sourceRow.RowNumber, sourceRow.LineNumber, sourceRow.Cells, cellOfColumn);
+            T? item = null;
+            if (sourceRow.Problem is { } problem)
+            {
+                row.AddError(problem);
+            }
+            else
+            {
+                item = resource.CreateInstance();
+                row.SetItem(item);
+                resource.BeforeRow(row);
+                foreach (var (cell, column) in mapped)
+                {
+                    if (columns[column].TryAssign(item, cell < sourceRow.Cells.Count ? sourceRow.Cells[cell] : null) is { } message)
+                    {
+                        row.AddConversionError(column, message);
+                    }
+                }
+
+                resource.AfterRow(row);
+                foreach (var validator in validators)
+                {
+                    await validator.ValidateAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var outcomeIndex = outcomes.Count;
+            if (options.RecordRowOutcomes)
+            {
+                outcomes.Add(new RowOutcome(sourceRow.RowNumber, sourceRow.LineNumber, row.HasErrors ? RowOutcomeKind.Invalid : RowOutcomeKind.Valid));
+            }
+
+            if (row.HasErrors)
+            {
+                counts = counts with { Invalid = counts.Invalid + 1 };
+                foreach (var error in row.Errors)
+                {
+                    RecordError(error);
+                }
+            }
+            else
+            {
+                counts = counts with { Valid = counts.Valid + 1 };
+                if (Committing && (options.CommitMode == CommitMode.Partial || counts.Invalid == 0))
+                {
+                    batch.Add(item!, sourceRow.RowNumber);
+                    batchOutcomeIndexes.Add(outcomeIndex);
+                }
+            }
+
+            if (previewLimit > 0)
+            {
+                previewRows.Add(new PreviewRow<T>(sourceRow.RowNumber, sourceRow.LineNumber, item, sourceRow.Cells, row.Errors.ToArray()));
+                if (previewRows.Count >= previewLimit)
+                {
+                    break;
+                }
+            }
+
+            if (options.MaxInvalidRows is { } maxRows && counts.Invalid > maxRows)
+            {
+                return $"Stopped after {counts.Invalid} invalid rows, more than the limit of {maxRows}.";
+            }
+
+            if (counts.Read % options.BatchSize == 0)
+            {
+                await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+                if (ExceedsInvalidFraction() is { } reason)
+                {
+                    return reason;
+                }
+
+                await SaveProgressAsync(phase, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+        return ExceedsInvalidFraction();
+    }
+
+    private string? ExceedsInvalidFraction() =>
+        options.MaxInvalidFraction is { } fraction && counts.Read > 0 && (double)counts.Invalid / counts.Read > fraction
+            ? $"Stopped after {counts.Invalid} of {counts.Read} rows were invalid, more than the limit of {fraction:P0}."
+            : null;
+
+    /// <summary>Writes the batch: its own transaction in partial mode, the import's one otherwise.</summary>
+    private async Task FlushAsync(ImportBatch<T> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        if (options.CommitMode == CommitMode.AllOrNothing && counts.Invalid > 0)
+        {
+            // The import will be rolled back anyway; writing more would only cost time.
+            batch.Clear();
+            batchOutcomeIndexes.Clear();
+            return;
+        }
+
+        transaction ??= await target!.BeginAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var outcome = batch.OutcomeAt(i);
+            uncommitted = outcome switch
+            {
+                RowOutcomeKind.Created => uncommitted with { Created = uncommitted.Created + 1 },
+                RowOutcomeKind.Updated => uncommitted with { Updated = uncommitted.Updated + 1 },
+                _ => uncommitted with { Skipped = uncommitted.Skipped + 1 },
+            };
+            if (options.RecordRowOutcomes)
+            {
+                outcomes[batchOutcomeIndexes[i]] = outcomes[batchOutcomeIndexes[i]] with { Kind = outcome };
+            }
+        }
+
+        batch.Clear();
+        batchOutcomeIndexes.Clear();
+        if (options.CommitMode == CommitMode.Partial)
+        {
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            return;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.DisposeAsync().ConfigureAwait(false);
+        transaction = null;
+        counts = counts with
+        {
+            Created = counts.Created + uncommitted.Created,
+            Updated = counts.Updated + uncommitted.Updated,
+            Skipped = counts.Skipped + uncommitted.Skipped,
+        };
+        uncommitted = new JobCounts();
+        firstUncommittedOutcome = outcomes.Count;
+    }
+
+    /// <summary>Drops an open transaction (a rollback) and marks the rows it held as not written.</summary>
+    private async Task DiscardAsync()
+    {
+        if (transaction is null)
+        {
+            return;
+        }
+
+        await transaction.DisposeAsync().ConfigureAwait(false);
+        transaction = null;
+        uncommitted = new JobCounts();
+        for (var i = firstUncommittedOutcome; i < outcomes.Count; i++)
+        {
+            if (outcomes[i].Kind is not (RowOutcomeKind.Valid or RowOutcomeKind.Invalid))
+            {
+                outcomes[i] = outcomes[i] with { Kind = RowOutcomeKind.Valid };
+            }
+        }
+    }
+
+    private async Task CompleteAsync(string? stopReason, CancellationToken cancellationToken)
+    {
+        if (stopReason is not null)
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            await FinishAsync(JobStatus.Failed, stopReason, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!Committing)
+        {
+            await FinishAsync(counts.Invalid == 0 ? JobStatus.Validated : JobStatus.ValidationFailed, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (options.CommitMode == CommitMode.AllOrNothing && counts.Invalid > 0)
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            await FinishAsync(JobStatus.ValidationFailed, $"{counts.Invalid} rows are invalid, so nothing was imported. Fix them and import the file again.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+        await FinishAsync(counts.Invalid == 0 ? JobStatus.Completed : JobStatus.CompletedWithErrors, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void RecordError(RowError error)
+    {
+        errorCount++;
+        if (errors.Count < options.MaxErrors)
+        {
+            errors.Add(error);
+        }
+    }
+
+    private async Task CreateJobAsync(IImportSource source, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, string>(operation.Parameters)
+        {
+            ["commitMode"] = options.CommitMode.ToString(),
+            ["batchSize"] = options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (header, column) in operation.ColumnMappings)
+        {
+            parameters[$"map:{header}"] = column;
+        }
+
+        var now = time.GetUtcNow();
+        Job = new Job
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = kind,
+            Resource = operation.Resource.Name,
+            Format = source.Format,
+            FileName = source.Name,
+            Owner = operation.Owner,
+            Tenant = operation.Tenant,
+            Status = JobStatus.Pending,
+            Parameters = parameters,
+            CreatedAt = now,
+        };
+        await store.CreateAsync(Job, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(Job.Id, new JobEvent(now, "created", JobStatus.Pending, operation.Owner, $"{kind} of {Job.Resource} from {source.Name ?? source.Format}"), cancellationToken).ConfigureAwait(false);
+        LogCreated(logger, Job.Id, kind, Job.Resource, source.Name);
+    }
+
+    private async Task TransitionAsync(JobStatus status, string action, string phase, string? details, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        Job = Job with { Status = status, StartedAt = Job.StartedAt ?? now, Progress = new JobProgress(counts.Read, null, phase) };
+        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(Job.Id, new JobEvent(now, action, status, operation.Owner, details), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SaveProgressAsync(string phase, CancellationToken cancellationToken)
+    {
+        Job = Snapshot(phase);
+        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        operation.Progress?.Report(Job.Progress);
+    }
+
+    private Job Snapshot(string phase)
+    {
+        var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts, ErrorCount = errorCount };
+        if (savedErrorCount != errors.Count || snapshot.Warnings.Count != warnings.Count)
+        {
+            savedErrorCount = errors.Count;
+            snapshot = snapshot with { Errors = errors.ToArray(), Warnings = warnings.ToArray() };
+        }
+
+        return snapshot;
+    }
+
+    private async Task FinishAsync(JobStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        Job = Snapshot("done") with { Status = status, FailureReason = reason, CompletedAt = now };
+        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped" + (reason is null ? string.Empty : $". {reason}");
+        await store.AppendEventAsync(Job.Id, new JobEvent(now, StatusAction(status), status, operation.Owner, details), cancellationToken).ConfigureAwait(false);
+        operation.Progress?.Report(Job.Progress);
+        LogFinished(logger, Job.Id, status, details);
+    }
+
+    private static string StatusAction(JobStatus status) => status switch
+    {
+        JobStatus.Validated => "validated",
+        JobStatus.ValidationFailed => "validation failed",
+        JobStatus.Completed => "completed",
+        JobStatus.CompletedWithErrors => "completed with errors",
+        JobStatus.Cancelled => "cancelled",
+        _ => "failed",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Kind} of {Resource} from {File} created")]
+    private static partial void LogCreated(ILogger logger, Guid jobId, JobKind kind, string resource, string? file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Status}: {Details}")]
+    private static partial void LogFinished(ILogger logger, Guid jobId, JobStatus status, string details);
+}

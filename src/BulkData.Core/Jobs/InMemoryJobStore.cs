@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace BulkData.Jobs;
+
+/// <summary>
+/// The default job store: thread-safe, in process memory, lost on restart. Use a durable store
+/// when jobs must outlive the process or be shared between servers.
+/// </summary>
+public sealed class InMemoryJobStore : IJobStore
+{
+    private readonly ConcurrentDictionary<Guid, Entry> jobs = new();
+
+    /// <inheritdoc/>
+    public ValueTask CreateAsync(Job job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (!jobs.TryAdd(job.Id, new Entry(job)))
+        {
+            throw new InvalidOperationException($"A job with id {job.Id} already exists.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask UpdateAsync(Job job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Find(job.Id).Job = job;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(jobs.TryGetValue(id, out var entry) ? entry.Job : null);
+
+    /// <inheritdoc/>
+    public ValueTask AppendEventAsync(Guid jobId, JobEvent jobEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobEvent);
+        var entry = Find(jobId);
+        lock (entry.History)
+        {
+            entry.History.Add(jobEvent);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        if (!jobs.TryGetValue(jobId, out var entry))
+        {
+            return ValueTask.FromResult<IReadOnlyList<JobEvent>>([]);
+        }
+
+        lock (entry.History)
+        {
+            return ValueTask.FromResult<IReadOnlyList<JobEvent>>(entry.History.ToArray());
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Job> QueryAsync(JobQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = jobs.Values.Select(e => e.Job).Where(query.Matches)
+            .OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id)
+            .Skip(query.Skip).Take(query.Take);
+        foreach (var job in page)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return job;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(jobs.TryRemove(id, out _));
+
+    private Entry Find(Guid id) =>
+        jobs.TryGetValue(id, out var entry) ? entry : throw new KeyNotFoundException($"No job has id {id}.");
+
+    private sealed class Entry(Job job)
+    {
+        public Job Job { get; set; } = job;
+
+        public List<JobEvent> History { get; } = [];
+    }
+}

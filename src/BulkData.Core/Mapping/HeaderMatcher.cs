@@ -1,0 +1,207 @@
+using BulkData.Resources;
+using BulkData.Validation;
+
+namespace BulkData.Mapping;
+
+/// <summary>
+/// Matches file headers to resource columns: explicit mappings first, then exact names and aliases,
+/// then names equal once normalised, then fuzzy suggestions above a threshold.
+/// </summary>
+public static class HeaderMatcher
+{
+    /// <summary>Matches headers to columns.</summary>
+    /// <param name="headers">The file's headers, in file order.</param>
+    /// <param name="columns">The resource's importable columns.</param>
+    /// <param name="explicitMappings">Header to column (name or member) mappings that override matching.</param>
+    /// <param name="options">The suggestion threshold and whether suggestions are accepted.</param>
+    /// <returns>The mapping, with its errors and warnings.</returns>
+    public static ColumnMapping Match(
+        IReadOnlyList<string> headers,
+        IReadOnlyList<ResourceColumn> columns,
+        IReadOnlyDictionary<string, string>? explicitMappings = null,
+        MappingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(columns);
+        options ??= new MappingOptions();
+        var columnOfHeader = Enumerable.Repeat(-1, headers.Count).ToArray();
+        var headerOfColumn = Enumerable.Repeat(-1, columns.Count).ToArray();
+        var kinds = new MatchKind[headers.Count];
+        var scores = new double[headers.Count];
+        var errors = new List<RowError>();
+        var warnings = new List<string>();
+
+        void Assign(int header, int column, MatchKind kind, double score)
+        {
+            if (headerOfColumn[column] >= 0)
+            {
+                var first = headerOfColumn[column];
+                errors.Add(new RowError(
+                    RowErrorKind.Header,
+                    $"Columns {first + 1} ('{headers[first]}') and {header + 1} ('{headers[header]}') both match '{columns[column].Name}'. Remove or rename one of them.",
+                    Column: columns[column].Name,
+                    RawValue: headers[header]));
+                columnOfHeader[header] = -2;
+                return;
+            }
+
+            headerOfColumn[column] = header;
+            columnOfHeader[header] = column;
+            kinds[header] = kind;
+            scores[header] = score;
+        }
+
+        if (explicitMappings is not null)
+        {
+            foreach (var (header, target) in explicitMappings)
+            {
+                var headerIndex = IndexOf(headers, h => string.Equals(h, header, StringComparison.OrdinalIgnoreCase));
+                var columnIndex = IndexOf(columns, c => string.Equals(c.Name, target, StringComparison.OrdinalIgnoreCase) || string.Equals(c.MemberName, target, StringComparison.OrdinalIgnoreCase));
+                if (headerIndex < 0)
+                {
+                    warnings.Add($"The mapping of '{header}' to '{target}' was not used: the file has no column '{header}'.");
+                }
+                else if (columnIndex >= 0)
+                {
+                    Assign(headerIndex, columnIndex, MatchKind.Explicit, 1);
+                }
+            }
+        }
+
+        MatchPass(headers, columns, columnOfHeader, (h, c) => columns[c].Name == h || columns[c].Aliases.Contains(h), MatchKind.Exact, Assign);
+        var normalizedColumns = columns.Select(c => c.Aliases.Append(c.Name).Append(c.MemberName).Select(HeaderText.Normalize).ToHashSet()).ToArray();
+        MatchPass(headers, columns, columnOfHeader, (h, c) => normalizedColumns[c].Contains(HeaderText.Normalize(h)), MatchKind.Normalized, Assign);
+
+        var suggestions = Suggest(headers, columns, columnOfHeader, headerOfColumn, options.SuggestionThreshold);
+        if (options.AcceptSuggestions)
+        {
+            foreach (var suggestion in suggestions)
+            {
+                var header = IndexOf(headers, h => h == suggestion.Header);
+                var column = IndexOf(columns, c => c.Name == suggestion.Column);
+                if (columnOfHeader[header] == -1 && headerOfColumn[column] == -1)
+                {
+                    Assign(header, column, MatchKind.Fuzzy, suggestion.Score);
+                    warnings.Add($"Column {header + 1} ('{suggestion.Header}') was taken as '{suggestion.Column}' (similarity {suggestion.Score:P0}).");
+                }
+            }
+        }
+
+        var missing = new List<string>();
+        for (var c = 0; c < columns.Count; c++)
+        {
+            if (headerOfColumn[c] >= 0)
+            {
+                continue;
+            }
+
+            missing.Add(columns[c].Name);
+            if (columns[c].IsRequired)
+            {
+                var hint = suggestions.FirstOrDefault(s => s.Column == columns[c].Name);
+                errors.Add(new RowError(
+                    RowErrorKind.Header,
+                    $"The file has no column '{columns[c].Name}', which is required." + (hint is null ? " Add a column with this header." : $" Did you mean '{hint.Header}'?"),
+                    Column: columns[c].Name));
+            }
+        }
+
+        var unmapped = new List<string>();
+        for (var h = 0; h < headers.Count; h++)
+        {
+            if (columnOfHeader[h] != -1)
+            {
+                continue;
+            }
+
+            unmapped.Add(headers[h]);
+            var hint = suggestions.FirstOrDefault(s => s.Header == headers[h] && headerOfColumn[IndexOf(columns, c => c.Name == s.Column)] == -1);
+            warnings.Add(string.IsNullOrWhiteSpace(headers[h])
+                ? $"Column {h + 1} has no header and is not imported."
+                : $"Column {h + 1} ('{headers[h]}') is not imported: no field matches it." + (hint is null ? string.Empty : $" Did you mean '{hint.Column}'?"));
+        }
+
+        var matches = new List<ColumnMatch>();
+        for (var h = 0; h < headers.Count; h++)
+        {
+            if (columnOfHeader[h] >= 0)
+            {
+                matches.Add(new ColumnMatch(h, headers[h], columns[columnOfHeader[h]].Name, kinds[h], scores[h]));
+            }
+        }
+
+        return new ColumnMapping(matches, unmapped, missing, suggestions, errors, warnings, columnOfHeader.Select(c => Math.Max(c, -1)).ToArray());
+    }
+
+    private static void MatchPass(
+        IReadOnlyList<string> headers,
+        IReadOnlyList<ResourceColumn> columns,
+        int[] columnOfHeader,
+        Func<string, int, bool> matches,
+        MatchKind kind,
+        Action<int, int, MatchKind, double> assign)
+    {
+        for (var h = 0; h < headers.Count; h++)
+        {
+            if (columnOfHeader[h] != -1 || string.IsNullOrWhiteSpace(headers[h]))
+            {
+                continue;
+            }
+
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (matches(headers[h], c))
+                {
+                    assign(h, c, kind, 1);
+                    break;
+                }
+            }
+        }
+    }
+
+    private static List<ColumnSuggestion> Suggest(
+        IReadOnlyList<string> headers,
+        IReadOnlyList<ResourceColumn> columns,
+        int[] columnOfHeader,
+        int[] headerOfColumn,
+        double threshold)
+    {
+        var suggestions = new List<ColumnSuggestion>();
+        for (var h = 0; h < headers.Count; h++)
+        {
+            if (columnOfHeader[h] != -1 || string.IsNullOrWhiteSpace(headers[h]))
+            {
+                continue;
+            }
+
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (headerOfColumn[c] >= 0)
+                {
+                    continue;
+                }
+
+                var score = columns[c].Aliases.Append(columns[c].Name).Append(columns[c].MemberName).Max(name => HeaderText.Similarity(headers[h], name));
+                if (score >= threshold)
+                {
+                    suggestions.Add(new ColumnSuggestion(headers[h], columns[c].Name, Math.Round(score, 3)));
+                }
+            }
+        }
+
+        return suggestions.OrderByDescending(s => s.Score).ToList();
+    }
+
+    private static int IndexOf<TItem>(IReadOnlyList<TItem> items, Func<TItem, bool> predicate)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (predicate(items[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

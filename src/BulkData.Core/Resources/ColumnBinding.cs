@@ -1,0 +1,118 @@
+using System.ComponentModel.DataAnnotations;
+using BulkData.Mapping;
+
+namespace BulkData.Resources;
+
+/// <summary>The typed, compiled operations of a column over its resource's type.</summary>
+internal interface IColumnBinding<in T>
+{
+    ResourceColumn Column { get; }
+
+    /// <summary>DataAnnotations attributes to check on the member's value (empty for most columns).</summary>
+    IReadOnlyList<ValidationAttribute> Attributes { get; }
+
+    /// <summary>Converts the cell text and sets the member; returns an error message or null.</summary>
+    string? TryAssign(T item, string? raw);
+
+    /// <summary>Reads the member's value (boxed; used off the hot path by validation and export).</summary>
+    object? GetValue(T item);
+
+    /// <summary>Reads the member's value as cell text, or null for an empty cell.</summary>
+    string? FormatValue(T item);
+}
+
+/// <summary>A column backed by a property, with compiled accessors (no reflection per cell).</summary>
+internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T>
+{
+    private readonly Func<T, TValue> getter;
+    private readonly Action<T, TValue>? setter;
+    private readonly ValueConverter<TValue> converter;
+    private readonly TValue emptyValue;
+    private readonly bool acceptsEmpty;
+
+    public MemberColumn(ColumnDraft draft, Func<T, TValue> getter, Action<T, TValue>? setter, ValueConverter<TValue> converter)
+        : base(draft.Name, draft.MemberName, typeof(TValue))
+    {
+        this.getter = getter;
+        this.setter = setter;
+        this.converter = converter;
+        Aliases = draft.Aliases.ToArray();
+        IsRequired = draft.IsRequired || draft.IsKey;
+        IsKey = draft.IsKey;
+        IsImported = setter is not null;
+        Format = draft.Format;
+        Order = draft.Order;
+        Attributes = draft.Attributes;
+
+        // An empty cell is null for nullable members, "" for non-nullable strings, and an error otherwise.
+        acceptsEmpty = draft.AcceptsNull || typeof(TValue) == typeof(string);
+        emptyValue = !draft.AcceptsNull && typeof(TValue) == typeof(string) ? (TValue)(object)string.Empty : default!;
+    }
+
+    public ResourceColumn Column => this;
+
+    public IReadOnlyList<ValidationAttribute> Attributes { get; }
+
+    public string? TryAssign(T item, string? raw)
+    {
+        if (string.IsNullOrEmpty(raw) || (typeof(TValue) != typeof(string) && string.IsNullOrWhiteSpace(raw)))
+        {
+            if (!acceptsEmpty)
+            {
+                return $"{Name} is empty. Enter {converter.Describe(Format)}.";
+            }
+
+            setter!(item, emptyValue);
+            return null;
+        }
+
+        if (!converter.TryParse(raw, Format, out var value))
+        {
+            return $"'{Shorten(raw)}' is not {converter.Describe(Format)}.";
+        }
+
+        setter!(item, value);
+        return null;
+    }
+
+    public object? GetValue(T item) => getter(item);
+
+    public string? FormatValue(T item)
+    {
+        var value = getter(item);
+        return value is null ? null : converter.Format(value, Format);
+    }
+
+    private static string Shorten(string raw) => raw.Length > 60 ? string.Concat(raw.AsSpan(0, 60), "…") : raw;
+}
+
+/// <summary>An export-only column whose value is computed from the whole item.</summary>
+internal sealed class ComputedColumn<T, TValue> : ResourceColumn, IColumnBinding<T>
+{
+    private readonly Func<T, TValue> compute;
+    private readonly ValueConverter<TValue> converter;
+
+    public ComputedColumn(string name, int order, Func<T, TValue> compute, ValueConverter<TValue> converter, ValueFormat format)
+        : base(name, name, typeof(TValue))
+    {
+        this.compute = compute;
+        this.converter = converter;
+        IsComputed = true;
+        Order = order;
+        Format = format;
+    }
+
+    public ResourceColumn Column => this;
+
+    public IReadOnlyList<ValidationAttribute> Attributes => [];
+
+    public string? TryAssign(T item, string? raw) => null;
+
+    public object? GetValue(T item) => compute(item);
+
+    public string? FormatValue(T item)
+    {
+        var value = compute(item);
+        return value is null ? null : converter.Format(value, Format);
+    }
+}

@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using BulkData.Mapping;
+
+namespace BulkData.Resources;
+
+/// <summary>The mutable configuration of one column while a resource is being built.</summary>
+internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
+{
+    public MemberModel Member { get; } = member;
+
+    public string MemberName => Member.Property.Name;
+
+    public int DeclarationIndex { get; } = declarationIndex;
+
+    public string Name { get; set; } = member.DisplayName ?? member.Property.Name;
+
+    public List<string> Aliases { get; } = [];
+
+    public bool IsRequired { get; set; } = member.IsRequired;
+
+    public bool IsKey { get; set; } = member.IsKey;
+
+    public bool IsIgnored { get; set; } = member.IsExcluded;
+
+    public bool IsConfigured { get; set; }
+
+    public CultureInfo? Culture { get; set; }
+
+    public List<string> Formats { get; } = [];
+
+    public object? Converter { get; set; }
+
+    public int Order { get; set; } = member.Order ?? int.MaxValue;
+
+    public bool AcceptsNull => Member.AcceptsNull;
+
+    public ValidationAttribute[] Attributes => Member.Attributes;
+
+    /// <summary>The format in force once the resource's default culture is known.</summary>
+    public ValueFormat Format { get; set; } = ValueFormat.Invariant;
+}
+
+/// <summary>Configures one column of a resource: its header, aliases, formats and converter.</summary>
+public sealed class ColumnBuilder
+{
+    private readonly ColumnDraft draft;
+
+    internal ColumnBuilder(ColumnDraft draft)
+    {
+        this.draft = draft;
+    }
+
+    /// <summary>Sets the header name used on import and export.</summary>
+    /// <param name="header">The header text, e.g. <c>Unit Price</c>.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Name(string header)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(header);
+        draft.Name = header;
+        return this;
+    }
+
+    /// <summary>Adds other header spellings that map to this column exactly (e.g. a legacy export's names).</summary>
+    /// <param name="headers">The alternative headers.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Aliases(params string[] headers)
+    {
+        draft.Aliases.AddRange(headers);
+        return this;
+    }
+
+    /// <summary>Requires the column to be present in every file.</summary>
+    /// <param name="required">False to make a <c>[Required]</c> member's column optional.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Required(bool required = true)
+    {
+        draft.IsRequired = required;
+        return this;
+    }
+
+    /// <summary>Accepts only these exact formats (the first is used on export), e.g. <c>dd/MM/yyyy</c>.</summary>
+    /// <param name="formats">.NET format strings for the member's type.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Format(params string[] formats)
+    {
+        draft.Formats.AddRange(formats);
+        return this;
+    }
+
+    /// <summary>Reads and writes this column in a culture other than the resource's.</summary>
+    /// <param name="culture">The culture, e.g. <c>CultureInfo.GetCultureInfo("de-DE")</c>.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Culture(CultureInfo culture)
+    {
+        ArgumentNullException.ThrowIfNull(culture);
+        draft.Culture = culture;
+        return this;
+    }
+
+    /// <summary>Converts this column's values with a custom converter.</summary>
+    /// <typeparam name="TValue">The member's type, or its non-nullable form.</typeparam>
+    /// <param name="converter">The converter.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Converter<TValue>(ValueConverter<TValue> converter)
+    {
+        ArgumentNullException.ThrowIfNull(converter);
+        draft.Converter = converter;
+        return this;
+    }
+
+    /// <summary>Sets the column's place on export; lower comes first.</summary>
+    /// <param name="order">The position.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Order(int order)
+    {
+        draft.Order = order;
+        return this;
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using CsvHelper.Configuration;
+
+namespace BulkData.Sources;
+
+/// <summary>How a CSV or TSV file is read. Every default suits a file saved by Excel or by another program.</summary>
+public sealed class CsvSourceOptions
+{
+    /// <summary>
+    /// The delimiter. Default: null, detected from the file among comma, semicolon, tab and pipe.
+    /// </summary>
+    public string? Delimiter { get; set; }
+
+    /// <summary>
+    /// The text encoding. Default: null, detected: a byte order mark names UTF-8, UTF-16 or UTF-32;
+    /// without one, UTF-16 is recognised by its zero bytes and anything else is read as UTF-8,
+    /// with invalid bytes reported as row errors.
+    /// </summary>
+    public Encoding? Encoding { get; set; }
+
+    /// <summary>The longest value accepted, in characters. Default: 1,048,576. A longer one stops the import with its line.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxFieldLength { get; set; } = 1_048_576;
+
+    /// <summary>
+    /// Adjusts CsvHelper's dialect settings (quote, escape, comments, trimming, line endings) after
+    /// BulkData's defaults are applied. Default: null.
+    /// </summary>
+    public Action<CsvConfiguration>? Configure { get; set; }
+
+}

@@ -1,0 +1,45 @@
+using BulkData.Validation;
+
+namespace BulkData.Sources;
+
+/// <summary>
+/// Where imported rows come from: a CSV, Excel or JSON file, or anything else that can yield a
+/// header and rows of text cells. Implement it to import from a new format or system.
+/// </summary>
+public interface IImportSource
+{
+    /// <summary>A short format name recorded on the job, e.g. <c>csv</c>.</summary>
+    string Format { get; }
+
+    /// <summary>The file name or another label recorded on the job, when there is one.</summary>
+    string? Name { get; }
+
+    /// <summary>Opens the source and reads its header. Each call reads the source from the start.</summary>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>A reader positioned after the header.</returns>
+    /// <exception cref="ImportSourceException">The source cannot be read (corrupt, wrong format).</exception>
+    ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>An open source: its header and a forward-only stream of rows.</summary>
+public interface IImportReader : IAsyncDisposable
+{
+    /// <summary>The header cells, in file order; empty when the file is empty.</summary>
+    IReadOnlyList<string> Headers { get; }
+
+    /// <summary>
+    /// Streams the data rows. Blank rows are skipped and not counted. Rows whose shape is broken
+    /// come back with <see cref="SourceRow.Problem"/> set rather than as an exception.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>The rows, in file order.</returns>
+    /// <exception cref="ImportSourceException">The rest of the source cannot be read.</exception>
+    IAsyncEnumerable<SourceRow> ReadRowsAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>One data row as a source read it.</summary>
+/// <param name="RowNumber">The 1-based data row (the header and blank rows are not counted).</param>
+/// <param name="LineNumber">The 1-based physical line (or spreadsheet row) where the row starts.</param>
+/// <param name="Cells">The cell texts in header order; null for a cell the source had no value for.</param>
+/// <param name="Problem">A structural problem that makes the row unusable (too many values, a broken quote), or null.</param>
+public sealed record SourceRow(long RowNumber, long LineNumber, IReadOnlyList<string?> Cells, RowError? Problem = null);
