@@ -96,8 +96,11 @@ internal sealed class IntegerConverter<T> : ValueConverter<T>
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value) =>
         T.TryParse(text, NumberStyles.Integer | NumberStyles.AllowThousands, format.Culture, out value);
 
+    // The range helps only where it is small enough to be hit by real data.
     public override string Describe(ValueFormat format) =>
-        string.Create(format.Culture, $"a whole number from {T.MinValue} to {T.MaxValue}");
+        long.CreateSaturating(T.MaxValue) < int.MaxValue
+            ? string.Create(format.Culture, $"a whole number from {T.MinValue} to {T.MaxValue}")
+            : T.IsNegative(T.MinValue) ? "a whole number" : "a whole number, 0 or more";
 }
 
 /// <summary>Floating-point and decimal numbers, in the culture's notation.</summary>
