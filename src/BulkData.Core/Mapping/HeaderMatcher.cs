@@ -33,6 +33,12 @@ public static class HeaderMatcher
 
         void Assign(int header, int column, MatchKind kind, double score)
         {
+            if (headerOfColumn[column] >= 0 && kind != MatchKind.Explicit && kinds[headerOfColumn[column]] == MatchKind.Explicit)
+            {
+                // The caller mapped another header to this column; this one is simply not used.
+                return;
+            }
+
             if (headerOfColumn[column] >= 0)
             {
                 var first = headerOfColumn[column];
