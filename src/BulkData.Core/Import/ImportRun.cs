@@ -141,9 +141,9 @@ internal sealed partial class ImportRun<T>
             }
             else
             {
-                item = resource.CreateInstance();
+                item = resource.NewItem();
                 row.SetItem(item);
-                resource.BeforeRow(row);
+                resource.RunBeforeRow(row);
                 foreach (var (cell, column) in mapped)
                 {
                     if (columns[column].TryAssign(item, cell < sourceRow.Cells.Count ? sourceRow.Cells[cell] : null) is { } message)
@@ -152,7 +152,7 @@ internal sealed partial class ImportRun<T>
                     }
                 }
 
-                resource.AfterRow(row);
+                resource.RunAfterRow(row);
                 foreach (var validator in validators)
                 {
                     await validator.ValidateAsync(row, cancellationToken).ConfigureAwait(false);

@@ -37,20 +37,27 @@ public class Resource<T>
 
     /// <summary>Creates the item a row is read into. The default calls the public parameterless constructor.</summary>
     /// <returns>A new item.</returns>
-    protected internal virtual T CreateInstance() =>
+    protected virtual T CreateInstance() =>
         ResourceModel<T>.Constructor?.Invoke() ?? throw new InvalidOperationException($"{typeof(T).Name} has no public parameterless constructor.");
 
     /// <summary>Runs for each row after the item is created and before its cells are converted.</summary>
     /// <param name="row">The row; its <see cref="RowContext{T}.Item"/> is the new item.</param>
-    protected internal virtual void BeforeRow(RowContext<T> row)
+    protected virtual void BeforeRow(RowContext<T> row)
     {
     }
 
     /// <summary>Runs for each row after its cells are converted and before validation; a place to derive members.</summary>
     /// <param name="row">The row with its converted item.</param>
-    protected internal virtual void AfterRow(RowContext<T> row)
+    protected virtual void AfterRow(RowContext<T> row)
     {
     }
+
+    // The pipeline calls the hooks through these; the hooks stay protected so that custom resources override them as plain protected members.
+    internal T NewItem() => CreateInstance();
+
+    internal void RunBeforeRow(RowContext<T> row) => BeforeRow(row);
+
+    internal void RunAfterRow(RowContext<T> row) => AfterRow(row);
 
     /// <summary>Builds the resource once: reflection, then <see cref="Configure"/>, then the registration's configuration.</summary>
     internal Resource<T> Build(Action<ResourceBuilder<T>>? configure)

@@ -193,7 +193,7 @@ public sealed class ResourceBuilder<T>
         foreach (var draft in drafts.Where(d => !d.IsIgnored))
         {
             draft.Format = new ValueFormat(draft.Culture ?? culture, draft.Formats);
-            var column = (IColumnBinding<T>?)CreateColumnMethod.MakeGenericMethod(draft.Member.Property.PropertyType).Invoke(this, [draft]);
+            var column = (IColumnBinding<T>?)CreateColumnMethod.MakeGenericMethod(draft.Member.Property.PropertyType).Invoke(this, BindingFlags.DoNotWrapExceptions, null, [draft], null);
             if (column is not null)
             {
                 columns.Add(column);
