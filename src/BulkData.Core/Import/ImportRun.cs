@@ -29,8 +29,8 @@ internal sealed partial class ImportRun<T>
     private readonly List<PreviewRow<T>> previewRows = [];
     private readonly List<int> batchOutcomeIndexes = [];
     private IImportTransaction<T>? transaction;
-    private JobCounts counts = new();
-    private JobCounts uncommitted = new();
+    private Tally counts;
+    private Tally uncommitted;
     private long errorCount;
     private int savedErrorCount;
     private int firstUncommittedOutcome;
@@ -132,7 +132,7 @@ internal sealed partial class ImportRun<T>
         var phase = Committing ? "importing" : "validating";
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
-            counts = counts with { Read = counts.Read + 1 };
+            counts.Read++;
             row.Reset(sourceRow.RowNumber, sourceRow.LineNumber, sourceRow.Cells, cellOfColumn);
             T? item = null;
             if (sourceRow.Problem is { } problem)
@@ -167,7 +167,7 @@ internal sealed partial class ImportRun<T>
 
             if (row.HasErrors)
             {
-                counts = counts with { Invalid = counts.Invalid + 1 };
+                counts.Invalid++;
                 foreach (var error in row.Errors)
                 {
                     RecordError(error);
@@ -175,7 +175,7 @@ internal sealed partial class ImportRun<T>
             }
             else
             {
-                counts = counts with { Valid = counts.Valid + 1 };
+                counts.Valid++;
                 if (Committing && (options.CommitMode == CommitMode.Partial || counts.Invalid == 0))
                 {
                     batch.Add(item!, sourceRow.RowNumber);
@@ -239,12 +239,7 @@ internal sealed partial class ImportRun<T>
         for (var i = 0; i < batch.Count; i++)
         {
             var outcome = batch.OutcomeAt(i);
-            uncommitted = outcome switch
-            {
-                RowOutcomeKind.Created => uncommitted with { Created = uncommitted.Created + 1 },
-                RowOutcomeKind.Updated => uncommitted with { Updated = uncommitted.Updated + 1 },
-                _ => uncommitted with { Skipped = uncommitted.Skipped + 1 },
-            };
+            uncommitted.Add(outcome);
             if (options.RecordRowOutcomes)
             {
                 outcomes[batchOutcomeIndexes[i]] = outcomes[batchOutcomeIndexes[i]] with { Kind = outcome };
@@ -269,13 +264,10 @@ internal sealed partial class ImportRun<T>
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
-        counts = counts with
-        {
-            Created = counts.Created + uncommitted.Created,
-            Updated = counts.Updated + uncommitted.Updated,
-            Skipped = counts.Skipped + uncommitted.Skipped,
-        };
-        uncommitted = new JobCounts();
+        counts.Created += uncommitted.Created;
+        counts.Updated += uncommitted.Updated;
+        counts.Skipped += uncommitted.Skipped;
+        uncommitted = default;
         firstUncommittedOutcome = outcomes.Count;
     }
 
@@ -289,7 +281,7 @@ internal sealed partial class ImportRun<T>
 
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
-        uncommitted = new JobCounts();
+        uncommitted = default;
         for (var i = firstUncommittedOutcome; i < outcomes.Count; i++)
         {
             if (outcomes[i].Kind is not (RowOutcomeKind.Valid or RowOutcomeKind.Invalid))
@@ -382,7 +374,7 @@ internal sealed partial class ImportRun<T>
 
     private Job Snapshot(string phase)
     {
-        var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts, ErrorCount = errorCount };
+        var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts.ToCounts(), ErrorCount = errorCount };
         if (savedErrorCount != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
             savedErrorCount = errors.Count;
@@ -418,4 +410,33 @@ internal sealed partial class ImportRun<T>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Status}: {Details}")]
     private static partial void LogFinished(ILogger logger, Guid jobId, JobStatus status, string details);
+
+    /// <summary>Row counters kept as plain fields on the hot path; <see cref="JobCounts"/> is built only for snapshots.</summary>
+    private struct Tally
+    {
+        public long Read;
+        public long Valid;
+        public long Invalid;
+        public long Created;
+        public long Updated;
+        public long Skipped;
+
+        public void Add(RowOutcomeKind outcome)
+        {
+            switch (outcome)
+            {
+                case RowOutcomeKind.Created:
+                    Created++;
+                    break;
+                case RowOutcomeKind.Updated:
+                    Updated++;
+                    break;
+                default:
+                    Skipped++;
+                    break;
+            }
+        }
+
+        public readonly JobCounts ToCounts() => new(Read, Valid, Invalid, Created, Updated, Skipped);
+    }
 }
