@@ -14,7 +14,7 @@ namespace BulkData.Import;
 /// each runs as a job in the job store.
 /// </summary>
 /// <typeparam name="T">The resource's item type.</typeparam>
-public sealed record ImportOperation<T>
+public sealed class ImportOperation<T>
     where T : class
 {
     internal ImportOperation(Resource<T> resource, IReadOnlyList<IRowValidator<T>> validators, ImportServices services, ImportOptions options)
@@ -22,7 +22,21 @@ public sealed record ImportOperation<T>
         Resource = resource;
         Validators = validators;
         Services = services;
-        Options = options;
+        this.options = options;
+    }
+
+    private ImportOperation(ImportOperation<T> other)
+    {
+        Resource = other.Resource;
+        Validators = other.Validators;
+        Services = other.Services;
+        options = other.options;
+        Source = other.Source;
+        Owner = other.Owner;
+        Tenant = other.Tenant;
+        ColumnMappings = other.ColumnMappings;
+        Parameters = other.Parameters;
+        Progress = other.Progress;
     }
 
     /// <summary>The resource rows are imported into.</summary>
@@ -50,7 +64,7 @@ public sealed record ImportOperation<T>
 
     internal IProgress<JobProgress>? Progress { get; private init; }
 
-    private readonly ImportOptions options = new();
+    private readonly ImportOptions options;
 
     /// <summary>Reads from this source.</summary>
     /// <param name="source">The source, e.g. <c>CsvSource.FromFile("products.csv")</c>.</param>
@@ -58,7 +72,7 @@ public sealed record ImportOperation<T>
     public ImportOperation<T> From(IImportSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return this with { Source = source };
+        return new(this) { Source = source };
     }
 
     /// <summary>Changes options for this import only.</summary>
@@ -71,7 +85,7 @@ public sealed record ImportOperation<T>
         var copy = options.Clone();
         configure(copy);
         copy.Validate();
-        return this with { Options = copy };
+        return new(this) { Options = copy };
     }
 
     /// <summary>Maps a file header to a column explicitly, overriding automatic matching.</summary>
@@ -90,14 +104,14 @@ public sealed record ImportOperation<T>
                 $"The resource {Resource.Name} has no importable column '{column}'. Its columns are: {string.Join(", ", Resource.Columns.Where(c => c.IsImported).Select(c => c.Name))}.");
         }
 
-        return this with { ColumnMappings = ColumnMappings.SetItem(header, column) };
+        return new(this) { ColumnMappings = ColumnMappings.SetItem(header, column) };
     }
 
     /// <summary>Records who runs the import, and for which tenant.</summary>
     /// <param name="owner">The user or service.</param>
     /// <param name="tenant">The tenant, in a multi-tenant application.</param>
     /// <returns>A new operation.</returns>
-    public ImportOperation<T> OwnedBy(string? owner, string? tenant = null) => this with { Owner = owner, Tenant = tenant };
+    public ImportOperation<T> OwnedBy(string? owner, string? tenant = null) => new(this) { Owner = owner, Tenant = tenant };
 
     /// <summary>Records a parameter on the job (shown in job listings and audits).</summary>
     /// <param name="name">The parameter's name.</param>
@@ -106,13 +120,13 @@ public sealed record ImportOperation<T>
     public ImportOperation<T> WithParameter(string name, string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return this with { Parameters = Parameters.SetItem(name, value) };
+        return new(this) { Parameters = Parameters.SetItem(name, value) };
     }
 
     /// <summary>Reports progress after every batch and at the end.</summary>
     /// <param name="progress">The progress callback.</param>
     /// <returns>A new operation.</returns>
-    public ImportOperation<T> WithProgress(IProgress<JobProgress> progress) => this with { Progress = progress };
+    public ImportOperation<T> WithProgress(IProgress<JobProgress> progress) => new(this) { Progress = progress };
 
     /// <summary>Reads and validates the first rows. Nothing is written.</summary>
     /// <param name="rows">How many rows; null for <see cref="ImportOptions.PreviewRows"/>.</param>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 
 namespace BulkData.Jobs;
 
@@ -63,19 +62,13 @@ public sealed class InMemoryJobStore : IJobStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<Job> QueryAsync(JobQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Job> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var page = jobs.Values.Select(e => e.Job).Where(query.Matches)
+        return jobs.Values.Select(e => e.Job).Where(query.Matches)
             .OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id)
-            .Skip(query.Skip).Take(query.Take);
-        foreach (var job in page)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return job;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
+            .Skip(query.Skip).Take(query.Take)
+            .ToAsyncEnumerable();
     }
 
     /// <inheritdoc/>
