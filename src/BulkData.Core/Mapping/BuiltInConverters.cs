@@ -18,7 +18,7 @@ internal static class BuiltInConverters
 
         return Type.GetTypeCode(type) switch
         {
-            TypeCode.String => new StringConverter(),
+            TypeCode.String => StringConverter.Instance,
             TypeCode.Boolean => new BooleanConverter(),
             TypeCode.Byte => new IntegerConverter<byte>(),
             TypeCode.SByte => new IntegerConverter<sbyte>(),
@@ -46,6 +46,8 @@ internal static class BuiltInConverters
 /// <summary>Text as it is.</summary>
 internal sealed class StringConverter : ValueConverter<string>
 {
+    public static StringConverter Instance { get; } = new();
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out string value)
     {
         value = text.ToString();
@@ -248,6 +250,8 @@ internal sealed class TimeSpanConverter : ValueConverter<TimeSpan>
 internal sealed class NullableConverter<T>(ValueConverter<T> inner) : ValueConverter<T?>
     where T : struct
 {
+    public ValueConverter<T> Inner => inner;
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out T? value)
     {
         var parsed = inner.TryParse(text, format, out var result);
