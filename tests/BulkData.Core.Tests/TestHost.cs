@@ -1,3 +1,4 @@
+using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.DependencyInjection;
@@ -21,6 +22,8 @@ internal sealed class TestHost : IDisposable
     }
 
     public IBulkImporter Importer => scope.ServiceProvider.GetRequiredService<IBulkImporter>();
+
+    public IBulkExporter Exporter => scope.ServiceProvider.GetRequiredService<IBulkExporter>();
 
     public IJobStore Jobs => scope.ServiceProvider.GetRequiredService<IJobStore>();
 

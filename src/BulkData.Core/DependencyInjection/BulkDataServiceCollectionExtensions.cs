@@ -1,7 +1,10 @@
 using BulkData.DependencyInjection;
+using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 // The conventional namespace for Add* extensions, so AddBulkData shows up wherever services are configured.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class BulkDataServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds BulkData: the importer, the resource registry and, unless the application registered its
+    /// Adds BulkData: the importer, the exporter, the resource registry and, unless the application registered its
     /// own, the in-memory job store and the system clock. May be called more than once.
     /// </summary>
     /// <param name="services">The application's services.</param>
@@ -31,7 +34,12 @@ public static class BulkDataServiceCollectionExtensions
         configure?.Invoke(builder);
         services.TryAddSingleton<IJobStore, InMemoryJobStore>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new JobServices(
+            provider.GetRequiredService<IJobStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance));
         services.TryAddScoped<IBulkImporter, BulkImporter>();
+        services.TryAddScoped<IBulkExporter, BulkExporter>();
         return builder;
     }
 }

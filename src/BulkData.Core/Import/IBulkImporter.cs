@@ -3,8 +3,6 @@ using BulkData.DependencyInjection;
 using BulkData.Jobs;
 using BulkData.Validation;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BulkData.Import;
 
@@ -23,18 +21,13 @@ public interface IBulkImporter
 /// Creates import operations. Like <c>IHttpClientFactory</c>, it resolves the validators of the
 /// requested type from the current scope, because they are generic over a type known only at the call.
 /// </summary>
-internal sealed class BulkImporter(ResourceRegistry registry, IJobStore jobStore, TimeProvider time, IServiceProvider services) : IBulkImporter
+internal sealed class BulkImporter(ResourceRegistry registry, JobServices jobServices, IServiceProvider services) : IBulkImporter
 {
-    private readonly ImportServices importServices = new(
-        jobStore,
-        time,
-        services.GetService<ILoggerFactory>()?.CreateLogger("BulkData.Import") ?? NullLogger.Instance);
-
     public ImportOperation<T> For<T>()
         where T : class
     {
         var resource = registry.Get<T>();
         var validators = resource.Definition.Validators.Concat(services.GetServices<IRowValidator<T>>()).ToArray();
-        return new ImportOperation<T>(resource, validators, importServices, registry.ImportDefaults.Clone());
+        return new ImportOperation<T>(resource, validators, jobServices, registry.ImportDefaults.Clone());
     }
 }

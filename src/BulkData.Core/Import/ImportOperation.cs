@@ -17,7 +17,7 @@ namespace BulkData.Import;
 public sealed class ImportOperation<T>
     where T : class
 {
-    internal ImportOperation(Resource<T> resource, IReadOnlyList<IRowValidator<T>> validators, ImportServices services, ImportOptions options)
+    internal ImportOperation(Resource<T> resource, IReadOnlyList<IRowValidator<T>> validators, JobServices services, ImportOptions options)
     {
         Resource = resource;
         Validators = validators;
@@ -56,7 +56,7 @@ public sealed class ImportOperation<T>
 
     internal IReadOnlyList<IRowValidator<T>> Validators { get; }
 
-    internal ImportServices Services { get; }
+    internal JobServices Services { get; }
 
     internal ImmutableDictionary<string, string> ColumnMappings { get; private init; } = ImmutableDictionary.Create<string, string>(StringComparer.OrdinalIgnoreCase);
 
@@ -173,6 +173,3 @@ public sealed class ImportOperation<T>
     public Task<ImportResult> IntoAsync(ICollection<T> collection, CancellationToken cancellationToken = default) =>
         IntoAsync(new CollectionTarget<T>(collection), cancellationToken);
 }
-
-/// <summary>The shared services every import needs.</summary>
-internal sealed record ImportServices(IJobStore JobStore, TimeProvider Time, ILogger Logger);

@@ -3,7 +3,6 @@ using BulkData.Mapping;
 using BulkData.Resources;
 using BulkData.Sources;
 using BulkData.Validation;
-using Microsoft.Extensions.Logging;
 
 namespace BulkData.Import;
 
@@ -12,7 +11,7 @@ namespace BulkData.Import;
 /// its cells, validate it, batch it, write the batch. Memory holds one batch, the capped errors
 /// and (when asked) one small outcome per row.
 /// </summary>
-internal sealed partial class ImportRun<T>
+internal sealed class ImportRun<T>
     where T : class
 {
     private readonly ImportOperation<T> operation;
@@ -20,9 +19,7 @@ internal sealed partial class ImportRun<T>
     private readonly IImportTarget<T>? target;
     private readonly int previewLimit;
     private readonly ImportOptions options;
-    private readonly IJobStore store;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
+    private readonly JobRecorder recorder;
     private readonly List<RowError> errors = [];
     private readonly List<string> warnings = [];
     private readonly List<RowOutcome> outcomes = [];
@@ -42,13 +39,10 @@ internal sealed partial class ImportRun<T>
         this.target = target;
         previewLimit = previewRows;
         options = operation.Options;
-        store = operation.Services.JobStore;
-        time = operation.Services.Time;
-        logger = operation.Services.Logger;
-        Job = null!;
+        recorder = new JobRecorder(operation.Services.JobStore, operation.Services.Time, operation.Services.Logger, operation.Owner);
     }
 
-    public Job Job { get; private set; }
+    public Job Job => recorder.Job;
 
     public ColumnMapping? Mapping { get; private set; }
 
@@ -65,7 +59,7 @@ internal sealed partial class ImportRun<T>
         try
         {
             await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await TransitionAsync(Committing ? JobStatus.Processing : JobStatus.Validating, "started", "reading header", null, cancellationToken).ConfigureAwait(false);
+            await recorder.StartAsync(Committing ? JobStatus.Processing : JobStatus.Validating, "reading header", cancellationToken).ConfigureAwait(false);
             if (reader.Headers.Count == 0)
             {
                 RecordError(new RowError(RowErrorKind.File, "The file is empty: it has no header row and no data. Add a header row naming the columns, then the data rows."));
@@ -130,6 +124,7 @@ internal sealed partial class ImportRun<T>
         var row = new RowContext<T>(new ColumnLookup(Array.ConvertAll(columns, c => c.Column)));
         var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));
         var phase = Committing ? "importing" : "validating";
+        var invariant = reader.IsCultureInvariant;
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
             counts.Read++;
@@ -146,7 +141,7 @@ internal sealed partial class ImportRun<T>
                 resource.RunBeforeRow(row);
                 foreach (var (cell, column) in mapped)
                 {
-                    if (columns[column].TryAssign(item, cell < sourceRow.Cells.Count ? sourceRow.Cells[cell] : null) is { } message)
+                    if (columns[column].TryAssign(item, cell < sourceRow.Cells.Count ? sourceRow.Cells[cell] : null, invariant) is { } message)
                     {
                         row.AddConversionError(column, message);
                     }
@@ -326,7 +321,7 @@ internal sealed partial class ImportRun<T>
         }
     }
 
-    private async Task CreateJobAsync(IImportSource source, CancellationToken cancellationToken)
+    private Task CreateJobAsync(IImportSource source, CancellationToken cancellationToken)
     {
         var parameters = new Dictionary<string, string>(operation.Parameters)
         {
@@ -338,37 +333,23 @@ internal sealed partial class ImportRun<T>
             parameters[$"map:{header}"] = column;
         }
 
-        var now = time.GetUtcNow();
-        Job = new Job
+        var job = new Job
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Guid.CreateVersion7(),
             Kind = kind,
             Resource = operation.Resource.Name,
             Format = source.Format,
             FileName = source.Name,
             Owner = operation.Owner,
             Tenant = operation.Tenant,
-            Status = JobStatus.Pending,
             Parameters = parameters,
-            CreatedAt = now,
         };
-        await store.CreateAsync(Job, cancellationToken).ConfigureAwait(false);
-        await store.AppendEventAsync(Job.Id, new JobEvent(now, "created", JobStatus.Pending, operation.Owner, $"{kind} of {Job.Resource} from {source.Name ?? source.Format}"), cancellationToken).ConfigureAwait(false);
-        LogCreated(logger, Job.Id, kind, Job.Resource, source.Name);
-    }
-
-    private async Task TransitionAsync(JobStatus status, string action, string phase, string? details, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        Job = Job with { Status = status, StartedAt = Job.StartedAt ?? now, Progress = new JobProgress(counts.Read, null, phase) };
-        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
-        await store.AppendEventAsync(Job.Id, new JobEvent(now, action, status, operation.Owner, details), cancellationToken).ConfigureAwait(false);
+        return recorder.CreateAsync(job, $"{kind} of {job.Resource} from {source.Name ?? source.Format}", cancellationToken);
     }
 
     private async Task SaveProgressAsync(string phase, CancellationToken cancellationToken)
     {
-        Job = Snapshot(phase);
-        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        await recorder.SaveAsync(Snapshot(phase), cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
     }
 
@@ -386,30 +367,10 @@ internal sealed partial class ImportRun<T>
 
     private async Task FinishAsync(JobStatus status, string? reason, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        Job = Snapshot("done") with { Status = status, FailureReason = reason, CompletedAt = now };
-        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
-        var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped" + (reason is null ? string.Empty : $". {reason}");
-        await store.AppendEventAsync(Job.Id, new JobEvent(now, StatusAction(status), status, operation.Owner, details), cancellationToken).ConfigureAwait(false);
+        var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped";
+        await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
-        LogFinished(logger, Job.Id, status, details);
     }
-
-    private static string StatusAction(JobStatus status) => status switch
-    {
-        JobStatus.Validated => "validated",
-        JobStatus.ValidationFailed => "validation failed",
-        JobStatus.Completed => "completed",
-        JobStatus.CompletedWithErrors => "completed with errors",
-        JobStatus.Cancelled => "cancelled",
-        _ => "failed",
-    };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Kind} of {Resource} from {File} created")]
-    private static partial void LogCreated(ILogger logger, Guid jobId, JobKind kind, string resource, string? file);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Status}: {Details}")]
-    private static partial void LogFinished(ILogger logger, Guid jobId, JobStatus status, string details);
 
     /// <summary>Row counters kept as plain fields on the hot path; <see cref="JobCounts"/> is built only for snapshots.</summary>
     private struct Tally

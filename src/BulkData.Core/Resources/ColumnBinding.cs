@@ -12,8 +12,11 @@ internal interface IColumnBinding<in T>
     /// <summary>DataAnnotations attributes to check on the member's value (empty for most columns).</summary>
     IReadOnlyList<ValidationAttribute> Attributes { get; }
 
-    /// <summary>Converts the cell text and sets the member; returns an error message or null.</summary>
-    string? TryAssign(T item, string? raw);
+    /// <summary>
+    /// Converts the cell text and sets the member; returns an error message or null. Cells of an invariant
+    /// source (XLSX, JSON) are tried in invariant notation first, then in the column's own format.
+    /// </summary>
+    string? TryAssign(T item, string? raw, bool invariant);
 
     /// <summary>Reads the member's value (boxed; used off the hot path by validation and export).</summary>
     object? GetValue(T item);
@@ -57,7 +60,7 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
 
     public IReadOnlyList<ValidationAttribute> Attributes { get; }
 
-    public string? TryAssign(T item, string? raw)
+    public string? TryAssign(T item, string? raw, bool invariant)
     {
         if (string.IsNullOrEmpty(raw) || (typeof(TValue) != typeof(string) && string.IsNullOrWhiteSpace(raw)))
         {
@@ -70,7 +73,8 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
             return null;
         }
 
-        if (!converter.TryParse(raw, Format, out var value))
+        if (!converter.TryParse(raw, invariant ? ValueFormat.Invariant : Format, out var value)
+            && !(invariant && converter.TryParse(raw, Format, out value)))
         {
             return $"'{Shorten(raw)}' is not {converter.Describe(Format)}.";
         }
@@ -112,7 +116,7 @@ internal sealed class ComputedColumn<T, TValue> : ResourceColumn, IColumnBinding
 
     public IReadOnlyList<ValidationAttribute> Attributes => [];
 
-    public string? TryAssign(T item, string? raw) => null;
+    public string? TryAssign(T item, string? raw, bool invariant) => null;
 
     public object? GetValue(T item) => compute(item);
 

@@ -28,6 +28,12 @@ public interface IImportReader : IAsyncDisposable
     IReadOnlyList<string> Headers { get; }
 
     /// <summary>
+    /// True when cells hold numbers and dates in invariant notation (XLSX, JSON) rather than as a person
+    /// typed them (CSV); then they are read invariantly, whatever culture a column is configured with.
+    /// </summary>
+    bool IsCultureInvariant => false;
+
+    /// <summary>
     /// Streams the data rows. Blank rows are skipped and not counted. Rows whose shape is broken
     /// come back with <see cref="SourceRow.Problem"/> set rather than as an exception.
     /// </summary>

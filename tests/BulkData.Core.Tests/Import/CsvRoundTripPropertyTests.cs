@@ -13,7 +13,7 @@ namespace BulkData.Core.Tests.Import;
 /// </summary>
 public sealed class CsvRoundTripPropertyTests
 {
-    private static readonly Gen<AllTypes> Items =
+    internal static readonly Gen<AllTypes> Items =
         from text in Gen.OneOf(Gen.Constant<string?>(null), Properties.Text().Where(s => s.Length > 0).Select(s => (string?)s))
         from label in Properties.Text()
         from i in ArbMap.Default.GeneratorFor<int>()

@@ -1,0 +1,72 @@
+using BulkData.Jobs;
+using BulkData.Sinks;
+
+namespace BulkData.Export;
+
+/// <summary>Runs one export as a job: stream the rows, write each column typed to the sink, report progress.</summary>
+internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sink)
+    where T : class
+{
+    private readonly JobRecorder recorder = new(operation.Services.JobStore, operation.Services.Time, operation.Services.Logger, operation.Owner);
+    private long rows;
+
+    public Job Job => recorder.Job;
+
+    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var source = operation.Rows ?? throw new InvalidOperationException("Call From(...) with the rows before running the export.");
+        var columns = operation.SelectedColumns();
+        var job = new Job
+        {
+            Id = Guid.CreateVersion7(),
+            Kind = JobKind.Export,
+            Resource = operation.Resource.Name,
+            Format = sink.Format,
+            Owner = operation.Owner,
+            Tenant = operation.Tenant,
+            Parameters = new Dictionary<string, string>(operation.Parameters) { ["columns"] = string.Join(", ", columns.Select(c => c.Column.Name)) },
+        };
+        await recorder.CreateAsync(job, $"Export of {job.Resource} to {sink.Format}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await recorder.StartAsync(JobStatus.Processing, "exporting", cancellationToken).ConfigureAwait(false);
+            await sink.BeginAsync(columns.Select(c => c.Column.Name).ToArray(), cancellationToken).ConfigureAwait(false);
+            var interval = operation.Options.ProgressInterval;
+            await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var column in columns)
+                {
+                    column.WriteTo(item, sink);
+                }
+
+                await sink.EndRowAsync(cancellationToken).ConfigureAwait(false);
+                if (++rows % interval == 0)
+                {
+                    await recorder.SaveAsync(Snapshot("exporting"), cancellationToken).ConfigureAwait(false);
+                    operation.Progress?.Report(Job.Progress);
+                }
+            }
+
+            await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await FinishAsync(JobStatus.Completed, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await FinishAsync(JobStatus.Cancelled, "Cancelled by the caller.", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await FinishAsync(JobStatus.Failed, $"The export stopped on an error: {e.Message}", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private Job Snapshot(string phase) => Job with { Progress = new JobProgress(rows, null, phase), Counts = new JobCounts(Read: rows, Valid: rows) };
+
+    private async Task FinishAsync(JobStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, $"{rows} rows written", cancellationToken).ConfigureAwait(false);
+        operation.Progress?.Report(Job.Progress);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Diagnostics.CodeAnalysis;
+using BulkData.DependencyInjection;
+using BulkData.Jobs;
+
+namespace BulkData.Export;
+
+/// <summary>The entry point for exports: inject it and call <see cref="For{T}"/>.</summary>
+public interface IBulkExporter
+{
+    /// <summary>Starts setting up an export of <typeparamref name="T"/> with its registered resource.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <returns>An operation to give rows and run.</returns>
+    [SuppressMessage("Naming", "CA1716", Justification = "'For' reads as intended in C#; the clash is with a Visual Basic keyword.")]
+    ExportOperation<T> For<T>()
+        where T : class;
+}
+
+/// <summary>Creates export operations over the registered resources.</summary>
+internal sealed class BulkExporter(ResourceRegistry registry, JobServices services) : IBulkExporter
+{
+    public ExportOperation<T> For<T>()
+        where T : class => new(registry.Get<T>(), services);
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+
+namespace BulkData.Jobs;
+
+/// <summary>
+/// Keeps one running job's snapshot in the store and writes its history: created, started, and the final
+/// status. Imports and exports share it so that every job goes through the same lifecycle.
+/// </summary>
+internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, ILogger logger, string? actor)
+{
+    public Job Job { get; private set; } = null!;
+
+    public async Task CreateAsync(Job job, string details, CancellationToken cancellationToken)
+    {
+        Job = job with { Status = JobStatus.Pending, CreatedAt = time.GetUtcNow() };
+        await store.CreateAsync(Job, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(Job.Id, new JobEvent(Job.CreatedAt, "created", JobStatus.Pending, actor, details), cancellationToken).ConfigureAwait(false);
+        LogCreated(logger, Job.Id, Job.Kind, Job.Resource, details);
+    }
+
+    public async Task StartAsync(JobStatus status, string phase, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        Job = Job with { Status = status, StartedAt = now, Progress = new JobProgress(0, null, phase) };
+        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(Job.Id, new JobEvent(now, "started", status, actor), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SaveAsync(Job job, CancellationToken cancellationToken)
+    {
+        Job = job;
+        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FinishAsync(Job job, string details, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        Job = job with { CompletedAt = now };
+        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        details += Job.FailureReason is null ? string.Empty : $". {Job.FailureReason}";
+        await store.AppendEventAsync(Job.Id, new JobEvent(now, Action(Job.Status), Job.Status, actor, details), cancellationToken).ConfigureAwait(false);
+        LogFinished(logger, Job.Id, Job.Status, details);
+    }
+
+    private static string Action(JobStatus status) => status switch
+    {
+        JobStatus.Validated => "validated",
+        JobStatus.ValidationFailed => "validation failed",
+        JobStatus.Completed => "completed",
+        JobStatus.CompletedWithErrors => "completed with errors",
+        JobStatus.Cancelled => "cancelled",
+        _ => "failed",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: {Kind} of {Resource} created ({Details})")]
+    private static partial void LogCreated(ILogger logger, Guid jobId, JobKind kind, string resource, string details);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} {Status}: {Details}")]
+    private static partial void LogFinished(ILogger logger, Guid jobId, JobStatus status, string details);
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Logging;
+
+namespace BulkData.Jobs;
+
+/// <summary>The shared services every import and export job needs.</summary>
+internal sealed record JobServices(IJobStore JobStore, TimeProvider Time, ILogger Logger);

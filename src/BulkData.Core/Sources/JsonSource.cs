@@ -1,0 +1,399 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using BulkData.Validation;
+
+namespace BulkData.Sources;
+
+/// <summary>How a JSON file is read.</summary>
+public sealed class JsonSourceOptions
+{
+    /// <summary>
+    /// Reads one object per line (NDJSON) rather than one array of objects. Default: null, detected:
+    /// a file starting with <c>[</c> is an array, one starting with <c>{</c> is NDJSON.
+    /// </summary>
+    public bool? Ndjson { get; set; }
+
+    /// <summary>The largest single record accepted, in bytes. Default: 16 MiB. A larger one stops the import with its line.</summary>
+    public int MaxRecordBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+/// <summary>
+/// Reads a JSON array of objects, or NDJSON, streaming with <see cref="Utf8JsonReader"/>: one record is
+/// held at a time. The first record's property names are the header; a later record with a property the
+/// first lacks is a row error, a missing property an empty cell. A nested object or array arrives as its
+/// JSON text, so it imports into a string member (or a custom converter) when mapped and is ignored when not.
+/// Every error carries its line and position.
+/// </summary>
+public sealed class JsonSource : IImportSource
+{
+    private readonly Func<Stream> open;
+    private readonly bool ownsStream;
+    private readonly JsonSourceOptions options;
+
+    private JsonSource(Func<Stream> open, bool ownsStream, string? name, JsonSourceOptions? options)
+    {
+        this.open = open;
+        this.ownsStream = ownsStream;
+        this.options = options ?? new JsonSourceOptions();
+        Name = name;
+    }
+
+    /// <inheritdoc/>
+    public string Format => "json";
+
+    /// <inheritdoc/>
+    public string? Name { get; }
+
+    /// <summary>Reads a JSON or NDJSON file; it is opened afresh, and closed, on every read.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="options">Array or NDJSON; null to detect.</param>
+    /// <returns>The source.</returns>
+    public static JsonSource FromFile(string path, JsonSourceOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new JsonSource(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan), true, Path.GetFileName(path), options);
+    }
+
+    /// <summary>Reads JSON from a stream the caller owns; a seekable stream is rewound on each read.</summary>
+    /// <param name="stream">The stream; it is not disposed.</param>
+    /// <param name="name">The file name recorded on the job.</param>
+    /// <param name="options">Array or NDJSON; null to detect.</param>
+    /// <returns>The source.</returns>
+    public static JsonSource FromStream(Stream stream, string? name = null, JsonSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new JsonSource(
+            () =>
+            {
+                if (stream.CanSeek)
+                {
+                    stream.Position = 0;
+                }
+
+                return stream;
+            },
+            false,
+            name,
+            options);
+    }
+
+    /// <summary>Reads JSON held in a string.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="name">The label recorded on the job.</param>
+    /// <param name="options">Array or NDJSON; null to detect.</param>
+    /// <returns>The source.</returns>
+    public static JsonSource FromText(string json, string? name = null, JsonSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var bytes = Encoding.UTF8.GetBytes(json);
+        return new JsonSource(() => new MemoryStream(bytes, writable: false), true, name, options);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var reader = new RecordReader(open(), ownsStream, options);
+        try
+        {
+            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>One record as read: its properties in file order, or why it is not an object.</summary>
+    private sealed record JsonRecord(long Line, List<KeyValuePair<string, string?>> Properties, string? NotAnObject);
+
+    /// <summary>Streams records out of a byte buffer that grows only to the largest record.</summary>
+    private sealed class RecordReader : IImportReader
+    {
+        private readonly Stream stream;
+        private readonly bool ownsStream;
+        private readonly JsonSourceOptions options;
+        private byte[] buffer = ArrayPool<byte>.Shared.Rent(65_536);
+        private int start;
+        private int end;
+        private bool endOfStream;
+        private long line = 1;
+        private long linePosition;
+        private bool ndjson;
+        private bool arrayStarted;
+        private bool arrayEnded;
+        private JsonReaderState state;
+        private string[] headers = [];
+        private Dictionary<string, int> headerIndex = [];
+        private JsonRecord? first;
+
+        public RecordReader(Stream stream, bool ownsStream, JsonSourceOptions options)
+        {
+            this.stream = stream;
+            this.ownsStream = ownsStream;
+            this.options = options;
+        }
+
+        public IReadOnlyList<string> Headers => headers;
+
+        public bool IsCultureInvariant => true;
+
+        public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
+        {
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+            SkipBom();
+            var firstByte = FirstSignificantByte();
+            if (firstByte is null)
+            {
+                return;
+            }
+
+            ndjson = options.Ndjson ?? firstByte == (byte)'{';
+            state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = ndjson, CommentHandling = JsonCommentHandling.Skip });
+            if (!ndjson && firstByte != (byte)'[')
+            {
+                throw Error($"The file holds {Describe(firstByte.Value)} where a list of records ([ ... ]) or one record per line was expected.", line, 1);
+            }
+
+            first = await NextRecordAsync(cancellationToken).ConfigureAwait(false);
+            if (first is { NotAnObject: null })
+            {
+                headers = first.Properties.Select(p => p.Key).ToArray();
+                headerIndex = headers.Select((h, i) => (h, i)).DistinctBy(p => p.h).ToDictionary(p => p.h, p => p.i);
+            }
+            else if (first is not null)
+            {
+                throw Error($"The first record is {first.NotAnObject}, not an object with named fields, so there is no header.", first.Line, 1);
+            }
+        }
+
+        public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            long rowNumber = 0;
+            var record = first;
+            first = null;
+            while (record is not null)
+            {
+                rowNumber++;
+                yield return ToRow(record, rowNumber);
+                record = await NextRecordAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
+            if (ownsStream)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private static string Describe(byte first) => first switch
+        {
+            (byte)'"' => "a text value",
+            (byte)'t' or (byte)'f' => "a true/false value",
+            (byte)'n' => "null",
+            (byte)'{' => "an object",
+            _ => "a number",
+        };
+
+        private SourceRow ToRow(JsonRecord record, long rowNumber)
+        {
+            var cells = new string?[headers.Length];
+            if (record.NotAnObject is { } what)
+            {
+                return new SourceRow(rowNumber, record.Line, cells, new RowError(RowErrorKind.Structure, $"This record is {what}, not an object with named fields.", rowNumber, record.Line));
+            }
+
+            RowError? problem = null;
+            foreach (var (name, value) in record.Properties)
+            {
+                if (headerIndex.TryGetValue(name, out var index))
+                {
+                    cells[index] = value;
+                }
+                else
+                {
+                    problem ??= new RowError(RowErrorKind.Structure, $"This record has a field '{name}' that the first record does not have. Give every record the same fields (null where there is no value).", rowNumber, record.Line, name, value);
+                }
+            }
+
+            return new SourceRow(rowNumber, record.Line, cells, problem);
+        }
+
+        private async Task<JsonRecord?> NextRecordAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (TryReadRecord(out var record, out var done))
+                {
+                    return record;
+                }
+
+                if (done)
+                {
+                    return null;
+                }
+
+                if (endOfStream)
+                {
+                    throw Error("The file ends in the middle of a record: it is cut short. Export it again, complete.", line, linePosition + 1);
+                }
+
+                await FillAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Reads the next record if the buffer holds all of it; otherwise asks for more bytes.</summary>
+        private bool TryReadRecord(out JsonRecord? record, out bool done)
+        {
+            record = null;
+            done = false;
+            var data = buffer.AsSpan(start, end - start);
+            var reader = new Utf8JsonReader(data, endOfStream, state);
+            try
+            {
+                if (!ndjson && !arrayStarted)
+                {
+                    if (!reader.Read())
+                    {
+                        return false;
+                    }
+
+                    arrayStarted = true;
+                    Consume(data, reader);
+                    return TryReadRecord(out record, out done);
+                }
+
+                if (!reader.Read())
+                {
+                    done = endOfStream && (ndjson || arrayEnded);
+                    return false;
+                }
+
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    arrayEnded = true;
+                    Consume(data, reader);
+                    done = true;
+                    return false;
+                }
+
+                var tokenStart = (int)reader.TokenStartIndex;
+                var recordLine = line + data[..tokenStart].Count((byte)'\n');
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+                {
+                    return false;
+                }
+
+                record = reader.TokenType == JsonTokenType.EndObject
+                    ? new JsonRecord(recordLine, ReadProperties(data[tokenStart..(int)reader.BytesConsumed]), null)
+                    : new JsonRecord(recordLine, [], reader.TokenType == JsonTokenType.EndArray ? "a list" : Describe(data[tokenStart]));
+                Consume(data, reader);
+                return true;
+            }
+            catch (JsonException e)
+            {
+                throw Error($"The file is not valid JSON: {e.Message.Split(" Path:")[0]}", line + (e.LineNumber ?? 0), (e.LineNumber is null or 0 ? linePosition : 0) + (e.BytePositionInLine ?? 0) + 1, e);
+            }
+        }
+
+        private static List<KeyValuePair<string, string?>> ReadProperties(ReadOnlySpan<byte> json)
+        {
+            var properties = new List<KeyValuePair<string, string?>>();
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                string? value = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                    JsonTokenType.True => "true",
+                    JsonTokenType.False => "false",
+                    JsonTokenType.Null => null,
+                    _ => RawValue(ref reader, json),
+                };
+                properties.Add(new(name, value));
+            }
+
+            return properties;
+        }
+
+        private static string RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+        {
+            var from = (int)reader.TokenStartIndex;
+            reader.Skip();
+            return Encoding.UTF8.GetString(json[from..(int)reader.BytesConsumed]);
+        }
+
+        private void Consume(ReadOnlySpan<byte> data, Utf8JsonReader reader)
+        {
+            var consumed = data[..(int)reader.BytesConsumed];
+            var lastBreak = consumed.LastIndexOf((byte)'\n');
+            line += consumed.Count((byte)'\n');
+            linePosition = lastBreak >= 0 ? consumed.Length - lastBreak - 1 : linePosition + consumed.Length;
+            start += consumed.Length;
+            state = reader.CurrentState;
+        }
+
+        private async Task FillAsync(CancellationToken cancellationToken)
+        {
+            if (start > 0)
+            {
+                buffer.AsSpan(start, end - start).CopyTo(buffer);
+                end -= start;
+                start = 0;
+            }
+
+            if (end == buffer.Length)
+            {
+                if (buffer.Length >= options.MaxRecordBytes)
+                {
+                    throw Error($"A record starting on line {line} is larger than the limit of {options.MaxRecordBytes:N0} bytes. Check for a missing closing bracket, or raise JsonSourceOptions.MaxRecordBytes.", line, linePosition + 1);
+                }
+
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, options.MaxRecordBytes));
+                buffer.AsSpan(0, end).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+            end += read;
+            endOfStream = read == 0;
+        }
+
+        private void SkipBom()
+        {
+            if (buffer.AsSpan(start, end - start).StartsWith(Encoding.UTF8.Preamble))
+            {
+                start += Encoding.UTF8.Preamble.Length;
+            }
+        }
+
+        private byte? FirstSignificantByte()
+        {
+            foreach (var b in buffer.AsSpan(start, end - start))
+            {
+                if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                {
+                    return b;
+                }
+            }
+
+            return null;
+        }
+
+        private static ImportSourceException Error(string message, long line, long position, Exception? inner = null) =>
+            new($"Line {line}, position {position}: {message}", inner) { LineNumber = line };
+    }
+}

@@ -1,0 +1,550 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.IO.Packaging;
+using System.Runtime.CompilerServices;
+using System.Xml;
+using BulkData.Formats;
+using BulkData.Validation;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace BulkData.Sources;
+
+/// <summary>Which sheet of a workbook is read, and where its header is.</summary>
+public sealed class XlsxSourceOptions
+{
+    /// <summary>The sheet's name (any case). Default: null, the sheet at <see cref="SheetIndex"/>.</summary>
+    public string? SheetName { get; set; }
+
+    /// <summary>The 0-based position of the sheet when no name is given. Default: 0, the first sheet.</summary>
+    public int SheetIndex { get; set; }
+
+    /// <summary>The 1-based spreadsheet row holding the header; rows above it are ignored. Default: 1.</summary>
+    public int HeaderRow { get; set; } = 1;
+}
+
+/// <summary>
+/// Reads a worksheet of an XLSX workbook, streaming. The OpenXML SDK opens the package and resolves its
+/// parts; the sheet itself is read with an <see cref="XmlReader"/> over the part stream, never as a DOM,
+/// so memory does not grow with the sheet. Shared, inline and rich-text strings, booleans, numbers as
+/// Excel stores them and dates (by the cell's number format, 1900 and 1904 systems) are read; an error
+/// cell such as <c>#N/A</c> becomes a row error.
+/// </summary>
+public sealed class XlsxSource : IImportSource
+{
+    private readonly Func<Stream> open;
+    private readonly bool ownsStream;
+    private readonly XlsxSourceOptions options;
+
+    private XlsxSource(Func<Stream> open, bool ownsStream, string? name, XlsxSourceOptions? options)
+    {
+        this.open = open;
+        this.ownsStream = ownsStream;
+        this.options = options ?? new XlsxSourceOptions();
+        Name = name;
+    }
+
+    /// <inheritdoc/>
+    public string Format => "xlsx";
+
+    /// <inheritdoc/>
+    public string? Name { get; }
+
+    /// <summary>Reads a workbook file; it is opened afresh, and closed, on every read.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="options">The sheet and header row; null for the first sheet, header in row 1.</param>
+    /// <returns>The source.</returns>
+    public static XlsxSource FromFile(string path, XlsxSourceOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new XlsxSource(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65_536), ownsStream: true, Path.GetFileName(path), options);
+    }
+
+    /// <summary>
+    /// Reads a workbook from a stream the caller owns. A ZIP needs random access: a forward-only stream is
+    /// first copied to a temporary file, which is deleted when reading ends.
+    /// </summary>
+    /// <param name="stream">The stream; it is not disposed.</param>
+    /// <param name="name">The file name recorded on the job.</param>
+    /// <param name="options">The sheet and header row; null for the first sheet, header in row 1.</param>
+    /// <returns>The source.</returns>
+    public static XlsxSource FromStream(Stream stream, string? name = null, XlsxSourceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new XlsxSource(
+            () =>
+            {
+                if (!stream.CanSeek)
+                {
+                    var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose);
+                    stream.CopyTo(copy);
+                    copy.Position = 0;
+                    return copy;
+                }
+
+                stream.Position = 0;
+                return new NonClosingStream(stream);
+            },
+            ownsStream: true,
+            name,
+            options);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var stream = open();
+        SpreadsheetDocument? document = null;
+        try
+        {
+            document = OpenDocument(stream);
+            var workbook = document.WorkbookPart ?? throw new ImportSourceException("The file is a ZIP archive but not an Excel workbook: it has no workbook part. Save it from Excel as .xlsx.");
+            var sheet = FindSheet(workbook);
+            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            var reader = new SheetReader(
+                stream,
+                document,
+                part,
+                await ReadSharedStringsAsync(workbook.SharedStringTablePart, cancellationToken).ConfigureAwait(false),
+                DateStyles(workbook.WorkbookStylesPart?.Stylesheet),
+                workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false,
+                options.HeaderRow);
+            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            document?.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static SpreadsheetDocument OpenDocument(Stream stream)
+    {
+        try
+        {
+            return SpreadsheetDocument.Open(stream, isEditable: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileFormatException or OpenXmlPackageException or IOException or ArgumentException)
+        {
+            throw new ImportSourceException("The file is not a valid Excel workbook (.xlsx): it is damaged or in another format. Open it in Excel and save it as 'Excel Workbook (.xlsx)'.", e);
+        }
+    }
+
+    private Sheet FindSheet(WorkbookPart workbook)
+    {
+        var sheets = workbook.Workbook.Sheets?.Elements<Sheet>().ToList() ?? [];
+        var sheet = options.SheetName is { } name
+            ? sheets.Find(s => string.Equals(s.Name?.Value, name, StringComparison.OrdinalIgnoreCase))
+            : options.SheetIndex >= 0 && options.SheetIndex < sheets.Count ? sheets[options.SheetIndex] : null;
+        if (sheet?.Id?.Value is null || workbook.GetPartById(sheet.Id.Value) is not WorksheetPart)
+        {
+            var wanted = options.SheetName is { } missing ? $"no sheet named '{missing}'" : $"no sheet number {options.SheetIndex + 1}";
+            throw new ImportSourceException($"The workbook has {wanted}. Its sheets are: {string.Join(", ", sheets.Select(s => s.Name?.Value))}.")
+            { Column = options.SheetName };
+        }
+
+        return sheet;
+    }
+
+    private static async Task<string[]> ReadSharedStringsAsync(SharedStringTablePart? part, CancellationToken cancellationToken)
+    {
+        if (part is null)
+        {
+            return [];
+        }
+
+        var strings = new List<string>();
+        using var xml = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), SheetReader.XmlSettings);
+        await xml.ReadAsync().ConfigureAwait(false);
+        while (!xml.EOF)
+        {
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
+            {
+                // ReadRichText leaves the reader on the node after </si>, which may be the next <si>.
+                strings.Add(SheetReader.ReadRichText(xml));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            else
+            {
+                await xml.ReadAsync().ConfigureAwait(false);
+            }
+        }
+
+        return [.. strings];
+    }
+
+    /// <summary>For each cell format (style index), whether its number format shows a date, a time or neither.</summary>
+    private static DateKind[] DateStyles(Stylesheet? styles)
+    {
+        if (styles?.CellFormats is null)
+        {
+            return [];
+        }
+
+        var custom = styles.NumberingFormats?.Elements<NumberingFormat>()
+            .Where(f => f.NumberFormatId?.Value is not null)
+            .ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode?.Value ?? string.Empty) ?? [];
+        return styles.CellFormats.Elements<CellFormat>()
+            .Select(format => format.NumberFormatId?.Value ?? 0u)
+            .Select(id => custom.TryGetValue(id, out var code) ? DateKindOf(code) : BuiltInDateKind(id))
+            .ToArray();
+    }
+
+    private static DateKind BuiltInDateKind(uint id) => id switch
+    {
+        >= 14 and <= 17 or 22 or >= 27 and <= 36 or >= 50 and <= 58 => DateKind.Date,
+        >= 18 and <= 21 or >= 45 and <= 47 => DateKind.Time,
+        _ => DateKind.None,
+    };
+
+    /// <summary>A custom format is a date when d, m or y, or a time when h or s, appears outside quotes, brackets and escapes.</summary>
+    internal static DateKind DateKindOf(string formatCode)
+    {
+        var section = formatCode.Split(';')[0];
+        bool date = false, time = false, month = false;
+        for (var i = 0; i < section.Length; i++)
+        {
+            switch (char.ToLowerInvariant(section[i]))
+            {
+                case '"':
+                    i = section.IndexOf('"', i + 1) is var close and >= 0 ? close : section.Length;
+                    break;
+                case '[':
+                    i = section.IndexOf(']', i + 1) is var end and >= 0 ? end : section.Length;
+                    break;
+                case '\\' or '_' or '*':
+                    i++;
+                    break;
+                case 'd' or 'y':
+                    date = true;
+                    break;
+                case 'h' or 's':
+                    time = true;
+                    break;
+                case 'm':
+                    month = true;
+                    break;
+            }
+        }
+
+        return date || (month && !time) ? DateKind.Date : time ? DateKind.Time : DateKind.None;
+    }
+
+    internal enum DateKind
+    {
+        None,
+        Date,
+        Time,
+    }
+
+    /// <summary>Streams the rows of one worksheet part.</summary>
+    private sealed class SheetReader : IImportReader
+    {
+        internal static readonly XmlReaderSettings XmlSettings = new()
+        {
+            Async = true,
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+        };
+
+        private readonly Stream stream;
+        private readonly SpreadsheetDocument document;
+        private readonly XmlReader xml;
+        private readonly string[] sharedStrings;
+        private readonly DateKind[] dateStyles;
+        private readonly bool date1904;
+        private readonly int headerRow;
+        private string[] headers = [];
+        private long lastRowNumber;
+
+        public SheetReader(Stream stream, SpreadsheetDocument document, WorksheetPart part, string[] sharedStrings, DateKind[] dateStyles, bool date1904, int headerRow)
+        {
+            this.stream = stream;
+            this.document = document;
+            this.sharedStrings = sharedStrings;
+            this.dateStyles = dateStyles;
+            this.date1904 = date1904;
+            this.headerRow = headerRow;
+            xml = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
+        }
+
+        public IReadOnlyList<string> Headers => headers;
+
+        public bool IsCultureInvariant => true;
+
+        public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
+        {
+            while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                if (row.Number >= headerRow)
+                {
+                    headers = row.Cells.Select(c => c.Text?.Trim() ?? string.Empty).ToArray();
+                    var last = Array.FindLastIndex(headers, h => h.Length > 0);
+                    headers = headers[..(last + 1)];
+                    return;
+                }
+            }
+        }
+
+        public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            if (headers.Length == 0)
+            {
+                yield break;
+            }
+
+            long dataRow = 0;
+            while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                if (row.Cells.All(c => string.IsNullOrWhiteSpace(c.Text) && c.Problem is null))
+                {
+                    continue;
+                }
+
+                dataRow++;
+                var cells = new string?[headers.Length];
+                RowError? problem = null;
+                for (var i = 0; i < row.Cells.Count; i++)
+                {
+                    var cell = row.Cells[i];
+                    if (i < cells.Length)
+                    {
+                        cells[i] = cell.Text;
+                    }
+
+                    if (problem is not null || (cell.Problem is null && (i < cells.Length || string.IsNullOrWhiteSpace(cell.Text))))
+                    {
+                        continue;
+                    }
+
+                    var column = i < headers.Length ? headers[i] : $"column {ColumnLetters(i)}";
+                    problem = cell.Problem is { } message
+                        ? new RowError(RowErrorKind.Structure, message, dataRow, row.Number, column, cell.Raw)
+                        : new RowError(RowErrorKind.Structure, $"This row has a value in column {ColumnLetters(i)}, to the right of the last header. Add a header for it or clear the cell.", dataRow, row.Number, column, cell.Text);
+                }
+
+                yield return new SourceRow(dataRow, row.Number, cells, problem);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            xml.Dispose();
+            document.Dispose();
+            return stream.DisposeAsync();
+        }
+
+        /// <summary>Reads rich text (an <c>si</c> or <c>is</c> element): every <c>t</c>, phonetic runs excluded. Leaves the reader after the element.</summary>
+        internal static string ReadRichText(XmlReader xml)
+        {
+            if (xml.IsEmptyElement)
+            {
+                xml.Read();
+                return string.Empty;
+            }
+
+            var depth = xml.Depth;
+            string? text = null;
+            xml.Read();
+            while (!(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
+            {
+                if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "t")
+                {
+                    var run = xml.ReadElementContentAsString();
+                    text = text is null ? run : text + run;
+                }
+                else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "rPh")
+                {
+                    xml.Skip();
+                }
+                else
+                {
+                    xml.Read();
+                }
+            }
+
+            xml.Read();
+            return SpreadsheetValues.Unescape(text ?? string.Empty);
+        }
+
+        private static string ColumnLetters(int index)
+        {
+            var name = string.Empty;
+            for (var n = index + 1; n > 0; n = (n - 1) / 26)
+            {
+                name = (char)('A' + ((n - 1) % 26)) + name;
+            }
+
+            return name;
+        }
+
+        private static int ColumnIndex(string reference)
+        {
+            var index = 0;
+            foreach (var c in reference)
+            {
+                var letter = char.ToUpperInvariant(c);
+                if (letter is < 'A' or > 'Z')
+                {
+                    break;
+                }
+
+                index = (index * 26) + (letter - 'A' + 1);
+            }
+
+            return index - 1;
+        }
+
+        private async Task<SheetRow?> NextRowAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            while (await xml.ReadAsync().ConfigureAwait(false))
+            {
+                if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "row")
+                {
+                    var number = long.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : lastRowNumber + 1;
+                    lastRowNumber = number;
+                    var cells = new List<SheetCell>();
+                    if (!xml.IsEmptyElement)
+                    {
+                        ReadCells(cells);
+                    }
+
+                    return new SheetRow(number, cells);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Reads the cells of the current row, placing each at its reference (sparse cells leave gaps).</summary>
+        private void ReadCells(List<SheetCell> cells)
+        {
+            var depth = xml.Depth;
+            xml.Read();
+            while (!(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
+            {
+                if (xml.NodeType != XmlNodeType.Element || xml.LocalName != "c")
+                {
+                    xml.Read();
+                    continue;
+                }
+
+                var reference = xml.GetAttribute("r");
+                var index = reference is null ? cells.Count : ColumnIndex(reference);
+                var type = xml.GetAttribute("t");
+                var style = int.TryParse(xml.GetAttribute("s"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
+                var cell = ReadCell(type, style);
+                while (cells.Count < index)
+                {
+                    cells.Add(default);
+                }
+
+                if (index >= cells.Count)
+                {
+                    cells.Add(cell);
+                }
+                else
+                {
+                    cells[index] = cell;
+                }
+            }
+        }
+
+        /// <summary>Reads one <c>c</c> element into text the converters understand; leaves the reader after it.</summary>
+        private SheetCell ReadCell(string? type, int style)
+        {
+            if (xml.IsEmptyElement)
+            {
+                xml.Read();
+                return default;
+            }
+
+            var depth = xml.Depth;
+            string? value = null;
+            string? inline = null;
+            xml.Read();
+            while (!(xml.NodeType == XmlNodeType.EndElement && xml.Depth == depth))
+            {
+                if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "v")
+                {
+                    value = xml.ReadElementContentAsString();
+                }
+                else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "is")
+                {
+                    inline = ReadRichText(xml);
+                }
+                else if (xml.NodeType == XmlNodeType.Element)
+                {
+                    xml.Skip();
+                }
+                else
+                {
+                    xml.Read();
+                }
+            }
+
+            xml.Read();
+            return type switch
+            {
+                "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Length
+                    ? new SheetCell(sharedStrings[i])
+                    : new SheetCell(null, "The cell points to a shared text that the workbook does not have; the file is damaged. Open and save it in Excel.", value),
+                "inlineStr" => new SheetCell(inline ?? (value is null ? null : SpreadsheetValues.Unescape(value))),
+                "str" => new SheetCell(value is null ? null : SpreadsheetValues.Unescape(value)),
+                "b" => new SheetCell(value switch { "1" => "true", "0" => "false", _ => value }),
+                "e" => new SheetCell(null, $"The cell holds the Excel error {value}. Fix the formula or type the value in.", value),
+                _ when value is not null && style < dateStyles.Length && dateStyles[style] != DateKind.None
+                    && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) => new SheetCell(DateText(serial, dateStyles[style])),
+                _ => new SheetCell(value),
+            };
+        }
+
+        private string DateText(double serial, DateKind kind)
+        {
+            if (kind == DateKind.Time && serial is >= 0 and < 1)
+            {
+                return TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(Math.Round(serial * 86_400_000d) % 86_400_000d)).ToString("HH:mm:ss.FFF", CultureInfo.InvariantCulture);
+            }
+
+            var date = SpreadsheetValues.FromSerial(serial, date1904);
+            return date.TimeOfDay == TimeSpan.Zero
+                ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : date.ToString("yyyy-MM-ddTHH:mm:ss.FFF", CultureInfo.InvariantCulture);
+        }
+
+        private readonly record struct SheetCell(string? Text, string? Problem = null, string? Raw = null);
+
+        private sealed record SheetRow(long Number, List<SheetCell> Cells);
+    }
+
+    /// <summary>Lets the package close its stream without closing the caller's.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
