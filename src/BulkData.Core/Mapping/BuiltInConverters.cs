@@ -174,7 +174,8 @@ internal static class TemporalText
 /// <summary>A date and time; ISO 8601 always works, other spellings by culture or exact format.</summary>
 internal sealed class DateTimeConverter : ValueConverter<DateTime>
 {
-    private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind;
+    // A time with no date reads as 0001-01-01, never as today: imports must not depend on the day they run.
+    private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind | DateTimeStyles.NoCurrentDateDefault;
 
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTime value) =>
         format.FormatArray.Length > 0

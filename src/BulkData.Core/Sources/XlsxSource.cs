@@ -251,6 +251,8 @@ public sealed class XlsxSource : IImportSource
             IgnoreProcessingInstructions = true,
         };
 
+        private const int MaxColumns = 16_384;
+
         private readonly Stream stream;
         private readonly SpreadsheetDocument document;
         private readonly XmlReader xml;
@@ -388,7 +390,7 @@ public sealed class XlsxSource : IImportSource
             foreach (var c in reference)
             {
                 var letter = char.ToUpperInvariant(c);
-                if (letter is < 'A' or > 'Z')
+                if (letter is < 'A' or > 'Z' || index > MaxColumns)
                 {
                     break;
                 }
@@ -434,11 +436,16 @@ public sealed class XlsxSource : IImportSource
                     continue;
                 }
 
-                var reference = xml.GetAttribute("r");
-                var index = reference is null ? cells.Count : ColumnIndex(reference);
+                // A reference without letters counts as "next cell", like a missing one; Excel has 16,384 columns at most.
+                var index = xml.GetAttribute("r") is { } reference && ColumnIndex(reference) is >= 0 and var column ? column : cells.Count;
                 var type = xml.GetAttribute("t");
                 var style = int.TryParse(xml.GetAttribute("s"), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
                 var cell = ReadCell(type, style);
+                if (index >= MaxColumns)
+                {
+                    continue;
+                }
+
                 while (cells.Count < index)
                 {
                     cells.Add(default);
