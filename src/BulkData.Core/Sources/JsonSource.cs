@@ -300,7 +300,8 @@ public sealed class JsonSource : IImportSource
             }
             catch (JsonException e)
             {
-                throw Error($"The file is not valid JSON: {e.Message.Split(" Path:")[0]}", line + (e.LineNumber ?? 0), (e.LineNumber is null or 0 ? linePosition : 0) + (e.BytePositionInLine ?? 0) + 1, e);
+                // The reader state carries line and position from the start of the stream, so they are absolute.
+                throw Error($"The file is not valid JSON: {e.Message.Split(" LineNumber:")[0]}", (e.LineNumber ?? 0) + 1, (e.BytePositionInLine ?? 0) + 1, e);
             }
         }
 

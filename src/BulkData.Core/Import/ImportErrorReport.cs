@@ -1,0 +1,91 @@
+using BulkData.Mapping;
+using BulkData.Sinks;
+using BulkData.Sources;
+
+namespace BulkData.Import;
+
+/// <summary>
+/// Writes the rows an import rejected back out, with their original columns and an error column, so a
+/// person can fix them and import the file again.
+/// </summary>
+public static class ImportErrorReport
+{
+    /// <summary>The header of the column holding each row's errors.</summary>
+    public const string ErrorColumn = "Errors";
+
+    /// <summary>
+    /// Reads the source again and writes each rejected row, in file order, to the sink. Rows rejected past
+    /// the error cap have no message of their own, and say so.
+    /// </summary>
+    /// <param name="source">The source the import read; it must be readable again (a file or seekable stream).</param>
+    /// <param name="result">The import's (or dry run's) result.</param>
+    /// <param name="sink">Where to write the report; completed, not disposed.</param>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    /// <returns>The number of rows written.</returns>
+    public static async Task<long> WriteAsync(IImportSource source, ImportResult result, IExportSink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(sink);
+        var messages = result.Errors
+            .Where(e => e.RowNumber is not null)
+            .GroupBy(e => e.RowNumber!.Value)
+            .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(e => e.Column is null ? e.Message : $"{e.Column}: {e.Message}")));
+        var rejected = result.Rows.Where(r => r.Kind == RowOutcomeKind.Invalid).Select(r => r.RowNumber).Concat(messages.Keys).ToHashSet();
+
+        await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await sink.BeginAsync([.. reader.Headers, ErrorColumn], cancellationToken).ConfigureAwait(false);
+        long written = 0;
+        await foreach (var row in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!rejected.Contains(row.RowNumber))
+            {
+                continue;
+            }
+
+            for (var i = 0; i < reader.Headers.Count; i++)
+            {
+                WriteText(sink, i < row.Cells.Count ? row.Cells[i] : null);
+            }
+
+            WriteText(sink, messages.GetValueOrDefault(row.RowNumber, "This row has errors that are not listed: the import stopped listing errors at its limit."));
+            await sink.EndRowAsync(cancellationToken).ConfigureAwait(false);
+            written++;
+        }
+
+        await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>
+    /// Creates a sink writing the source's own format (CSV, XLSX or JSON). Formula neutralising is off: the
+    /// report hands people back their own values, which must import again unchanged.
+    /// </summary>
+    /// <param name="source">The source the import read.</param>
+    /// <param name="output">The stream to write to; flushed, not closed.</param>
+    /// <returns>The sink.</returns>
+    /// <exception cref="NotSupportedException">The source's format has no built-in sink.</exception>
+    public static IExportSink SinkFor(IImportSource source, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Format switch
+        {
+            "csv" => CsvSink.ToStream(output, new CsvSinkOptions { NeutralizeFormulas = false }),
+            "xlsx" => XlsxSink.ToStream(output, new XlsxSinkOptions { NeutralizeFormulas = false }),
+            "json" => JsonSink.ToStream(output),
+            _ => throw new NotSupportedException($"There is no built-in sink for '{source.Format}'; pass your own IExportSink to WriteAsync."),
+        };
+    }
+
+    private static void WriteText(IExportSink sink, string? text)
+    {
+        if (text is null)
+        {
+            sink.WriteEmptyCell();
+        }
+        else
+        {
+            sink.WriteCell(text, StringConverter.Instance, ValueFormat.Invariant);
+        }
+    }
+}
