@@ -1,6 +1,8 @@
+using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Samples.Import;
+using BulkData.Sinks;
 using BulkData.Sources;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,9 +19,11 @@ var services = new ServiceCollection()
 
 using var scope = services.CreateScope();
 var importer = scope.ServiceProvider.GetRequiredService<IBulkImporter>();
+var exporter = scope.ServiceProvider.GetRequiredService<IBulkExporter>();
 var jobs = scope.ServiceProvider.GetRequiredService<IJobStore>();
 var file = Path.Combine(AppContext.BaseDirectory, "data", "products.csv");
-var import = importer.For<Product>().From(CsvSource.FromFile(file)).OwnedBy("sample-user", "acme");
+var source = CsvSource.FromFile(file);
+var import = importer.For<Product>().From(source).OwnedBy("sample-user", "acme");
 
 var preview = await import.PreviewAsync(rows: 3);
 Console.WriteLine($"Preview of {file} ({preview.Status}):");
@@ -64,3 +68,30 @@ foreach (var entry in await jobs.GetHistoryAsync(job.Id))
 {
     Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Action,-22} {entry.Status,-20} {entry.Details}");
 }
+
+// Export what was imported to every format, and hand the rejected rows back in the file's own format.
+var output = Directory.CreateDirectory(Path.Combine(Directory.GetCurrentDirectory(), "sample-output")).FullName;
+Console.WriteLine();
+IExportSink[] sinks =
+[
+    CsvSink.ToFile(Path.Combine(output, "products.csv")),
+    XlsxSink.ToFile(Path.Combine(output, "products.xlsx"), new XlsxSinkOptions { SheetName = "Products" }),
+    JsonSink.ToFile(Path.Combine(output, "products.json"), new JsonSinkOptions { Indented = true }),
+];
+foreach (var sink in sinks)
+{
+    await using (sink)
+    {
+        var exported = await exporter.For<Product>().From(products.OrderBy(p => p.Sku)).OwnedBy("sample-user", "acme").ToAsync(sink);
+        Console.WriteLine($"Exported {exported.Rows} products to {sink.Format}: job {exported.Status}");
+    }
+}
+
+var reportPath = Path.Combine(output, "products.errors.csv");
+await using (var report = File.Create(reportPath))
+{
+    var rejected = await ImportErrorReport.WriteAsync(source, partial, ImportErrorReport.SinkFor(source, report));
+    Console.WriteLine($"Wrote {rejected} rejected rows, with an '{ImportErrorReport.ErrorColumn}' column, to {reportPath}");
+}
+
+Console.WriteLine($"Files are in {output}");

@@ -30,7 +30,7 @@ public static class ImportErrorReport
         var messages = result.Errors
             .Where(e => e.RowNumber is not null)
             .GroupBy(e => e.RowNumber!.Value)
-            .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(e => e.Column is null ? e.Message : $"{e.Column}: {e.Message}")));
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(e => e.Column is null ? e.Message : $"{e.Column}: {e.Message}")));
         var rejected = result.Rows.Where(r => r.Kind == RowOutcomeKind.Invalid).Select(r => r.RowNumber).Concat(messages.Keys).ToHashSet();
 
         await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
