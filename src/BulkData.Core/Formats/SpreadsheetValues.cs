@@ -13,6 +13,18 @@ internal static class SpreadsheetValues
     /// <summary>The first date a 1900-system serial can hold.</summary>
     public static DateTime MinDate => FirstSerialDate;
 
+    /// <summary>The letters of a 0-based column index: 0 is A, 25 is Z, 26 is AA.</summary>
+    public static string ColumnName(int index)
+    {
+        var name = string.Empty;
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            name = (char)('A' + ((n - 1) % 26)) + name;
+        }
+
+        return name;
+    }
+
     /// <summary>
     /// A 1900-system serial: days since 1899-12-30, except that Excel counts a 29 February 1900 that
     /// never was, so dates before 1 March 1900 are one less.

@@ -62,8 +62,7 @@ public sealed class CsvSink : IExportSink
     /// <returns>The sink.</returns>
     public static CsvSink ToFile(string path, CsvSinkOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new CsvSink(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous), ownsStream: true, options);
+        return new CsvSink(SinkStreams.File(path), ownsStream: true, options);
     }
 
     /// <inheritdoc/>

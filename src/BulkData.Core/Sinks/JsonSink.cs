@@ -60,8 +60,7 @@ public sealed class JsonSink : IExportSink
     /// <returns>The sink.</returns>
     public static JsonSink ToFile(string path, JsonSinkOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new JsonSink(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous), ownsStream: true, options);
+        return new JsonSink(SinkStreams.File(path), ownsStream: true, options);
     }
 
     /// <inheritdoc/>

@@ -101,8 +101,7 @@ public sealed class XlsxSink : IExportSink
     /// <returns>The sink.</returns>
     public static XlsxSink ToFile(string path, XlsxSinkOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new XlsxSink(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65_536, FileOptions.Asynchronous), ownsStream: true, options);
+        return new XlsxSink(SinkStreams.File(path), ownsStream: true, options);
     }
 
     /// <inheritdoc/>
@@ -114,7 +113,7 @@ public sealed class XlsxSink : IExportSink
         await WritePartAsync("xl/_rels/workbook.xml.rels", WorkbookRelationships(), cancellationToken).ConfigureAwait(false);
         await WritePartAsync("xl/styles.xml", Styles, cancellationToken).ConfigureAwait(false);
 
-        columnLetters = Enumerable.Range(0, Math.Max(headers.Count, 1)).Select(ColumnName).ToArray();
+        columnLetters = Enumerable.Range(0, Math.Max(headers.Count, 1)).Select(SpreadsheetValues.ColumnName).ToArray();
         sheetStream = archive.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open();
         sheet = XmlWriter.Create(sheetStream, XmlSettings);
         sheet.WriteStartDocument(true);
@@ -263,17 +262,6 @@ public sealed class XlsxSink : IExportSink
     {
         var real = (double)number;
         return Math.Abs(real) < 1e28 && (decimal)real == number;
-    }
-
-    private static string ColumnName(int index)
-    {
-        var name = string.Empty;
-        for (var n = index + 1; n > 0; n = (n - 1) / 26)
-        {
-            name = (char)('A' + ((n - 1) % 26)) + name;
-        }
-
-        return name;
     }
 
     private void StartRow()

@@ -39,11 +39,7 @@ public sealed class CsvSource : IImportSource
     public static CsvSource FromFile(string path, CsvSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new CsvSource(
-            () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan),
-            ownsStream: true,
-            Path.GetFileName(path),
-            options);
+        return new CsvSource(SourceStreams.File(path), ownsStream: true, Path.GetFileName(path), options);
     }
 
     /// <summary>
@@ -57,24 +53,7 @@ public sealed class CsvSource : IImportSource
     public static CsvSource FromStream(Stream stream, string? name = null, CsvSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reads = 0;
-        return new CsvSource(
-            () =>
-            {
-                if (stream.CanSeek)
-                {
-                    stream.Position = 0;
-                }
-                else if (Interlocked.Increment(ref reads) > 1)
-                {
-                    throw new InvalidOperationException("This forward-only stream has already been read; pass a seekable stream to preview and then import it.");
-                }
-
-                return stream;
-            },
-            ownsStream: false,
-            name,
-            options);
+        return new CsvSource(SourceStreams.Caller(stream), ownsStream: false, name, options);
     }
 
     /// <summary>Reads CSV held in a string, e.g. text pasted by a user.</summary>
@@ -85,8 +64,7 @@ public sealed class CsvSource : IImportSource
     public static CsvSource FromText(string csv, string? name = null, CsvSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(csv);
-        var bytes = new UTF8Encoding(false).GetBytes(csv);
-        return new CsvSource(() => new MemoryStream(bytes, writable: false), ownsStream: true, name, options);
+        return new CsvSource(SourceStreams.Text(csv), ownsStream: true, name, options);
     }
 
     /// <inheritdoc/>

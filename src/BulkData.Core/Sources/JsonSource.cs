@@ -53,10 +53,10 @@ public sealed class JsonSource : IImportSource
     public static JsonSource FromFile(string path, JsonSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new JsonSource(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan), true, Path.GetFileName(path), options);
+        return new JsonSource(SourceStreams.File(path), true, Path.GetFileName(path), options);
     }
 
-    /// <summary>Reads JSON from a stream the caller owns; a seekable stream is rewound on each read.</summary>
+    /// <summary>Reads JSON from a stream the caller owns; a seekable stream is rewound on each read, a forward-only one can be read once.</summary>
     /// <param name="stream">The stream; it is not disposed.</param>
     /// <param name="name">The file name recorded on the job.</param>
     /// <param name="options">Array or NDJSON; null to detect.</param>
@@ -64,19 +64,7 @@ public sealed class JsonSource : IImportSource
     public static JsonSource FromStream(Stream stream, string? name = null, JsonSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new JsonSource(
-            () =>
-            {
-                if (stream.CanSeek)
-                {
-                    stream.Position = 0;
-                }
-
-                return stream;
-            },
-            false,
-            name,
-            options);
+        return new JsonSource(SourceStreams.Caller(stream), false, name, options);
     }
 
     /// <summary>Reads JSON held in a string.</summary>
@@ -87,8 +75,7 @@ public sealed class JsonSource : IImportSource
     public static JsonSource FromText(string json, string? name = null, JsonSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var bytes = Encoding.UTF8.GetBytes(json);
-        return new JsonSource(() => new MemoryStream(bytes, writable: false), true, name, options);
+        return new JsonSource(SourceStreams.Text(json), true, name, options);
     }
 
     /// <inheritdoc/>

@@ -57,7 +57,7 @@ public sealed class XlsxSource : IImportSource
     public static XlsxSource FromFile(string path, XlsxSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new XlsxSource(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65_536), ownsStream: true, Path.GetFileName(path), options);
+        return new XlsxSource(SourceStreams.File(path), ownsStream: true, Path.GetFileName(path), options);
     }
 
     /// <summary>
@@ -323,10 +323,10 @@ public sealed class XlsxSource : IImportSource
                         continue;
                     }
 
-                    var column = i < headers.Length ? headers[i] : $"column {ColumnLetters(i)}";
+                    var column = i < headers.Length ? headers[i] : $"column {SpreadsheetValues.ColumnName(i)}";
                     problem = cell.Problem is { } message
                         ? new RowError(RowErrorKind.Structure, message, dataRow, row.Number, column, cell.Raw)
-                        : new RowError(RowErrorKind.Structure, $"This row has a value in column {ColumnLetters(i)}, to the right of the last header. Add a header for it or clear the cell.", dataRow, row.Number, column, cell.Text);
+                        : new RowError(RowErrorKind.Structure, $"This row has a value in column {SpreadsheetValues.ColumnName(i)}, to the right of the last header. Add a header for it or clear the cell.", dataRow, row.Number, column, cell.Text);
                 }
 
                 yield return new SourceRow(dataRow, row.Number, cells, problem);
@@ -371,17 +371,6 @@ public sealed class XlsxSource : IImportSource
 
             xml.Read();
             return SpreadsheetValues.Unescape(text ?? string.Empty);
-        }
-
-        private static string ColumnLetters(int index)
-        {
-            var name = string.Empty;
-            for (var n = index + 1; n > 0; n = (n - 1) / 26)
-            {
-                name = (char)('A' + ((n - 1) % 26)) + name;
-            }
-
-            return name;
         }
 
         private static int ColumnIndex(string reference)

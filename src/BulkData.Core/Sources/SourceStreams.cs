@@ -1,0 +1,35 @@
+namespace BulkData.Sources;
+
+/// <summary>How sources open their input again on every read, shared by the built-in sources.</summary>
+internal static class SourceStreams
+{
+    /// <summary>Opens a file for one sequential read.</summary>
+    public static Func<Stream> File(string path) =>
+        () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65_536, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    /// <summary>Hands out a caller's stream: rewound on each read when seekable, readable once otherwise.</summary>
+    public static Func<Stream> Caller(Stream stream)
+    {
+        var reads = 0;
+        return () =>
+        {
+            if (stream.CanSeek)
+            {
+                stream.Position = 0;
+            }
+            else if (Interlocked.Increment(ref reads) > 1)
+            {
+                throw new InvalidOperationException("This forward-only stream has already been read; pass a seekable stream to preview and then import it.");
+            }
+
+            return stream;
+        };
+    }
+
+    /// <summary>Reads text held in memory as UTF-8.</summary>
+    public static Func<Stream> Text(string text)
+    {
+        var bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
+        return () => new MemoryStream(bytes, writable: false);
+    }
+}
