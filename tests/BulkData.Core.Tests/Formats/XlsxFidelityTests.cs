@@ -67,6 +67,26 @@ public sealed class XlsxFidelityTests
         Assert.Equal(new DateTime(1955, 1, 15, 6, 30, 0), imported[2].When);
     }
 
+    [Fact]
+    public async Task Import_WorkbookWrittenByExcelJs_SameTypedValuesAsExcelDataReader()
+    {
+        var bytes = await ExcelJsWorkbooks.WriteAsync();
+        var expected = ReadWithExcelDataReader(bytes, "Data");
+        using var host = new TestHost();
+        var imported = new List<Fidelity>();
+
+        var result = await host.Importer.For<Fidelity>().From(XlsxSource.FromStream(new MemoryStream(bytes), "exceljs.xlsx", new XlsxSourceOptions { SheetName = "Data" })).IntoAsync(imported);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(5, expected.Count);
+        Assert.Equal(expected, imported.Select(i => (i.Name, i.Amount, i.When, i.Flag)));
+        Assert.Equal(("rich text", 2d), (imported[1].Name, imported[2].Amount));
+        Assert.Equal(new DateTime(2023, 12, 31, 23, 59, 58, 123), imported[1].When);
+
+        var errors = await host.Importer.For<Fidelity>().From(XlsxSource.FromStream(new MemoryStream(bytes), options: new XlsxSourceOptions { SheetName = "Errors" })).DryRunAsync();
+        Assert.Equal(("Amount", "#N/A", 2L), (Assert.Single(errors.Errors).Column, errors.Errors[0].RawValue, errors.Errors[0].LineNumber));
+    }
+
     /// <summary>
     /// Excel's 1900 system counts a 29 February 1900 that never was (serial 60): serials before it are
     /// one day later than OLE dates. ExcelDataReader reads them as OLE dates, so it is not the oracle here.
