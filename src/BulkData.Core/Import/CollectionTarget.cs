@@ -11,7 +11,7 @@ public sealed class CollectionTarget<T>(ICollection<T> collection) : IImportTarg
     where T : class
 {
     /// <inheritdoc/>
-    public ValueTask<IImportTransaction<T>> BeginAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<IImportTransaction<T>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IImportTransaction<T>>(new Transaction(collection));
 
     private sealed class Transaction(ICollection<T> collection) : IImportTransaction<T>

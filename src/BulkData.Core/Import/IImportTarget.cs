@@ -10,10 +10,18 @@ public interface IImportTarget<T>
     where T : class
 {
     /// <summary>Starts a unit of work. All-or-nothing imports use one; partial imports use one per batch.</summary>
+    /// <param name="context">The job, commit mode, and which members the file sets.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The transaction.</returns>
-    ValueTask<IImportTransaction<T>> BeginAsync(CancellationToken cancellationToken = default);
+    ValueTask<IImportTransaction<T>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What a target needs to know about the import writing to it.</summary>
+/// <param name="JobId">The import's job: a target in the job store's database records its changes and checkpoint under it.</param>
+/// <param name="CommitMode">All-or-nothing (one transaction) or partial (one per batch).</param>
+/// <param name="ImportedMembers">The members the file has columns for: an update must set these and leave the others alone.</param>
+/// <param name="KeyMembers">The members forming the resource's import key (empty when it has none).</param>
+public sealed record ImportTargetContext(Guid JobId, CommitMode CommitMode, IReadOnlyList<string> ImportedMembers, IReadOnlyList<string> KeyMembers);
 
 /// <summary>A unit of work on a target. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>
 /// <typeparam name="T">The resource's item type.</typeparam>

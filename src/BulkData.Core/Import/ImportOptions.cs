@@ -13,6 +13,19 @@ public enum CommitMode
     Partial,
 }
 
+/// <summary>What happens when a key appears on more than one row of a file.</summary>
+public enum DuplicateKeyPolicy
+{
+    /// <summary>Every repeat is a row error naming the row it repeats. The default.</summary>
+    Error,
+
+    /// <summary>The first row wins; repeats are skipped.</summary>
+    KeepFirst,
+
+    /// <summary>The last row wins; each repeat overwrites the row before it.</summary>
+    KeepLast,
+}
+
 /// <summary>Options of an import. Set application-wide defaults with <c>ConfigureImport</c>, and per import with <c>WithOptions</c>.</summary>
 public sealed class ImportOptions
 {
@@ -44,6 +57,9 @@ public sealed class ImportOptions
     /// off for imports of millions of rows to keep memory flat.
     /// </summary>
     public bool RecordRowOutcomes { get; set; } = true;
+
+    /// <summary>What happens when a key (the resource's <c>Key</c>) repeats within the file. Default: <see cref="DuplicateKeyPolicy.Error"/>.</summary>
+    public DuplicateKeyPolicy DuplicateKeys { get; set; } = DuplicateKeyPolicy.Error;
 
     /// <summary>How headers are matched to columns.</summary>
     public MappingOptions Mapping { get; set; } = new();

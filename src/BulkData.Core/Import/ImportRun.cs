@@ -31,6 +31,9 @@ internal sealed class ImportRun<T>
     private long errorCount;
     private int savedErrorCount;
     private int firstUncommittedOutcome;
+    private long lastWrittenRow;
+    private long checkpoint;
+    private ImportTargetContext? targetContext;
 
     public ImportRun(ImportOperation<T> operation, JobKind kind, IImportTarget<T>? target, int previewRows)
     {
@@ -122,6 +125,12 @@ internal sealed class ImportRun<T>
         }
 
         var row = new RowContext<T>(new ColumnLookup(Array.ConvertAll(columns, c => c.Column)));
+        targetContext = new ImportTargetContext(
+            Job.Id,
+            options.CommitMode,
+            mapped.Select(m => columns[m.Column].Column.MemberName).ToArray(),
+            resource.Definition.Columns.Where(c => c.Column.IsKey).Select(c => c.Column.MemberName).ToArray());
+        var keys = new DuplicateKeys<T>(resource.Definition.Columns.Where(c => c.Column.IsKey).ToArray(), options.DuplicateKeys);
         var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));
         var phase = Committing ? "importing" : "validating";
         var invariant = reader.IsCultureInvariant;
@@ -154,6 +163,8 @@ internal sealed class ImportRun<T>
                 }
             }
 
+            var repeat = row.HasErrors ? DuplicateKeys<T>.Verdict.First : keys.Check(row);
+
             var outcomeIndex = outcomes.Count;
             if (options.RecordRowOutcomes)
             {
@@ -166,6 +177,15 @@ internal sealed class ImportRun<T>
                 foreach (var error in row.Errors)
                 {
                     RecordError(error);
+                }
+            }
+            else if (repeat == DuplicateKeys<T>.Verdict.Skip)
+            {
+                counts.Valid++;
+                counts.Skipped++;
+                if (options.RecordRowOutcomes)
+                {
+                    outcomes[outcomeIndex] = outcomes[outcomeIndex] with { Kind = RowOutcomeKind.Skipped };
                 }
             }
             else
@@ -229,7 +249,7 @@ internal sealed class ImportRun<T>
             return;
         }
 
-        transaction ??= await target!.BeginAsync(cancellationToken).ConfigureAwait(false);
+        transaction ??= await target!.BeginAsync(targetContext!, cancellationToken).ConfigureAwait(false);
         await transaction.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -241,6 +261,7 @@ internal sealed class ImportRun<T>
             }
         }
 
+        lastWrittenRow = batch.RowNumberAt(batch.Count - 1);
         batch.Clear();
         batchOutcomeIndexes.Clear();
         if (options.CommitMode == CommitMode.Partial)
@@ -264,6 +285,7 @@ internal sealed class ImportRun<T>
         counts.Skipped += uncommitted.Skipped;
         uncommitted = default;
         firstUncommittedOutcome = outcomes.Count;
+        checkpoint = lastWrittenRow;
     }
 
     /// <summary>Drops an open transaction (a rollback) and marks the rows it held as not written.</summary>
@@ -355,7 +377,7 @@ internal sealed class ImportRun<T>
 
     private Job Snapshot(string phase)
     {
-        var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts.ToCounts(), ErrorCount = errorCount };
+        var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
         if (savedErrorCount != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
             savedErrorCount = errors.Count;

@@ -9,15 +9,19 @@ public interface IJobStore
     /// <summary>Stores a new job.</summary>
     /// <param name="job">The job.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the job is stored.</returns>
-    ValueTask CreateAsync(Job job, CancellationToken cancellationToken = default);
+    /// <returns>The job as stored, with its first version.</returns>
+    ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces a job's snapshot with a newer one.</summary>
-    /// <param name="job">The job, with the same <see cref="Job.Id"/>.</param>
+    /// <summary>
+    /// Replaces a job's snapshot, if the stored one still has the snapshot's <see cref="Job.Version"/>;
+    /// the stored job gets the next version.
+    /// </summary>
+    /// <param name="job">The changed job, with the same <see cref="Job.Id"/> and the version it was read at.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the job is stored.</returns>
+    /// <returns>The job as stored, with its new version.</returns>
     /// <exception cref="KeyNotFoundException">No job has that id.</exception>
-    ValueTask UpdateAsync(Job job, CancellationToken cancellationToken = default);
+    /// <exception cref="JobConcurrencyException">The job was changed since that version.</exception>
+    ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a job's latest snapshot.</summary>
     /// <param name="id">The job's id.</param>
@@ -89,4 +93,36 @@ public sealed record JobQuery
         && (Kind is null || job.Kind == Kind)
         && (CreatedFrom is null || job.CreatedAt >= CreatedFrom)
         && (CreatedBefore is null || job.CreatedAt < CreatedBefore);
+}
+
+/// <summary>Helpers over any <see cref="IJobStore"/>.</summary>
+public static class JobStoreExtensions
+{
+    /// <summary>
+    /// Reads a job, applies a change and saves it, reading and reapplying the change again whenever another
+    /// writer got there first. The change must be a pure function of the job it is given.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="jobId">The job.</param>
+    /// <param name="change">Computes the new snapshot from the current one.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The job as stored.</returns>
+    /// <exception cref="KeyNotFoundException">No job has that id.</exception>
+    public static async ValueTask<Job> UpdateAsync(this IJobStore store, Guid jobId, Func<Job, Job> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(change);
+        while (true)
+        {
+            var current = await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No job has id {jobId}.");
+            try
+            {
+                return await store.UpdateAsync(change(current) with { Id = current.Id, Version = current.Version }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobConcurrencyException)
+            {
+                // Another writer saved first: read its version and apply the change to it.
+            }
+        }
+    }
 }

@@ -11,23 +11,33 @@ public sealed class InMemoryJobStore : IJobStore
     private readonly ConcurrentDictionary<Guid, Entry> jobs = new();
 
     /// <inheritdoc/>
-    public ValueTask CreateAsync(Job job, CancellationToken cancellationToken = default)
+    public ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (!jobs.TryAdd(job.Id, new Entry(job)))
+        var stored = job with { Version = 1 };
+        if (!jobs.TryAdd(job.Id, new Entry(stored)))
         {
             throw new InvalidOperationException($"A job with id {job.Id} already exists.");
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(stored);
     }
 
     /// <inheritdoc/>
-    public ValueTask UpdateAsync(Job job, CancellationToken cancellationToken = default)
+    public ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        Find(job.Id).Job = job;
-        return ValueTask.CompletedTask;
+        var entry = Find(job.Id);
+        lock (entry)
+        {
+            if (entry.Job.Version != job.Version)
+            {
+                throw new JobConcurrencyException(job.Id, job.Version);
+            }
+
+            entry.Job = job with { Version = job.Version + 1 };
+            return ValueTask.FromResult(entry.Job);
+        }
     }
 
     /// <inheritdoc/>

@@ -139,7 +139,32 @@ public sealed record Job
     /// <summary>When the job reached a final status.</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>
+    /// The snapshot's version in its store, raised by every update. A store refuses an update made from an
+    /// older version (<see cref="JobConcurrencyException"/>), so concurrent writers never lose each other's changes.
+    /// </summary>
+    public long Version { get; init; }
+
+    /// <summary>The last data row whose batch was committed, for resuming after a crash; 0 before the first commit.</summary>
+    public long Checkpoint { get; init; }
+
     /// <summary>True once the job can change no further (except by a rollback).</summary>
     public bool IsFinished => Status is JobStatus.Validated or JobStatus.ValidationFailed or JobStatus.Completed
         or JobStatus.CompletedWithErrors or JobStatus.Failed or JobStatus.Cancelled or JobStatus.RolledBack;
+}
+
+/// <summary>
+/// Thrown by <see cref="IJobStore.UpdateAsync"/> when the job changed since the snapshot being saved was read.
+/// Read the job again and reapply the change, or use <see cref="JobStoreExtensions.UpdateAsync(IJobStore, Guid, Func{Job, Job}, CancellationToken)"/>.
+/// </summary>
+public sealed class JobConcurrencyException : BulkDataException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="expectedVersion">The version the update was made from.</param>
+    public JobConcurrencyException(Guid jobId, long expectedVersion)
+        : base($"Job {jobId} was changed by someone else since version {expectedVersion} was read; read it again and retry.")
+    {
+        JobId = jobId;
+    }
 }

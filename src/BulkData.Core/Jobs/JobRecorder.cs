@@ -12,8 +12,7 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
 
     public async Task CreateAsync(Job job, string details, CancellationToken cancellationToken)
     {
-        Job = job with { Status = JobStatus.Pending, CreatedAt = time.GetUtcNow() };
-        await store.CreateAsync(Job, cancellationToken).ConfigureAwait(false);
+        Job = await store.CreateAsync(job with { Status = JobStatus.Pending, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         await store.AppendEventAsync(Job.Id, new JobEvent(Job.CreatedAt, "created", JobStatus.Pending, actor, details), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, Job.Id, Job.Kind, Job.Resource, details);
     }
@@ -21,22 +20,30 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
     public async Task StartAsync(JobStatus status, string phase, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        Job = Job with { Status = status, StartedAt = now, Progress = new JobProgress(0, null, phase) };
-        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        Job = await store.UpdateAsync(Job with { Status = status, StartedAt = now, Progress = new JobProgress(0, null, phase) }, cancellationToken).ConfigureAwait(false);
         await store.AppendEventAsync(Job.Id, new JobEvent(now, "started", status, actor), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Saves a snapshot. A target that committed in the job's own database may have moved the job on (its
+    /// checkpoint) meanwhile; the snapshot is then reapplied over the stored job, keeping that checkpoint.
+    /// </summary>
     public async Task SaveAsync(Job job, CancellationToken cancellationToken)
     {
-        Job = job;
-        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Job = await store.UpdateAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobConcurrencyException)
+        {
+            Job = await store.UpdateAsync(job.Id, current => job with { Checkpoint = Math.Max(current.Checkpoint, job.Checkpoint) }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task FinishAsync(Job job, string details, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        Job = job with { CompletedAt = now };
-        await store.UpdateAsync(Job, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(job with { CompletedAt = now }, cancellationToken).ConfigureAwait(false);
         details += Job.FailureReason is null ? string.Empty : $". {Job.FailureReason}";
         await store.AppendEventAsync(Job.Id, new JobEvent(now, Action(Job.Status), Job.Status, actor, details), cancellationToken).ConfigureAwait(false);
         LogFinished(logger, Job.Id, Job.Status, details);

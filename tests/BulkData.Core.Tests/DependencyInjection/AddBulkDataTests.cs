@@ -145,13 +145,13 @@ public sealed class AddBulkDataTests
 
         public List<Guid> Created { get; } = [];
 
-        public ValueTask CreateAsync(Job job, CancellationToken cancellationToken = default)
+        public ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
         {
             Created.Add(job.Id);
             return inner.CreateAsync(job, cancellationToken);
         }
 
-        public ValueTask UpdateAsync(Job job, CancellationToken cancellationToken = default) => inner.UpdateAsync(job, cancellationToken);
+        public ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default) => inner.UpdateAsync(job, cancellationToken);
 
         public ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
 

@@ -168,6 +168,28 @@ public sealed class CommitTests
         Assert.Equal(50, result.ErrorCount);
     }
 
+    [Theory]
+    [InlineData(DuplicateKeyPolicy.Error, "A-1:first|B-1:b", 1)]
+    [InlineData(DuplicateKeyPolicy.KeepFirst, "A-1:first|B-1:b", 0)]
+    [InlineData(DuplicateKeyPolicy.KeepLast, "A-1:first|B-1:b|A-1:last", 0)]
+    public async Task IntoAsync_KeyRepeatedInTheFile_FollowsThePolicy(DuplicateKeyPolicy policy, string expected, int errors)
+    {
+        using var host = new TestHost();
+        var target = new List<Product>();
+
+        var result = await host.Importer.For<Product>()
+            .From(CsvSource.FromText("Sku,Product Name\nA-1,first\nB-1,b\nA-1,last\n"))
+            .WithOptions(o => { o.DuplicateKeys = policy; o.CommitMode = CommitMode.Partial; })
+            .IntoAsync(target);
+
+        Assert.Equal(expected, string.Join('|', target.Select(p => $"{p.Sku}:{p.Name}")));
+        Assert.Equal(errors, result.Errors.Count);
+        if (errors > 0)
+        {
+            Assert.Equal((3L, "Sku", "The key 'A-1' was already used on row 1. Each row needs its own key: remove or merge the repeated rows."), (result.Errors[0].RowNumber!.Value, result.Errors[0].Column, result.Errors[0].Message));
+        }
+    }
+
     /// <summary>Cancels the import's token when a given row is validated, as a user pressing Cancel would.</summary>
     private sealed class CancelAtRow(long row, CancellationTokenSource source) : RowValidator<Product>
     {

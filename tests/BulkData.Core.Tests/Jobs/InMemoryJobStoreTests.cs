@@ -55,6 +55,31 @@ public sealed class InMemoryJobStoreTests
     }
 
     [Fact]
+    public async Task UpdateAsync_FromAStaleVersion_IsRefused()
+    {
+        var store = new InMemoryJobStore();
+        var created = await store.CreateAsync(NewJob("ann", "acme", JobStatus.Pending, JobKind.Import, 0));
+        var updated = await store.UpdateAsync(created with { Status = JobStatus.Processing });
+
+        await Assert.ThrowsAsync<JobConcurrencyException>(() => store.UpdateAsync(created with { Status = JobStatus.Failed }).AsTask());
+
+        Assert.Equal((1L, 2L), (created.Version, updated.Version));
+        Assert.Equal(JobStatus.Processing, (await store.GetAsync(created.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task UpdateAsyncWithChange_ParallelWriters_LoseNoUpdate()
+    {
+        var store = new InMemoryJobStore();
+        var job = await store.CreateAsync(NewJob("ann", "acme", JobStatus.Processing, JobKind.Import, 0));
+
+        await Parallel.ForAsync(0, 800, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, ct) =>
+            await store.UpdateAsync(job.Id, j => j with { Progress = j.Progress with { RowsProcessed = j.Progress.RowsProcessed + 1 } }, ct));
+
+        Assert.Equal(800, (await store.GetAsync(job.Id))!.Progress.RowsProcessed);
+    }
+
+    [Fact]
     public async Task UpdateAndAppend_OnUnknownJob_Throw()
     {
         var store = new InMemoryJobStore();
