@@ -79,11 +79,14 @@ public sealed class ImportBatch<T>
     private readonly List<T> items;
     private readonly List<long> rowNumbers;
     private readonly List<RowOutcomeKind> outcomes;
+    private readonly List<long> lineNumbers;
+    private readonly Dictionary<int, (string? Column, string Message)> rejections = [];
 
     internal ImportBatch(int capacity)
     {
         items = new List<T>(capacity);
         rowNumbers = new List<long>(capacity);
+        lineNumbers = new List<long>(capacity);
         outcomes = new List<RowOutcomeKind>(capacity);
     }
 
@@ -98,6 +101,11 @@ public sealed class ImportBatch<T>
     /// <returns>The 1-based data row.</returns>
     public long RowNumberAt(int index) => rowNumbers[index];
 
+    /// <summary>The line (or spreadsheet row) an item came from.</summary>
+    /// <param name="index">The item's index in the batch.</param>
+    /// <returns>The 1-based line.</returns>
+    public long LineNumberAt(int index) => lineNumbers[index];
+
     /// <summary>Gets what the target did with an item (default <see cref="RowOutcomeKind.Created"/>).</summary>
     /// <param name="index">The item's index in the batch.</param>
     /// <returns>The outcome.</returns>
@@ -110,16 +118,33 @@ public sealed class ImportBatch<T>
     {
         if (outcome is RowOutcomeKind.Valid or RowOutcomeKind.Invalid)
         {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A target sets Created, Updated, Skipped or Unchanged.");
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A target sets Created, Updated, Skipped or Unchanged; use Reject for a row it refuses.");
         }
 
         outcomes[index] = outcome;
     }
 
-    internal void Add(T item, long rowNumber)
+    /// <summary>
+    /// Refuses an item, as an error on its row (e.g. its key exists and the merge strategy fails on conflict).
+    /// The target must not write it. All-or-nothing, one refusal fails the whole import.
+    /// </summary>
+    /// <param name="index">The item's index in the batch.</param>
+    /// <param name="column">The column at fault, if one is.</param>
+    /// <param name="message">A message a non-programmer can act on.</param>
+    public void Reject(int index, string? column, string message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        outcomes[index] = RowOutcomeKind.Invalid;
+        rejections[index] = (column, message);
+    }
+
+    internal (string? Column, string Message) RejectionAt(int index) => rejections[index];
+
+    internal void Add(T item, long rowNumber, long lineNumber)
     {
         items.Add(item);
         rowNumbers.Add(rowNumber);
+        lineNumbers.Add(lineNumber);
         outcomes.Add(RowOutcomeKind.Created);
     }
 
@@ -127,6 +152,8 @@ public sealed class ImportBatch<T>
     {
         items.Clear();
         rowNumbers.Clear();
+        lineNumbers.Clear();
         outcomes.Clear();
+        rejections.Clear();
     }
 }

@@ -29,7 +29,6 @@ internal sealed class ImportRun<T>
     private Tally counts;
     private Tally uncommitted;
     private long errorCount;
-    private int savedErrorCount;
     private int firstUncommittedOutcome;
     private long lastWrittenRow;
     private long checkpoint;
@@ -193,7 +192,7 @@ internal sealed class ImportRun<T>
                 counts.Valid++;
                 if (Committing && (options.CommitMode == CommitMode.Partial || counts.Invalid == 0))
                 {
-                    batch.Add(item!, sourceRow.RowNumber);
+                    batch.Add(item!, sourceRow.RowNumber, sourceRow.LineNumber);
                     batchOutcomeIndexes.Add(outcomeIndex);
                 }
             }
@@ -254,7 +253,18 @@ internal sealed class ImportRun<T>
         for (var i = 0; i < batch.Count; i++)
         {
             var outcome = batch.OutcomeAt(i);
-            uncommitted.Add(outcome);
+            if (outcome == RowOutcomeKind.Invalid)
+            {
+                var (column, message) = batch.RejectionAt(i);
+                counts.Valid--;
+                counts.Invalid++;
+                RecordError(new RowError(RowErrorKind.Validation, message, batch.RowNumberAt(i), batch.LineNumberAt(i), column));
+            }
+            else
+            {
+                uncommitted.Add(outcome);
+            }
+
             if (options.RecordRowOutcomes)
             {
                 outcomes[batchOutcomeIndexes[i]] = outcomes[batchOutcomeIndexes[i]] with { Kind = outcome };
@@ -369,18 +379,27 @@ internal sealed class ImportRun<T>
         return recorder.CreateAsync(job, $"{kind} of {job.Resource} from {source.Name ?? source.Format}", cancellationToken);
     }
 
+    /// <summary>
+    /// Reports progress, and saves it to the job store unless a target transaction is open: a target in the
+    /// store's own database (SQLite locks the whole file) would otherwise wait on itself. So all-or-nothing
+    /// imports save progress at start and end, partial imports and dry runs after every batch.
+    /// </summary>
     private async Task SaveProgressAsync(string phase, CancellationToken cancellationToken)
     {
-        await recorder.SaveAsync(Snapshot(phase), cancellationToken).ConfigureAwait(false);
-        operation.Progress?.Report(Job.Progress);
+        var snapshot = Snapshot(phase);
+        if (transaction is null)
+        {
+            await recorder.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        }
+
+        operation.Progress?.Report(snapshot.Progress);
     }
 
     private Job Snapshot(string phase)
     {
         var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
-        if (savedErrorCount != errors.Count || snapshot.Warnings.Count != warnings.Count)
+        if (snapshot.Errors.Count != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
-            savedErrorCount = errors.Count;
             snapshot = snapshot with { Errors = errors.ToArray(), Warnings = warnings.ToArray() };
         }
 

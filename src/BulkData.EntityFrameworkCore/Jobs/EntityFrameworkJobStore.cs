@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using BulkData.Jobs;
+using BulkData.Validation;
+using Microsoft.EntityFrameworkCore;
+
+namespace BulkData.EntityFrameworkCore.Jobs;
+
+/// <summary>
+/// A durable job store on any EF Core relational provider (SQLite, PostgreSQL, SQL Server, ...), in the
+/// tables <see cref="BulkDataModelBuilderExtensions.AddBulkDataJobs"/> adds to <typeparamref name="TContext"/>.
+/// Updates carry a version checked by the database (a concurrency token), so many processes can update
+/// jobs at once without losing one another's changes.
+/// </summary>
+/// <typeparam name="TContext">A context whose model includes the job tables.</typeparam>
+/// <param name="contexts">Creates a context per call.</param>
+public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext> contexts) : IJobStore
+    where TContext : DbContext
+{
+    /// <inheritdoc/>
+    public async ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var record = new JobRecord { Id = job.Id };
+        JobMapping.Copy(job with { Version = 1 }, record);
+        context.Add(record);
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return JobMapping.ToJob(record);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var record = await context.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == job.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No job has id {job.Id}.");
+        if (record.Version != job.Version)
+        {
+            throw new JobConcurrencyException(job.Id, job.Version);
+        }
+
+        JobMapping.Copy(job with { Version = job.Version + 1 }, record);
+        try
+        {
+            // The UPDATE names the version it read; if another writer saved in between, no row matches.
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new JobConcurrencyException(job.Id, job.Version);
+        }
+
+        return JobMapping.ToJob(record);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var record = await context.Set<JobRecord>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken).ConfigureAwait(false);
+        return record is null ? null : JobMapping.ToJob(record);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask AppendEventAsync(Guid jobId, JobEvent jobEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobEvent);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        if (!await context.Set<JobRecord>().AnyAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new KeyNotFoundException($"No job has id {jobId}.");
+        }
+
+        context.Add(JobMapping.ToRecord(jobId, jobEvent));
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var records = await context.Set<JobEventRecord>().AsNoTracking().Where(e => e.JobId == jobId).OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return records.ConvertAll(JobMapping.ToEvent);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<Job> QueryAsync(JobQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var jobs = context.Set<JobRecord>().AsNoTracking();
+        if (query.Owner is { } owner)
+        {
+            jobs = jobs.Where(j => j.Owner == owner);
+        }
+
+        if (query.Tenant is { } tenant)
+        {
+            jobs = jobs.Where(j => j.Tenant == tenant);
+        }
+
+        if (query.Status is { } status)
+        {
+            var name = status.ToString();
+            jobs = jobs.Where(j => j.Status == name);
+        }
+
+        if (query.Kind is { } kind)
+        {
+            var name = kind.ToString();
+            jobs = jobs.Where(j => j.Kind == name);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            jobs = jobs.Where(j => j.CreatedAt >= from);
+        }
+
+        if (query.CreatedBefore is { } before)
+        {
+            jobs = jobs.Where(j => j.CreatedAt < before);
+        }
+
+        var page = jobs.OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Skip(query.Skip).Take(query.Take).AsAsyncEnumerable();
+        await foreach (var record in page.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return JobMapping.ToJob(record);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await context.Set<JobEventRecord>().Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await context.Set<RowChangeRecord>().Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await context.Set<JobRecord>().Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted > 0;
+    }
+}
+
+/// <summary>Maps jobs to and from their records.</summary>
+internal static class JobMapping
+{
+    public static void Copy(Job job, JobRecord record)
+    {
+        record.Kind = job.Kind.ToString();
+        record.Resource = job.Resource;
+        record.Format = job.Format;
+        record.FileName = job.FileName;
+        record.Owner = job.Owner;
+        record.Tenant = job.Tenant;
+        record.Status = job.Status.ToString();
+        record.RowsProcessed = job.Progress.RowsProcessed;
+        record.TotalRows = job.Progress.TotalRows;
+        record.Phase = job.Progress.Phase;
+        record.Read = job.Counts.Read;
+        record.Valid = job.Counts.Valid;
+        record.Invalid = job.Counts.Invalid;
+        record.Created = job.Counts.Created;
+        record.Updated = job.Counts.Updated;
+        record.Skipped = job.Counts.Skipped;
+        record.ErrorCount = job.ErrorCount;
+        record.Errors = JsonSerializer.Serialize(job.Errors);
+        record.Warnings = JsonSerializer.Serialize(job.Warnings);
+        record.FailureReason = job.FailureReason;
+        record.Parameters = JsonSerializer.Serialize(job.Parameters);
+        record.CreatedAt = job.CreatedAt;
+        record.StartedAt = job.StartedAt;
+        record.CompletedAt = job.CompletedAt;
+        record.Checkpoint = job.Checkpoint;
+        record.Version = job.Version;
+    }
+
+    public static Job ToJob(JobRecord record) => new()
+    {
+        Id = record.Id,
+        Kind = Enum.Parse<JobKind>(record.Kind),
+        Resource = record.Resource,
+        Format = record.Format,
+        FileName = record.FileName,
+        Owner = record.Owner,
+        Tenant = record.Tenant,
+        Status = Enum.Parse<JobStatus>(record.Status),
+        Progress = new JobProgress(record.RowsProcessed, record.TotalRows, record.Phase),
+        Counts = new JobCounts(record.Read, record.Valid, record.Invalid, record.Created, record.Updated, record.Skipped),
+        ErrorCount = record.ErrorCount,
+        Errors = JsonSerializer.Deserialize<RowError[]>(record.Errors) ?? [],
+        Warnings = JsonSerializer.Deserialize<string[]>(record.Warnings) ?? [],
+        FailureReason = record.FailureReason,
+        Parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(record.Parameters) ?? [],
+        CreatedAt = record.CreatedAt,
+        StartedAt = record.StartedAt,
+        CompletedAt = record.CompletedAt,
+        Checkpoint = record.Checkpoint,
+        Version = record.Version,
+    };
+
+    public static JobEventRecord ToRecord(Guid jobId, JobEvent jobEvent) => new()
+    {
+        JobId = jobId,
+        At = jobEvent.At,
+        Action = jobEvent.Action,
+        Status = jobEvent.Status.ToString(),
+        Actor = jobEvent.Actor,
+        Details = jobEvent.Details,
+    };
+
+    public static JobEvent ToEvent(JobEventRecord record) =>
+        new(record.At, record.Action, Enum.Parse<JobStatus>(record.Status), record.Actor, record.Details);
+}
