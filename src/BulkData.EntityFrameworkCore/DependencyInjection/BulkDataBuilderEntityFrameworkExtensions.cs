@@ -1,0 +1,35 @@
+using BulkData.EntityFrameworkCore.Import;
+using BulkData.EntityFrameworkCore.Jobs;
+using BulkData.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BulkData.DependencyInjection;
+
+/// <summary>Registers BulkData's EF Core job store and rollback in <c>AddBulkData</c>.</summary>
+public static class BulkDataBuilderEntityFrameworkExtensions
+{
+    /// <summary>
+    /// Keeps jobs in <typeparamref name="TContext"/>'s database (its model must call <c>AddBulkDataJobs()</c>;
+    /// the host registers the context with <c>AddDbContextFactory</c>), and registers
+    /// <see cref="ImportRollback{TContext}"/> for imports into that context.
+    /// </summary>
+    /// <typeparam name="TContext">The application's context.</typeparam>
+    /// <param name="builder">The BulkData builder.</param>
+    /// <param name="configureRollback">Changes the rollback window (24 hours by default).</param>
+    /// <returns>The builder.</returns>
+    public static BulkDataBuilder UseEntityFrameworkJobStore<TContext>(this BulkDataBuilder builder, Action<RollbackOptions>? configureRollback = null)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var rollback = new RollbackOptions();
+        configureRollback?.Invoke(rollback);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore, EntityFrameworkJobStore<TContext>>());
+        builder.Services.TryAddSingleton(provider => new ImportRollback<TContext>(
+            provider.GetRequiredService<IDbContextFactory<TContext>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            rollback));
+        return builder;
+    }
+}

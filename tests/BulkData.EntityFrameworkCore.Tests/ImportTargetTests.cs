@@ -1,0 +1,201 @@
+using System.Data.Common;
+using System.Text;
+using BulkData.EntityFrameworkCore.Import;
+using BulkData.Import;
+using BulkData.Jobs;
+using BulkData.Sources;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace BulkData.EntityFrameworkCore.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ImportTargetTests(PostgresServer postgres)
+{
+    private static CsvSource File(params string[] rows) => CsvSource.FromText("Sku,Name,Price,Quantity\n" + string.Join('\n', rows) + "\n");
+
+    [Theory]
+    [InlineData("sqlite", MergeStrategy.FailOnConflict)]
+    [InlineData("sqlite", MergeStrategy.Upsert)]
+    [InlineData("sqlite", MergeStrategy.SkipExisting)]
+    [InlineData("postgres", MergeStrategy.FailOnConflict)]
+    [InlineData("postgres", MergeStrategy.Upsert)]
+    [InlineData("postgres", MergeStrategy.SkipExisting)]
+    public async Task IntoAsync_ExistingKey_FollowsTheMergeStrategy(string provider, MergeStrategy strategy)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        await database.SeedAsync(new Item { Sku = "A-1", Name = "old", Price = 1m, Quantity = 1 });
+        using var host = new TestHost(database);
+
+        var result = await host.Importer.For<Item>().From(File("A-1,new,2.50,5", "B-1,fresh,3,7")).IntoAsync(host.Target(strategy));
+
+        var items = (await database.ItemsAsync()).Select(i => $"{i.Sku}:{i.Name}:{i.Price:0.00}:{i.Quantity}");
+        switch (strategy)
+        {
+            case MergeStrategy.FailOnConflict:
+                Assert.Equal(JobStatus.ValidationFailed, result.Status);
+                Assert.Equal(["A-1:old:1.00:1"], items);
+                Assert.Equal((1L, "Sku"), (result.Errors.Single().RowNumber!.Value, result.Errors[0].Column));
+                Assert.StartsWith("A record with the key 'A-1' already exists.", result.Errors[0].Message, StringComparison.Ordinal);
+                break;
+            case MergeStrategy.Upsert:
+                Assert.Equal(JobStatus.Completed, result.Status);
+                Assert.Equal(["A-1:new:2.50:5", "B-1:fresh:3.00:7"], items);
+                Assert.Equal((1L, 1L), (result.Counts.Created, result.Counts.Updated));
+                break;
+            default:
+                Assert.Equal(JobStatus.Completed, result.Status);
+                Assert.Equal(["A-1:old:1.00:1", "B-1:fresh:3.00:7"], items);
+                Assert.Equal((1L, 1L), (result.Counts.Created, result.Counts.Skipped));
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task IntoAsync_FailOnConflictPartial_CommitsTheOtherRows(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        await database.SeedAsync(new Item { Sku = "A-1", Name = "old" });
+        using var host = new TestHost(database);
+
+        var result = await host.Importer.For<Item>().From(File("A-1,new,2,5", "B-1,fresh,3,7")).WithOptions(o => o.CommitMode = CommitMode.Partial).IntoAsync(host.Target());
+
+        Assert.Equal(JobStatus.CompletedWithErrors, result.Status);
+        Assert.Equal(["A-1:old", "B-1:fresh"], (await database.ItemsAsync()).Select(i => $"{i.Sku}:{i.Name}"));
+        Assert.Equal([RowOutcomeKind.Invalid, RowOutcomeKind.Created], result.Rows.Select(r => r.Kind));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task IntoAsync_UnchangedRows_AreNotWritten(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        await database.SeedAsync(new Item { Sku = "A-1", Name = "same", Price = 2.5m, Quantity = 5 }, new Item { Sku = "B-1", Name = "b", Price = 1, Quantity = 1 });
+        using var host = new TestHost(database);
+
+        var result = await host.Importer.For<Item>().From(File("A-1,same,2.50,5", "B-1,changed,1,1")).IntoAsync(host.Target(MergeStrategy.Upsert));
+
+        Assert.Equal([RowOutcomeKind.Unchanged, RowOutcomeKind.Updated], result.Rows.Select(r => r.Kind));
+        Assert.Equal((1L, 1L), (result.Counts.Updated, result.Counts.Skipped));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task IntoAsync_ColumnsMissingFromTheFile_AreLeftAloneOnUpdate(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        await database.SeedAsync(new Item { Sku = "A-1", Name = "keep me", Price = 9m, Quantity = 3 });
+        using var host = new TestHost(database);
+
+        await host.Importer.For<Item>().From(CsvSource.FromText("Sku,Price\nA-1,10\n")).IntoAsync(host.Target(MergeStrategy.Upsert));
+
+        var item = Assert.Single(await database.ItemsAsync());
+        Assert.Equal(("keep me", 10m, 3), (item.Name, item.Price, item.Quantity));
+    }
+
+    [Theory]
+    [InlineData("sqlite", DuplicateKeyPolicy.KeepLast, "A-1:third", 0)]
+    [InlineData("postgres", DuplicateKeyPolicy.KeepLast, "A-1:third", 0)]
+    [InlineData("sqlite", DuplicateKeyPolicy.KeepFirst, "A-1:first", 0)]
+    [InlineData("postgres", DuplicateKeyPolicy.Error, "", 2)]
+    public async Task IntoAsync_KeyRepeatedInTheFile_FollowsTheDuplicatePolicy(string provider, DuplicateKeyPolicy policy, string expected, int errors)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        using var host = new TestHost(database);
+
+        var result = await host.Importer.For<Item>().From(File("A-1,first,1,1", "A-1,second,2,2", "A-1,third,3,3"))
+            .WithOptions(o => o.DuplicateKeys = policy)
+            .IntoAsync(host.Target());
+
+        Assert.Equal(expected, string.Join('|', (await database.ItemsAsync()).Select(i => $"{i.Sku}:{i.Name}")));
+        Assert.Equal(errors, result.Errors.Count);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task IntoAsync_10000Rows_LooksUpKeysOncePerBatch(string provider)
+    {
+        var commands = new CommandCounter();
+        await using var database = await Database.CreateAsync(provider, postgres, commands);
+        using var host = new TestHost(database);
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 0; i < 10_000; i++)
+        {
+            csv.Append("S-").Append(i).Append(",n,1,1\n");
+        }
+
+        commands.Reset();
+        var result = await host.Importer.For<Item>().From(CsvSource.FromText(csv.ToString())).WithOptions(o => o.BatchSize = 1_000).IntoAsync(host.Target(MergeStrategy.Upsert));
+
+        Assert.Equal(10_000, result.Counts.Created);
+        Assert.Equal(10, commands.SelectsOn("Items"));
+        if (provider == "postgres")
+        {
+            // Npgsql batches each SaveChanges into few round trips: the total grows with batches, not rows.
+            Assert.True(commands.Total < 200, $"{commands.Total} database commands for 10 batches");
+        }
+    }
+
+    /// <summary>Counts the commands EF Core sends, and the SELECTs reading a given table.</summary>
+    private sealed class CommandCounter : DbCommandInterceptor
+    {
+        private readonly List<string> texts = [];
+
+        public int Total
+        {
+            get
+            {
+                lock (texts)
+                {
+                    return texts.Count;
+                }
+            }
+        }
+
+        public int SelectsOn(string table)
+        {
+            lock (texts)
+            {
+                return texts.Count(t => t.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && t.Contains($"FROM \"{table}\"", StringComparison.Ordinal));
+            }
+        }
+
+        public void Reset()
+        {
+            lock (texts)
+            {
+                texts.Clear();
+            }
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Add(command.CommandText);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Add(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Add(command.CommandText);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Add(string text)
+        {
+            lock (texts)
+            {
+                texts.Add(text);
+            }
+        }
+    }
+}
