@@ -125,4 +125,29 @@ public static class JobStoreExtensions
             }
         }
     }
+
+    /// <summary>Deletes finished jobs created before a time, with their history: a retention policy.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="createdBefore">Jobs created before this time are deleted, if finished.</param>
+    /// <param name="cancellationToken">Cancels the expiry.</param>
+    /// <returns>The number of jobs deleted.</returns>
+    public static async ValueTask<int> ExpireAsync(this IJobStore store, DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var deleted = 0;
+        while (true)
+        {
+            var page = await store.QueryAsync(new JobQuery { CreatedBefore = createdBefore, Take = 500 }, cancellationToken)
+                .Where(j => j.IsFinished).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                return deleted;
+            }
+
+            foreach (var job in page)
+            {
+                deleted += await store.DeleteAsync(job.Id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+    }
 }

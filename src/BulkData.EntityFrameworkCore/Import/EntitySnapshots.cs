@@ -36,6 +36,27 @@ internal static class EntitySnapshots
         }
     }
 
+    /// <summary>
+    /// True when the entity still holds the values of a snapshot. Compared as values, not as text: a
+    /// provider may read back 2.0000 for a decimal written as 2, or a DateTime of another kind.
+    /// </summary>
+    public static bool Matches(EntityEntry entry, string json)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!;
+        foreach (var property in entry.Metadata.GetProperties())
+        {
+            var current = entry.Property(property.Name).CurrentValue;
+            var written = values.TryGetValue(property.Name, out var value) ? value.Deserialize(property.ClrType) : null;
+            var same = current is byte[] bytes && written is byte[] other ? bytes.AsSpan().SequenceEqual(other) : Equals(current, written);
+            if (!same)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A key's values as one text, for dictionaries of keys.</summary>
     public static string KeyText(IEnumerable<object?> values) =>
         string.Join('\u001F', values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));

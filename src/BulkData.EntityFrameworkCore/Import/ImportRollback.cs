@@ -79,7 +79,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
                 ?? throw new RollbackRefusedException(jobId, $"The import changed {change.EntityType} records, which {typeof(TContext).Name} no longer maps.");
             var current = await db.FindAsync(type.ClrType, EntitySnapshots.ReadKey(type, change.Key), cancellationToken).ConfigureAwait(false);
             var entry = current is null ? null : db.Entry(current);
-            if (entry is null || EntitySnapshots.Values(entry) != change.After)
+            if (entry is null || !EntitySnapshots.Matches(entry, change.After))
             {
                 changedSince.Add(change.Key);
                 if (!force)

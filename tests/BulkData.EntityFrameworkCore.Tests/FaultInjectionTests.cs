@@ -1,0 +1,86 @@
+using System.Text;
+using BulkData.EntityFrameworkCore.Import;
+using BulkData.Import;
+using BulkData.Jobs;
+using BulkData.Sources;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace BulkData.EntityFrameworkCore.Tests;
+
+/// <summary>An exception while saving batch k: all-or-nothing leaves the database as it was; partial keeps batches before k.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FaultInjectionTests(PostgresServer postgres)
+{
+    private const int BatchSize = 100;
+    private const int FailingBatch = 3;
+
+    private static CsvSource Rows(int count)
+    {
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 1; i <= count; i++)
+        {
+            csv.Append("N-").Append(i).Append(",new,1,1\n");
+        }
+
+        return CsvSource.FromText(csv.ToString());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task AllOrNothing_FailureInBatchK_LeavesTheDatabaseExactlyAsBefore(string provider)
+    {
+        var fault = new FailOnSave(FailingBatch);
+        await using var database = await Database.CreateAsync(provider, postgres, fault);
+        await database.SeedAsync(new Item { Sku = "OLD-1", Name = "untouched", Price = 4.25m, Quantity = 2 });
+        var before = await database.ItemsAsync();
+        using var host = new TestHost(database);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            host.Importer.For<Item>().From(Rows(500)).WithOptions(o => o.BatchSize = BatchSize).IntoAsync(host.Target(MergeStrategy.Upsert)));
+
+        Assert.Equal("injected failure", error.Message);
+        Assert.Equal(before.Select(Describe), (await database.ItemsAsync()).Select(Describe));
+        var job = Assert.Single(await host.Jobs.QueryAsync(new JobQuery()).ToListAsync());
+        Assert.Equal((JobStatus.Failed, 0L), (job.Status, job.Checkpoint));
+        await using var context = database.Factory.CreateDbContext();
+        Assert.Equal(0, await context.Set<Jobs.RowChangeRecord>().CountAsync());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Partial_FailureInBatchK_KeepsEarlierBatchesAndTheirCheckpoint(string provider)
+    {
+        var fault = new FailOnSave(FailingBatch);
+        await using var database = await Database.CreateAsync(provider, postgres, fault);
+        using var host = new TestHost(database);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            host.Importer.For<Item>().From(Rows(500)).WithOptions(o => { o.BatchSize = BatchSize; o.CommitMode = CommitMode.Partial; }).IntoAsync(host.Target()));
+
+        var committed = (FailingBatch - 1) * BatchSize;
+        Assert.Equal(Enumerable.Range(1, committed).Select(i => $"N-{i}").Order(), (await database.ItemsAsync()).Select(i => i.Sku).Order());
+        var job = Assert.Single(await host.Jobs.QueryAsync(new JobQuery()).ToListAsync());
+        Assert.Equal((JobStatus.Failed, (long)committed, (long)committed), (job.Status, job.Checkpoint, job.Counts.Created));
+    }
+
+    private static string Describe(Item item) => $"{item.Id}|{item.Sku}|{item.Name}|{item.Price}|{item.Quantity}|{item.Released:O}";
+
+    /// <summary>Throws when the k-th save that writes items starts, as a dropped connection or a constraint would.</summary>
+    private sealed class FailOnSave(int failingSave) : SaveChangesInterceptor
+    {
+        private int saves;
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<Item>().Any(e => e.State is EntityState.Added or EntityState.Modified) && Interlocked.Increment(ref saves) == failingSave)
+            {
+                throw new InvalidOperationException("injected failure");
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
+}

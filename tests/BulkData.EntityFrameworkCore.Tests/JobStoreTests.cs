@@ -1,0 +1,118 @@
+using BulkData.EntityFrameworkCore.Jobs;
+using BulkData.Jobs;
+using BulkData.Sources;
+using BulkData.Validation;
+
+namespace BulkData.EntityFrameworkCore.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class JobStoreTests(PostgresServer postgres)
+{
+    private static Job NewJob(string owner, string tenant, JobStatus status, JobKind kind, int minutes) => new()
+    {
+        Id = Guid.NewGuid(),
+        Kind = kind,
+        Resource = "Item",
+        Owner = owner,
+        Tenant = tenant,
+        Status = status,
+        CreatedAt = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minutes),
+        Errors = [new RowError(RowErrorKind.Conversion, "'x' is not a number.", 3, 4, "Price", "x")],
+        Parameters = new Dictionary<string, string> { ["commitMode"] = "Partial" },
+    };
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Store_RoundTripsJobsHistoryAndQueries(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
+        Job[] jobs = [NewJob("ann", "acme", JobStatus.Completed, JobKind.Import, 1), NewJob("bob", "acme", JobStatus.Failed, JobKind.Export, 2), NewJob("ann", "globex", JobStatus.Completed, JobKind.Import, 3)];
+        foreach (var job in jobs)
+        {
+            await store.CreateAsync(job);
+        }
+
+        await store.AppendEventAsync(jobs[0].Id, new JobEvent(jobs[0].CreatedAt, "created", JobStatus.Pending, "ann", "d"));
+        await store.AppendEventAsync(jobs[0].Id, new JobEvent(jobs[0].CreatedAt.AddSeconds(1), "completed", JobStatus.Completed, "ann"));
+
+        var read = (await store.GetAsync(jobs[0].Id))!;
+        Assert.Equal(jobs[0] with { Version = 1 }, read with { Errors = jobs[0].Errors, Parameters = jobs[0].Parameters, Warnings = jobs[0].Warnings });
+        Assert.Equal(jobs[0].Errors, read.Errors);
+        Assert.Equal("Partial", read.Parameters["commitMode"]);
+        Assert.Equal(["created", "completed"], (await store.GetHistoryAsync(jobs[0].Id)).Select(e => e.Action));
+        Assert.Equal([jobs[2].Id, jobs[0].Id], await store.QueryAsync(new JobQuery { Owner = "ann" }).Select(j => j.Id).ToListAsync());
+        Assert.Equal([jobs[1].Id], await store.QueryAsync(new JobQuery { Tenant = "acme", Status = JobStatus.Failed, Kind = JobKind.Export }).Select(j => j.Id).ToListAsync());
+        Assert.Equal([jobs[1].Id], await store.QueryAsync(new JobQuery { CreatedFrom = jobs[1].CreatedAt, CreatedBefore = jobs[2].CreatedAt }).Select(j => j.Id).ToListAsync());
+        Assert.Equal([jobs[1].Id], await store.QueryAsync(new JobQuery { Skip = 1, Take = 1 }).Select(j => j.Id).ToListAsync());
+
+        Assert.Equal(2, await store.ExpireAsync(jobs[2].CreatedAt));
+        Assert.Null(await store.GetAsync(jobs[0].Id));
+        Assert.Empty(await store.GetHistoryAsync(jobs[0].Id));
+        Assert.NotNull(await store.GetAsync(jobs[2].Id));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task UpdateAsync_FromAStaleVersion_IsRefused(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
+        var created = await store.CreateAsync(NewJob("ann", "acme", JobStatus.Pending, JobKind.Import, 0));
+        await store.UpdateAsync(created with { Status = JobStatus.Processing });
+
+        await Assert.ThrowsAsync<JobConcurrencyException>(() => store.UpdateAsync(created with { Status = JobStatus.Failed }).AsTask());
+
+        Assert.Equal((JobStatus.Processing, 2L), ((await store.GetAsync(created.Id))!.Status, (await store.GetAsync(created.Id))!.Version));
+    }
+
+    [Fact]
+    public async Task PostgreSql_EightWorkersUpdatingProgressOf100Jobs_LoseNoUpdate()
+    {
+        await using var database = await Database.CreateAsync("postgres", postgres);
+        var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 100; i++)
+        {
+            jobs.Add((await store.CreateAsync(NewJob("w", "t", JobStatus.Processing, JobKind.Import, i))).Id);
+        }
+
+        const int Increments = 5;
+        await Parallel.ForAsync(0, 8, async (worker, ct) =>
+        {
+            for (var round = 0; round < Increments; round++)
+            {
+                foreach (var id in jobs.OrderBy(j => HashCode.Combine(j, worker, round)))
+                {
+                    await store.UpdateAsync(id, j => j with { Progress = j.Progress with { RowsProcessed = j.Progress.RowsProcessed + 1 }, Counts = j.Counts with { Read = j.Counts.Read + 1 } }, ct);
+                }
+            }
+        });
+
+        var final = await store.QueryAsync(new JobQuery { Owner = "w", Take = 1_000 }).ToListAsync();
+        Assert.Equal(100, final.Count);
+        Assert.All(final, j => Assert.Equal((8L * Increments, 8L * Increments, 1L + (8 * Increments)), (j.Progress.RowsProcessed, j.Counts.Read, j.Version)));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Import_JobIsDurableWithItsHistory(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        Guid jobId;
+        using (var host = new TestHost(database))
+        {
+            jobId = (await host.Importer.For<Item>().From(CsvSource.FromText("Sku,Name,Price\nA,b,x\n", "bad.csv")).OwnedBy("ann", "acme").DryRunAsync()).JobId;
+        }
+
+        // A new process: nothing in memory, everything from the database.
+        var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
+        var job = (await store.GetAsync(jobId))!;
+        Assert.Equal((JobStatus.ValidationFailed, "bad.csv", "ann", "acme", 1L), (job.Status, job.FileName, job.Owner, job.Tenant, job.ErrorCount));
+        Assert.Equal("Price", job.Errors.Single().Column);
+        Assert.Equal(["created", "started", "validation failed"], (await store.GetHistoryAsync(jobId)).Select(e => e.Action));
+    }
+}

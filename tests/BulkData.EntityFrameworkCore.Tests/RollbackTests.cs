@@ -1,0 +1,132 @@
+using BulkData.EntityFrameworkCore.Import;
+using BulkData.Import;
+using BulkData.Jobs;
+using BulkData.Sources;
+using Microsoft.EntityFrameworkCore;
+
+namespace BulkData.EntityFrameworkCore.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RollbackTests(PostgresServer postgres)
+{
+    private static readonly Item[] Seed =
+    [
+        new() { Sku = "A-1", Name = "before a", Price = 1.2345m, Quantity = 1, Released = new DateTime(2020, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc) },
+        new() { Sku = "C-1", Name = "not in the file", Price = 9m, Quantity = 9 },
+    ];
+
+    private static async Task<(TestHost Host, ImportResult Result, List<Item> Before)> ImportAsync(Database database, ManualClock clock)
+    {
+        await database.SeedAsync(Seed.Select(s => new Item { Sku = s.Sku, Name = s.Name, Price = s.Price, Quantity = s.Quantity, Released = s.Released }).ToArray());
+        var before = await database.ItemsAsync();
+        var host = new TestHost(database, clock);
+        var result = await host.Importer.For<Item>()
+            .From(CsvSource.FromText("Sku,Name,Price,Quantity\nA-1,after a,2,2\nB-1,created,3,3\nB-2,created too,4,4\n"))
+            .OwnedBy("ann")
+            .IntoAsync(host.Target(MergeStrategy.Upsert));
+        Assert.Equal(JobStatus.Completed, result.Status);
+        return (host, result, before);
+    }
+
+    private static string Describe(Item item) => $"{item.Id}|{item.Sku}|{item.Name}|{item.Price}|{item.Quantity}|{item.Released:O}";
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task RollbackAsync_DeletesCreatedAndRestoresUpdatedExactly(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var (host, result, before) = await ImportAsync(database, new ManualClock());
+        using var _ = host;
+
+        var rollback = await host.Rollback.RollbackAsync(result.JobId, "ann");
+
+        Assert.Equal((2, 1), (rollback.Deleted, rollback.Restored));
+        Assert.Equal(before.Select(Describe), (await database.ItemsAsync()).Select(Describe));
+        var job = (await host.Jobs.GetAsync(result.JobId))!;
+        Assert.Equal(JobStatus.RolledBack, job.Status);
+        var last = (await host.Jobs.GetHistoryAsync(result.JobId))[^1];
+        Assert.Equal(("rolled back", "ann"), (last.Action, last.Actor));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task RollbackAsync_RecordChangedSince_IsRefusedUnlessForced(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var (host, result, before) = await ImportAsync(database, new ManualClock());
+        using var _ = host;
+        await using (var context = database.Factory.CreateDbContext())
+        {
+            var edited = await context.Items.SingleAsync(i => i.Sku == "B-1");
+            edited.Name = "edited by a user after the import";
+            await context.SaveChangesAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<RollbackRefusedException>(() => host.Rollback.RollbackAsync(result.JobId));
+        Assert.Single(refused.ChangedKeys);
+        Assert.Contains("changed after the import", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(4, (await database.ItemsAsync()).Count);
+        Assert.Equal(JobStatus.Completed, (await host.Jobs.GetAsync(result.JobId))!.Status);
+
+        var forced = await host.Rollback.RollbackAsync(result.JobId, force: true);
+
+        Assert.Single(forced.Overridden);
+        Assert.Equal(before.Select(Describe), (await database.ItemsAsync()).Select(Describe));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task RollbackAsync_AfterTheWindow_IsRefused(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var clock = new ManualClock();
+        var (host, result, _) = await ImportAsync(database, clock);
+        using var __ = host;
+        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+
+        var refused = await Assert.ThrowsAsync<RollbackRefusedException>(() => host.Rollback.RollbackAsync(result.JobId));
+
+        Assert.Contains("the rollback window has passed", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(4, (await database.ItemsAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task RollbackAsync_Twice_IsRefusedTheSecondTime(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var (host, result, _) = await ImportAsync(database, new ManualClock());
+        using var _ = host;
+        await host.Rollback.RollbackAsync(result.JobId);
+
+        var refused = await Assert.ThrowsAsync<RollbackRefusedException>(() => host.Rollback.RollbackAsync(result.JobId));
+
+        Assert.Equal($"Job {result.JobId} was already rolled back.", refused.Message);
+    }
+
+    [Fact]
+    public async Task RollbackAsync_DryRun_IsRefused()
+    {
+        await using var database = await Database.CreateAsync("sqlite", postgres);
+        using var host = new TestHost(database);
+        var dryRun = await host.Importer.For<Item>().From(CsvSource.FromText("Sku,Name\nA,b\n")).DryRunAsync();
+
+        var refused = await Assert.ThrowsAsync<RollbackRefusedException>(() => host.Rollback.RollbackAsync(dryRun.JobId));
+
+        Assert.Contains("only completed imports can be rolled back", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A clock the test moves by hand.</summary>
+    public sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public void Advance(TimeSpan by) => now += by;
+    }
+}
