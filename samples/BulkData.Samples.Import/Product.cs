@@ -1,12 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using BulkData.Resources;
+using Microsoft.EntityFrameworkCore;
 
 namespace BulkData.Samples.Import;
 
 /// <summary>The sample's catalogue item: an ordinary POCO with DataAnnotations.</summary>
 public sealed class Product
 {
-    [Key]
+    /// <summary>The database's own key; files never carry it.</summary>
+    public int Id { get; set; }
+
+    /// <summary>The import key: rows are matched to records by SKU.</summary>
     public string Sku { get; set; } = "";
 
     [Required]
@@ -33,4 +37,16 @@ public enum Category
     Hardware,
     Electronics,
     Garden,
+}
+
+/// <summary>The sample application's database: its products plus BulkData's job tables.</summary>
+public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
+{
+    public DbSet<Product> Products => Set<Product>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Product>().HasIndex(p => p.Sku).IsUnique();
+        modelBuilder.AddBulkDataJobs();
+    }
 }

@@ -1,32 +1,55 @@
+using BulkData.DependencyInjection;
+using BulkData.EntityFrameworkCore.Import;
 using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Samples.Import;
 using BulkData.Sinks;
 using BulkData.Sources;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-// Register BulkData with one resource: the key, a renamed column and a rule, on top of the attributes.
+// Everything the sample writes goes to ./sample-output: the SQLite database and the exported files.
+var output = Directory.CreateDirectory(Path.Combine(Directory.GetCurrentDirectory(), "sample-output")).FullName;
+var databasePath = Path.Combine(output, "shop.db");
+File.Delete(databasePath);
+
+// The host application: its DbContext on SQLite (the embedded default), BulkData with one resource
+// (key, a renamed column, an alias and a rule on top of the attributes) and its jobs in the same database.
 var services = new ServiceCollection()
     .AddLogging()
+    .AddDbContextFactory<ShopContext>(o => o.UseSqlite($"Data Source={databasePath}"))
     .AddBulkData(b => b
         .AddResource<Product>(r => r
+            .Key(p => p.Sku)
+            .Ignore(p => p.Id)
             .Column(p => p.UnitPrice, c => c.Name("Unit Price"))
             .Column(p => p.Quantity, c => c.Aliases("Qty"))
-            .Rule(p => p.UnitPrice >= 0, "Unit price must not be negative.")))
+            .Rule(p => p.UnitPrice >= 0, "Unit price must not be negative."))
+        .UseEntityFrameworkJobStore<ShopContext>())
     .Services
     .BuildServiceProvider();
+
+var contexts = services.GetRequiredService<IDbContextFactory<ShopContext>>();
+await using (var setup = await contexts.CreateDbContextAsync())
+{
+    await setup.Database.EnsureCreatedAsync();
+}
 
 using var scope = services.CreateScope();
 var importer = scope.ServiceProvider.GetRequiredService<IBulkImporter>();
 var exporter = scope.ServiceProvider.GetRequiredService<IBulkExporter>();
 var jobs = scope.ServiceProvider.GetRequiredService<IJobStore>();
+var rollback = scope.ServiceProvider.GetRequiredService<ImportRollback<ShopContext>>();
+var products = new EntityFrameworkImportTarget<ShopContext, Product>(contexts, new EntityFrameworkTargetOptions { MergeStrategy = MergeStrategy.Upsert });
+
 var file = Path.Combine(AppContext.BaseDirectory, "data", "products.csv");
 var source = CsvSource.FromFile(file);
 var import = importer.For<Product>().From(source).OwnedBy("sample-user", "acme");
 
+// 1. Preview: the mapping, the warnings and the first rows. Nothing is written.
 var preview = await import.PreviewAsync(rows: 3);
-Console.WriteLine($"Preview of {file} ({preview.Status}):");
+Console.WriteLine($"Preview of {Path.GetFileName(file)} ({preview.Status}):");
 foreach (var match in preview.Mapping!.Matches)
 {
     Console.WriteLine($"  column '{match.Header}' -> {match.Column} ({match.Kind})");
@@ -44,33 +67,36 @@ foreach (var row in preview.PreviewRows)
         : $"  row {row.RowNumber}: {row.Errors.Count} error(s)");
 }
 
-// All-or-nothing (the default): the bad rows stop the import and nothing is written.
-var products = new List<Product>();
+// 2. All-or-nothing (the default): the bad rows stop the import and nothing reaches the database.
 var strict = await import.IntoAsync(products);
 Console.WriteLine();
 Console.WriteLine($"All-or-nothing import: {strict}");
-Console.WriteLine($"  products written: {products.Count}");
 foreach (var error in strict.Errors)
 {
     Console.WriteLine($"  {error}");
 }
 
-// Partial: valid rows are written, invalid rows reported.
+Console.WriteLine($"  products in the database: {await CountAsync()}");
+
+// 3. Partial: the valid rows are committed, the invalid ones reported.
 var partial = await import.WithOptions(o => o.CommitMode = CommitMode.Partial).IntoAsync(products);
 Console.WriteLine();
 Console.WriteLine($"Partial import: {partial}");
-Console.WriteLine($"  products written: {products.Count} ({string.Join(", ", products.Select(p => p.Sku))})");
+Console.WriteLine($"  products in the database: {await DescribeAsync()}");
 
-var job = await jobs.GetAsync(partial.JobId);
+// 4. A second file updates two products (upsert) and adds one; unchanged rows are left alone.
+var update = await importer.For<Product>().From(CsvSource.FromFile(Path.Combine(AppContext.BaseDirectory, "data", "products-update.csv"))).OwnedBy("sample-user", "acme").IntoAsync(products);
 Console.WriteLine();
-Console.WriteLine($"Job {job!.Id}: {job.Kind} of {job.Resource} from {job.FileName} by {job.Owner}@{job.Tenant}: {job.Status}");
-foreach (var entry in await jobs.GetHistoryAsync(job.Id))
-{
-    Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Action,-22} {entry.Status,-20} {entry.Details}");
-}
+Console.WriteLine($"Update import: {update}");
+Console.WriteLine($"  products in the database: {await DescribeAsync()}");
 
-// Export what was imported to every format, and hand the rejected rows back in the file's own format.
-var output = Directory.CreateDirectory(Path.Combine(Directory.GetCurrentDirectory(), "sample-output")).FullName;
+// 5. Roll the update back: the new product goes, the updated ones get their old values back.
+var undone = await rollback.RollbackAsync(update.JobId, "sample-user");
+Console.WriteLine();
+Console.WriteLine($"Rolled back the update: {undone.Deleted} created deleted, {undone.Restored} updated restored");
+Console.WriteLine($"  products in the database: {await DescribeAsync()}");
+
+// 6. Export from the database (the query runs in SQLite) to every format, and hand back the rejected rows.
 Console.WriteLine();
 IExportSink[] sinks =
 [
@@ -81,8 +107,9 @@ IExportSink[] sinks =
 foreach (var sink in sinks)
 {
     await using (sink)
+    await using (var db = await contexts.CreateDbContextAsync())
     {
-        var exported = await exporter.For<Product>().From(products.OrderBy(p => p.Sku)).OwnedBy("sample-user", "acme").ToAsync(sink);
+        var exported = await exporter.For<Product>().From(db.Products.AsNoTracking().OrderBy(p => p.Sku)).OwnedBy("sample-user", "acme").ToAsync(sink);
         Console.WriteLine($"Exported {exported.Rows} products to {sink.Format}: job {exported.Status}");
     }
 }
@@ -91,7 +118,35 @@ var reportPath = Path.Combine(output, "products.errors.csv");
 await using (var report = File.Create(reportPath))
 {
     var rejected = await ImportErrorReport.WriteAsync(source, partial, ImportErrorReport.SinkFor(source, report));
-    Console.WriteLine($"Wrote {rejected} rejected rows, with an '{ImportErrorReport.ErrorColumn}' column, to {reportPath}");
+    Console.WriteLine($"Wrote {rejected} rejected rows, with an '{ImportErrorReport.ErrorColumn}' column, to {Path.GetFileName(reportPath)}");
 }
 
-Console.WriteLine($"Files are in {output}");
+// 7. The jobs, durable in the database, with the history of the one that was rolled back.
+Console.WriteLine();
+Console.WriteLine("Jobs:");
+await foreach (var job in jobs.QueryAsync(new JobQuery { Owner = "sample-user" }))
+{
+    Console.WriteLine($"  {job.CreatedAt:HH:mm:ss.fff} {job.Kind,-8} {job.Format,-5} {job.Status,-20} {job.Counts.Read} rows");
+}
+
+Console.WriteLine($"History of the update job {update.JobId}:");
+foreach (var entry in await jobs.GetHistoryAsync(update.JobId))
+{
+    Console.WriteLine($"  {entry.At:HH:mm:ss.fff} {entry.Action,-22} {entry.Status,-20} {entry.Actor} {entry.Details}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Files and the SQLite database are in {output}");
+
+async Task<int> CountAsync()
+{
+    await using var db = await contexts.CreateDbContextAsync();
+    return await db.Products.CountAsync();
+}
+
+async Task<string> DescribeAsync()
+{
+    await using var db = await contexts.CreateDbContextAsync();
+    var all = await db.Products.AsNoTracking().OrderBy(p => p.Sku).ToListAsync();
+    return string.Join(", ", all.Select(p => $"{p.Sku} {p.UnitPrice} x{p.Quantity}"));
+}
