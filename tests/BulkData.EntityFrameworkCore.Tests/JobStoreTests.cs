@@ -47,10 +47,12 @@ public sealed class JobStoreTests(PostgresServer postgres)
         Assert.Equal([jobs[1].Id], await store.QueryAsync(new JobQuery { CreatedFrom = jobs[1].CreatedAt, CreatedBefore = jobs[2].CreatedAt }).Select(j => j.Id).ToListAsync());
         Assert.Equal([jobs[1].Id], await store.QueryAsync(new JobQuery { Skip = 1, Take = 1 }).Select(j => j.Id).ToListAsync());
 
-        Assert.Equal(2, await store.ExpireAsync(jobs[2].CreatedAt));
+        Assert.Equal(["completed", "created"], await store.QueryHistoryAsync(new JobHistoryQuery { Actor = "ann" }).Select(e => e.Event.Action).ToListAsync());
+        Assert.Equal(2, await store.ExpireAsync(jobs[2].CreatedAt, actor: "retention"));
         Assert.Null(await store.GetAsync(jobs[0].Id));
-        Assert.Empty(await store.GetHistoryAsync(jobs[0].Id));
+        Assert.Equal(["deleted"], (await store.GetHistoryAsync(jobs[0].Id)).Select(e => e.Action));
         Assert.NotNull(await store.GetAsync(jobs[2].Id));
+        Assert.Equal(2, await store.QueryHistoryAsync(new JobHistoryQuery { Actor = "retention" }).CountAsync());
     }
 
     [Theory]

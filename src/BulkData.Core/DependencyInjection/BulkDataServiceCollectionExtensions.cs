@@ -32,7 +32,7 @@ public static class BulkDataServiceCollectionExtensions
 
         var builder = new BulkDataBuilder(services, registry);
         configure?.Invoke(builder);
-        services.TryAddSingleton<IJobStore, InMemoryJobStore>();
+        services.TryAddSingleton<IJobStore>(provider => new InMemoryJobStore(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new JobServices(
             provider.GetRequiredService<IJobStore>(),

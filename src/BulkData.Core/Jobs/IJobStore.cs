@@ -49,11 +49,21 @@ public interface IJobStore
     /// <returns>The matching jobs.</returns>
     IAsyncEnumerable<Job> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a job and its history.</summary>
+    /// <summary>
+    /// Deletes a job, its history and its change records, and appends a <c>deleted</c> entry to the audit
+    /// history, which outlives the job.
+    /// </summary>
     /// <param name="id">The job's id.</param>
+    /// <param name="actor">Who deletes it, for the audit history.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True when a job was deleted.</returns>
-    ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default);
+    ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the audit history across jobs (deleted ones included), newest first.</summary>
+    /// <param name="query">The actor, job and time filters and the page.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The matching entries.</returns>
+    IAsyncEnumerable<JobAuditEntry> QueryHistoryAsync(JobHistoryQuery query, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Filters and a page for <see cref="IJobStore.QueryAsync"/>; null filters match everything.</summary>
@@ -95,6 +105,43 @@ public sealed record JobQuery
         && (CreatedBefore is null || job.CreatedAt < CreatedBefore);
 }
 
+/// <summary>One entry of the audit history, with the job it belongs to.</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="Event">What happened.</param>
+public sealed record JobAuditEntry(Guid JobId, JobEvent Event);
+
+/// <summary>Filters and a page for <see cref="IJobStore.QueryHistoryAsync"/>; null filters match everything.</summary>
+public sealed record JobHistoryQuery
+{
+    /// <summary>Only entries by this actor (an owner, or whoever acted on the job).</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Only entries of this job.</summary>
+    public Guid? JobId { get; init; }
+
+    /// <summary>Only entries at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Only entries before this time.</summary>
+    public DateTimeOffset? Before { get; init; }
+
+    /// <summary>How many matching entries to skip. Default: 0.</summary>
+    public int Skip { get; init; }
+
+    /// <summary>The most entries to return. Default: 100.</summary>
+    public int Take { get; init; } = 100;
+
+    /// <summary>True when an entry passes every filter.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <returns>Whether it matches.</returns>
+    public bool Matches(JobAuditEntry entry) =>
+        entry is not null
+        && (Actor is null || entry.Event.Actor == Actor)
+        && (JobId is null || entry.JobId == JobId)
+        && (From is null || entry.Event.At >= From)
+        && (Before is null || entry.Event.At < Before);
+}
+
 /// <summary>Helpers over any <see cref="IJobStore"/>.</summary>
 public static class JobStoreExtensions
 {
@@ -131,7 +178,8 @@ public static class JobStoreExtensions
     /// <param name="createdBefore">Jobs created before this time are deleted, if finished.</param>
     /// <param name="cancellationToken">Cancels the expiry.</param>
     /// <returns>The number of jobs deleted.</returns>
-    public static async ValueTask<int> ExpireAsync(this IJobStore store, DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
+    /// <param name="actor">Who expires them, for the audit history.</param>
+    public static async ValueTask<int> ExpireAsync(this IJobStore store, DateTimeOffset createdBefore, string? actor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var deleted = 0;
@@ -146,7 +194,7 @@ public static class JobStoreExtensions
 
             foreach (var job in page)
             {
-                deleted += await store.DeleteAsync(job.Id, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                deleted += await store.DeleteAsync(job.Id, actor, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
         }
     }

@@ -9,6 +9,22 @@ namespace BulkData.Jobs;
 public sealed class InMemoryJobStore : IJobStore
 {
     private readonly ConcurrentDictionary<Guid, Entry> jobs = new();
+    private readonly ConcurrentQueue<JobAuditEntry> deletions = new();
+    private readonly TimeProvider time;
+
+    /// <summary>Creates a store on the system clock.</summary>
+    public InMemoryJobStore()
+        : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a store whose deletion entries are timed by <paramref name="time"/>.</summary>
+    /// <param name="time">The clock.</param>
+    public InMemoryJobStore(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        this.time = time;
+    }
 
     /// <inheritdoc/>
     public ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
@@ -82,8 +98,33 @@ public sealed class InMemoryJobStore : IJobStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(jobs.TryRemove(id, out _));
+    public ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        if (!jobs.TryRemove(id, out var entry))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        deletions.Enqueue(new JobAuditEntry(id, new JobEvent(time.GetUtcNow(), "deleted", entry.Job.Status, actor, $"{entry.Job.Kind} of {entry.Job.Resource} deleted")));
+        return ValueTask.FromResult(true);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<JobAuditEntry> QueryHistoryAsync(JobHistoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var entries = jobs.SelectMany(pair =>
+        {
+            lock (pair.Value.History)
+            {
+                return pair.Value.History.Select(e => new JobAuditEntry(pair.Key, e)).ToArray();
+            }
+        });
+        return entries.Concat(deletions).Where(query.Matches)
+            .OrderByDescending(e => e.Event.At).ThenBy(e => e.JobId)
+            .Skip(query.Skip).Take(query.Take)
+            .ToAsyncEnumerable();
+    }
 
     private Entry Find(Guid id) =>
         jobs.TryGetValue(id, out var entry) ? entry : throw new KeyNotFoundException($"No job has id {id}.");

@@ -25,7 +25,9 @@ public static class BulkDataBuilderEntityFrameworkExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var rollback = new RollbackOptions();
         configureRollback?.Invoke(rollback);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore, EntityFrameworkJobStore<TContext>>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore>(provider => new EntityFrameworkJobStore<TContext>(
+            provider.GetRequiredService<IDbContextFactory<TContext>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System)));
         builder.Services.TryAddSingleton(provider => new ImportRollback<TContext>(
             provider.GetRequiredService<IDbContextFactory<TContext>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,

@@ -14,9 +14,17 @@ namespace BulkData.EntityFrameworkCore.Jobs;
 /// </summary>
 /// <typeparam name="TContext">A context whose model includes the job tables.</typeparam>
 /// <param name="contexts">Creates a context per call.</param>
-public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext> contexts) : IJobStore
+/// <param name="time">Times the deletion entries of the audit history.</param>
+public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext> contexts, TimeProvider time) : IJobStore
     where TContext : DbContext
 {
+    /// <summary>Creates a store on the system clock.</summary>
+    /// <param name="contexts">Creates a context per call.</param>
+    public EntityFrameworkJobStore(IDbContextFactory<TContext> contexts)
+        : this(contexts, TimeProvider.System)
+    {
+    }
+
     /// <inheritdoc/>
     public async ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
     {
@@ -131,15 +139,58 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var job = await context.Set<JobRecord>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return false;
+        }
+
         await context.Set<JobEventRecord>().Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await context.Set<RowChangeRecord>().Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        var deleted = await context.Set<JobRecord>().Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await context.Set<JobRecord>().Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+
+        // The deletion itself stays in the audit history.
+        context.Add(JobMapping.ToRecord(id, new JobEvent(time.GetUtcNow(), "deleted", Enum.Parse<JobStatus>(job.Status), actor, $"{job.Kind} of {job.Resource} deleted")));
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted > 0;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<JobAuditEntry> QueryHistoryAsync(JobHistoryQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var events = context.Set<JobEventRecord>().AsNoTracking();
+        if (query.Actor is { } actor)
+        {
+            events = events.Where(e => e.Actor == actor);
+        }
+
+        if (query.JobId is { } jobId)
+        {
+            events = events.Where(e => e.JobId == jobId);
+        }
+
+        if (query.From is { } from)
+        {
+            events = events.Where(e => e.At >= from);
+        }
+
+        if (query.Before is { } before)
+        {
+            events = events.Where(e => e.At < before);
+        }
+
+        var page = events.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Skip(query.Skip).Take(query.Take).AsAsyncEnumerable();
+        await foreach (var record in page.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new JobAuditEntry(record.JobId, JobMapping.ToEvent(record));
+        }
     }
 }
 

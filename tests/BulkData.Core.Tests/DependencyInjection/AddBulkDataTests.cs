@@ -161,7 +161,9 @@ public sealed class AddBulkDataTests
 
         public IAsyncEnumerable<Job> QueryAsync(JobQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
 
-        public ValueTask<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, cancellationToken);
+        public ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, actor, cancellationToken);
+
+        public IAsyncEnumerable<JobAuditEntry> QueryHistoryAsync(JobHistoryQuery query, CancellationToken cancellationToken = default) => inner.QueryHistoryAsync(query, cancellationToken);
     }
 
     public sealed class NoDefaultConstructor(string name)

@@ -110,7 +110,10 @@ public sealed class InMemoryJobStoreTests
         var history = await host.Jobs.GetHistoryAsync(job.Id);
         Assert.Equal([("created", JobStatus.Pending), ("started", JobStatus.Processing), ("completed", JobStatus.Completed)], history.Select(e => (e.Action, e.Status)));
         Assert.All(history, e => Assert.Equal("ann", e.Actor));
-        Assert.True(await host.Jobs.DeleteAsync(job.Id));
+        Assert.Equal(3, await host.Jobs.QueryHistoryAsync(new JobHistoryQuery { Actor = "ann" }).CountAsync());
+        Assert.True(await host.Jobs.DeleteAsync(job.Id, "admin"));
         Assert.Null(await host.Jobs.GetAsync(job.Id));
+        var audit = Assert.Single(await host.Jobs.QueryHistoryAsync(new JobHistoryQuery { JobId = job.Id }).ToListAsync());
+        Assert.Equal(("deleted", "admin"), (audit.Event.Action, audit.Event.Actor));
     }
 }
