@@ -140,6 +140,37 @@ public sealed class ImportTargetTests(PostgresServer postgres)
         }
     }
 
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task IntoAsync_WithCopyInserter_InsertsThroughCopyOnPostgreSqlAndStillRollsBack(string provider)
+    {
+        var commands = new CommandCounter();
+        await using var database = await Database.CreateAsync(provider, postgres, commands);
+        await database.SeedAsync(new Item { Sku = "S-0", Name = "existing", Price = 1, Quantity = 1 });
+        using var host = new TestHost(database);
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 0; i < 5_000; i++)
+        {
+            csv.Append("S-").Append(i).Append(",\"copied \"\"name\"\"\",").Append(i).Append(".25,").Append(i).Append('\n');
+        }
+
+        var target = new EntityFrameworkImportTarget<ShopContext, Item>(database.Factory, new EntityFrameworkTargetOptions { MergeStrategy = MergeStrategy.Upsert, BulkInserter = new PostgreSql.NpgsqlCopyInserter() });
+        commands.Reset();
+        var result = await host.Importer.For<Item>().From(CsvSource.FromText(csv.ToString())).WithOptions(o => o.BatchSize = 1_000).IntoAsync(target);
+
+        Assert.Equal((4_999L, 1L), (result.Counts.Created, result.Counts.Updated));
+        var items = await database.ItemsAsync();
+        Assert.Equal(5_000, items.Count);
+        Assert.Equal(("copied \"name\"", 4321.25m, 4321), items.Single(i => i.Sku == "S-4321") is var item ? (item.Name, item.Price, item.Quantity) : default);
+        Assert.Equal(provider == "postgres" ? 0 : 4_999, commands.InsertsInto("Items"));
+
+        var undone = await host.Rollback.RollbackAsync(result.JobId);
+
+        Assert.Equal((4_999, 1), (undone.Deleted, undone.Restored));
+        Assert.Equal(["S-0:existing"], (await database.ItemsAsync()).Select(i => $"{i.Sku}:{i.Name}"));
+    }
+
     /// <summary>Counts the commands EF Core sends, and the SELECTs reading a given table.</summary>
     private sealed class CommandCounter : DbCommandInterceptor
     {
@@ -161,6 +192,14 @@ public sealed class ImportTargetTests(PostgresServer postgres)
             lock (texts)
             {
                 return texts.Count(t => t.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && t.Contains($"FROM \"{table}\"", StringComparison.Ordinal));
+            }
+        }
+
+        public int InsertsInto(string table)
+        {
+            lock (texts)
+            {
+                return texts.Sum(t => t.Split("INSERT INTO \"" + table + "\"").Length - 1);
             }
         }
 

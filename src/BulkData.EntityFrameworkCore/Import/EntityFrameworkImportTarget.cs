@@ -28,6 +28,16 @@ public sealed class EntityFrameworkTargetOptions
 
     /// <summary>Leaves a record whose imported values are all unchanged alone, reported as unchanged. Default: true.</summary>
     public bool SkipUnchanged { get; set; } = true;
+
+    /// <summary>
+    /// Inserts a batch's new records with the database's bulk path (e.g. <c>NpgsqlCopyInserter</c>) instead of
+    /// INSERT statements. Default: null, EF Core inserts them.
+    /// </summary>
+    public IBulkInserter? BulkInserter { get; set; }
+
+    /// <summary>The fewest new records in a batch for which <see cref="BulkInserter"/> is used. Default: 100.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
+    public int BulkInsertThreshold { get; set; } = 100;
 }
 
 /// <summary>
@@ -90,14 +100,22 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             var existing = await FindExistingAsync(batch.Items, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
+
+            // New records go to the bulk inserter only when no key repeats, so none is both inserted and updated here.
+            var bulk = options.BulkInserter is not null && batch.Items.Select(KeyOf).Distinct().Count() == batch.Count
+                && batch.Count - existing.Count >= options.BulkInsertThreshold;
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = batch.Items[i];
                 var key = KeyOf(item);
                 if (!existing.TryGetValue(key, out var current))
                 {
-                    db.Add(item);
-                    existing[key] = item;
+                    if (!bulk)
+                    {
+                        db.Add(item);
+                        existing[key] = item;
+                    }
+
                     writtenKeys.Add(key);
                     created.Add(item);
                     continue;
@@ -136,6 +154,20 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            if (bulk && created.Count > 0)
+            {
+                if (!await options.BulkInserter!.InsertAsync(db, created, cancellationToken).ConfigureAwait(false))
+                {
+                    db.AddRange(created);
+                    await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (recordsChanges)
+                {
+                    // Database-generated keys are known only to the database: read the new records back, in one query.
+                    created = [.. (await FindExistingAsync(created, cancellationToken).ConfigureAwait(false)).Values];
+                }
+            }
+
             if (recordsChanges)
             {
                 await RecordChangesAsync(created, updated, batch.RowNumberAt(batch.Count - 1), cancellationToken).ConfigureAwait(false);
