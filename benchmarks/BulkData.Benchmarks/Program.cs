@@ -1,19 +1,31 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using BulkData.Benchmarks;
 
-// --quick: a short run (one launch, few iterations, smallest size) that finishes in well under two minutes.
+// --quick: 10,000 rows, in process, one warm-up and five single-call iterations: all comparisons in under two minutes.
+// --memory [--quick]: the peak-memory harness (one process per run). --memory-run: one run of it (internal).
+if (args.Length >= 5 && args[0] == "--memory-run")
+{
+    return await MemoryHarness.RunOneAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
+}
+
 var quick = args.Contains("--quick");
 QuickMode.IsOn = quick;
+if (args.Contains("--memory"))
+{
+    return await MemoryHarness.RunAllAsync(quick);
+}
+
 var rest = args.Where(a => a != "--quick").ToArray();
 var config = quick
-    ? DefaultConfig.Instance.AddJob(Job.ShortRun.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(3))
+    ? DefaultConfig.Instance.AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(1).WithIterationCount(5).WithLaunchCount(1).WithInvocationCount(1).WithUnrollFactor(1).WithStrategy(BenchmarkDotNet.Engines.RunStrategy.Throughput))
     : DefaultConfig.Instance;
-if (quick && !rest.Contains("--filter"))
+if (!rest.Contains("--filter"))
 {
     rest = [.. rest, "--filter", "*"];
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
-
+return 0;
