@@ -43,6 +43,14 @@ internal static class BuiltInConverters
     }
 }
 
+/// <summary>Formats <see cref="ISpanFormattable"/> values in place, with the column's format or the converter's default.</summary>
+internal static class SpanFormat
+{
+    public static bool TryFormat<T>(T value, Span<char> destination, out int written, ValueFormat format, string? defaultFormat)
+        where T : ISpanFormattable =>
+        value.TryFormat(destination, out written, format.OutputFormat ?? defaultFormat, format.Culture);
+}
+
 /// <summary>Text as it is.</summary>
 internal sealed class StringConverter : ValueConverter<string>
 {
@@ -99,6 +107,9 @@ internal sealed class IntegerConverter<T> : ValueConverter<T>
         T.TryParse(text, NumberStyles.Integer | NumberStyles.AllowThousands, format.Culture, out value);
 
     // The range helps only where it is small enough to be hit by real data.
+    public override bool TryFormat(T value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, null);
+
     public override string Describe(ValueFormat format) =>
         long.CreateSaturating(T.MaxValue) < int.MaxValue
             ? string.Create(format.Culture, $"a whole number from {T.MinValue} to {T.MaxValue}")
@@ -111,6 +122,9 @@ internal sealed class RealConverter<T> : ValueConverter<T>
 {
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value) =>
         T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, format.Culture, out value);
+
+    public override bool TryFormat(T value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, null);
 
     public override string Describe(ValueFormat format) =>
         string.Create(format.Culture, $"a number like {1234.5m}");
@@ -151,10 +165,15 @@ internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
 /// <summary>A GUID in any of the usual notations.</summary>
 internal sealed class GuidConverter : ValueConverter<Guid>
 {
+    private const string DefaultFormat = "D";
+
+    public override bool TryFormat(Guid value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out Guid value) =>
         Guid.TryParse(text, out value);
 
-    public override string? Format(Guid value, ValueFormat format) => value.ToString(format.OutputFormat ?? "D");
+    public override string? Format(Guid value, ValueFormat format) => value.ToString(format.OutputFormat ?? DefaultFormat);
 
     public override string Describe(ValueFormat format) => "an identifier like 3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 }
@@ -174,6 +193,11 @@ internal static class TemporalText
 /// <summary>A date and time; ISO 8601 always works, other spellings by culture or exact format.</summary>
 internal sealed class DateTimeConverter : ValueConverter<DateTime>
 {
+    private const string DefaultFormat = "O";
+
+    public override bool TryFormat(DateTime value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
+
     // A time with no date reads as 0001-01-01, never as today: imports must not depend on the day they run.
     private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind | DateTimeStyles.NoCurrentDateDefault;
 
@@ -183,7 +207,7 @@ internal sealed class DateTimeConverter : ValueConverter<DateTime>
             : DateTime.TryParse(text, format.Culture, Styles, out value);
 
     public override string? Format(DateTime value, ValueFormat format) =>
-        value.ToString(format.OutputFormat ?? "O", format.Culture);
+        value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
 
     public override string Describe(ValueFormat format) => TemporalText.Describe("a date", "yyyy-MM-dd", format);
 }
@@ -191,6 +215,11 @@ internal sealed class DateTimeConverter : ValueConverter<DateTime>
 /// <summary>A date and time with its offset from UTC.</summary>
 internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>
 {
+    private const string DefaultFormat = "O";
+
+    public override bool TryFormat(DateTimeOffset value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
+
     private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
 
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTimeOffset value) =>
@@ -199,7 +228,7 @@ internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>
             : DateTimeOffset.TryParse(text, format.Culture, Styles, out value);
 
     public override string? Format(DateTimeOffset value, ValueFormat format) =>
-        value.ToString(format.OutputFormat ?? "O", format.Culture);
+        value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
 
     public override string Describe(ValueFormat format) =>
         TemporalText.Describe("a date and time", "yyyy-MM-dd HH:mm:ss", format) + " (optionally with +hh:mm)";
@@ -208,13 +237,18 @@ internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>
 /// <summary>A calendar date with no time.</summary>
 internal sealed class DateOnlyConverter : ValueConverter<DateOnly>
 {
+    private const string DefaultFormat = "yyyy-MM-dd";
+
+    public override bool TryFormat(DateOnly value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateOnly value) =>
         format.FormatArray.Length > 0
             ? DateOnly.TryParseExact(text, format.FormatArray, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value)
             : DateOnly.TryParse(text, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
 
     public override string? Format(DateOnly value, ValueFormat format) =>
-        value.ToString(format.OutputFormat ?? "yyyy-MM-dd", format.Culture);
+        value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
 
     public override string Describe(ValueFormat format) => TemporalText.Describe("a date", "yyyy-MM-dd", format);
 }
@@ -222,13 +256,18 @@ internal sealed class DateOnlyConverter : ValueConverter<DateOnly>
 /// <summary>A time of day.</summary>
 internal sealed class TimeOnlyConverter : ValueConverter<TimeOnly>
 {
+    private const string DefaultFormat = "HH:mm:ss.FFFFFFF";
+
+    public override bool TryFormat(TimeOnly value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out TimeOnly value) =>
         format.FormatArray.Length > 0
             ? TimeOnly.TryParseExact(text, format.FormatArray, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value)
             : TimeOnly.TryParse(text, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
 
     public override string? Format(TimeOnly value, ValueFormat format) =>
-        value.ToString(format.OutputFormat ?? "HH:mm:ss.FFFFFFF", format.Culture);
+        value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
 
     public override string Describe(ValueFormat format) => TemporalText.Describe("a time", "HH:mm", format);
 }
@@ -236,13 +275,18 @@ internal sealed class TimeOnlyConverter : ValueConverter<TimeOnly>
 /// <summary>A duration such as <c>1.02:03:04</c>.</summary>
 internal sealed class TimeSpanConverter : ValueConverter<TimeSpan>
 {
+    private const string DefaultFormat = "c";
+
+    public override bool TryFormat(TimeSpan value, Span<char> destination, out int written, ValueFormat format) =>
+        SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out TimeSpan value) =>
         format.FormatArray.Length > 0
             ? TimeSpan.TryParseExact(text.Trim(), format.FormatArray, format.Culture, out value)
             : TimeSpan.TryParse(text.Trim(), format.Culture, out value);
 
     public override string? Format(TimeSpan value, ValueFormat format) =>
-        value.ToString(format.OutputFormat ?? "c", format.Culture);
+        value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
 
     public override string Describe(ValueFormat format) => "a duration like 1.02:30:00 (days.hours:minutes:seconds)";
 }

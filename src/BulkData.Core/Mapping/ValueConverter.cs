@@ -28,6 +28,23 @@ public abstract class ValueConverter<TValue>
     };
 
     /// <summary>
+    /// Formats a value into a buffer, for sinks that write text without a string per cell. The default
+    /// calls <see cref="Format"/>; the built-in converters format in place.
+    /// </summary>
+    /// <param name="value">The value to write.</param>
+    /// <param name="destination">Where to write the text.</param>
+    /// <param name="written">How many characters were written.</param>
+    /// <param name="format">The column's culture and formats.</param>
+    /// <returns>False when the buffer is too small (or the value formats as null); the caller then uses <see cref="Format"/>.</returns>
+    public virtual bool TryFormat(TValue value, Span<char> destination, out int written, ValueFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var text = Format(value, format);
+        written = text?.Length ?? 0;
+        return text is not null && text.AsSpan().TryCopyTo(destination);
+    }
+
+    /// <summary>
     /// Says what a valid value looks like, for messages such as
     /// <c>'abc' is not a number like 1234.5</c>. Write it for a person, not a programmer.
     /// </summary>

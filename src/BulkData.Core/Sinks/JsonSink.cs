@@ -26,6 +26,7 @@ public sealed class JsonSink : IExportSink
     private readonly bool ownsStream;
     private readonly JsonSinkOptions options;
     private readonly Utf8JsonWriter writer;
+    private readonly char[] text = new char[256];
     private JsonEncodedText[] names = [];
     private int column;
 
@@ -118,7 +119,16 @@ public sealed class JsonSink : IExportSink
                 writer.WriteNumber(name, real);
                 break;
             default:
-                writer.WriteString(name, converter.Format(value, format));
+                // Dates, GUIDs and the like are formatted into a reused buffer: no string per cell.
+                if (converter.TryFormat(value, text, out var written, format))
+                {
+                    writer.WriteString(name, text.AsSpan(0, written));
+                }
+                else
+                {
+                    writer.WriteString(name, converter.Format(value, format));
+                }
+
                 break;
         }
     }

@@ -94,8 +94,16 @@ public sealed class JsonSource : IImportSource
         }
     }
 
-    /// <summary>One record as read: its properties in file order, or why it is not an object.</summary>
-    private sealed record JsonRecord(long Line, List<KeyValuePair<string, string?>> Properties, string? NotAnObject);
+    /// <summary>
+    /// One record as read: its properties in file order (the first record, which names the header), or its
+    /// cells in header order with the first unknown property, or why it is not an object.
+    /// </summary>
+    private sealed record JsonRecord(long Line, List<KeyValuePair<string, string?>> Properties, string? NotAnObject)
+    {
+        public string?[]? Cells { get; init; }
+
+        public KeyValuePair<string, string?>? Unknown { get; init; }
+    }
 
     /// <summary>Streams records out of a byte buffer that grows only to the largest record.</summary>
     private sealed class RecordReader : IImportReader
@@ -114,7 +122,7 @@ public sealed class JsonSource : IImportSource
         private bool arrayEnded;
         private JsonReaderState state;
         private string[] headers = [];
-        private Dictionary<string, int> headerIndex = [];
+        private byte[][] headerNames = [];
         private JsonRecord? first;
 
         public RecordReader(Stream stream, bool ownsStream, JsonSourceOptions options)
@@ -149,7 +157,7 @@ public sealed class JsonSource : IImportSource
             if (first is { NotAnObject: null })
             {
                 headers = first.Properties.Select(p => p.Key).ToArray();
-                headerIndex = headers.Select((h, i) => (h, i)).DistinctBy(p => p.h).ToDictionary(p => p.h, p => p.i);
+                headerNames = headers.Select(Encoding.UTF8.GetBytes).ToArray();
             }
             else if (first is not null)
             {
@@ -197,20 +205,21 @@ public sealed class JsonSource : IImportSource
                 return new SourceRow(rowNumber, record.Line, cells, new RowError(RowErrorKind.Structure, $"This record is {what}, not an object with named fields.", rowNumber, record.Line));
             }
 
-            RowError? problem = null;
-            foreach (var (name, value) in record.Properties)
+            if (record.Cells is null)
             {
-                if (headerIndex.TryGetValue(name, out var index))
+                // The first record: its properties are the header, in order.
+                for (var i = 0; i < cells.Length; i++)
                 {
-                    cells[index] = value;
+                    cells[i] = record.Properties[i].Value;
                 }
-                else
-                {
-                    problem ??= new RowError(RowErrorKind.Structure, $"This record has a field '{name}' that the first record does not have. Give every record the same fields (null where there is no value).", rowNumber, record.Line, name, value);
-                }
+
+                return new SourceRow(rowNumber, record.Line, cells);
             }
 
-            return new SourceRow(rowNumber, record.Line, cells, problem);
+            var problem = record.Unknown is { } unknown
+                ? new RowError(RowErrorKind.Structure, $"This record has a field '{unknown.Key}' that the first record does not have. Give every record the same fields (null where there is no value).", rowNumber, record.Line, unknown.Key, unknown.Value)
+                : null;
+            return new SourceRow(rowNumber, record.Line, record.Cells, problem);
         }
 
         private async Task<JsonRecord?> NextRecordAsync(CancellationToken cancellationToken)
@@ -279,9 +288,10 @@ public sealed class JsonSource : IImportSource
                     return false;
                 }
 
-                record = reader.TokenType == JsonTokenType.EndObject
-                    ? new JsonRecord(recordLine, ReadProperties(data[tokenStart..(int)reader.BytesConsumed]), null)
-                    : new JsonRecord(recordLine, [], reader.TokenType == JsonTokenType.EndArray ? "a list" : Describe(data[tokenStart]));
+                var json = data[tokenStart..(int)reader.BytesConsumed];
+                record = reader.TokenType != JsonTokenType.EndObject
+                    ? new JsonRecord(recordLine, [], reader.TokenType == JsonTokenType.EndArray ? "a list" : Describe(data[tokenStart]))
+                    : headerNames.Length == 0 ? new JsonRecord(recordLine, ReadProperties(json), null) : ReadCells(json, recordLine);
                 Consume(data, reader);
                 return true;
             }
@@ -301,20 +311,57 @@ public sealed class JsonSource : IImportSource
             {
                 var name = reader.GetString()!;
                 reader.Read();
-                string? value = reader.TokenType switch
-                {
-                    JsonTokenType.String => reader.GetString(),
-                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                    JsonTokenType.True => "true",
-                    JsonTokenType.False => "false",
-                    JsonTokenType.Null => null,
-                    _ => RawValue(ref reader, json),
-                };
-                properties.Add(new(name, value));
+                properties.Add(new(name, ReadValue(ref reader, json)));
             }
 
             return properties;
         }
+
+        /// <summary>
+        /// Reads a record into header order, matching property names as UTF-8 bytes (in header order first),
+        /// so no string is made for a name.
+        /// </summary>
+        private JsonRecord ReadCells(ReadOnlySpan<byte> json, long line)
+        {
+            var cells = new string?[headerNames.Length];
+            KeyValuePair<string, string?>? unknown = null;
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            var expected = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var index = expected < headerNames.Length && reader.ValueTextEquals(headerNames[expected]) ? expected : -1;
+                for (var i = 0; index < 0 && i < headerNames.Length; i++)
+                {
+                    index = reader.ValueTextEquals(headerNames[i]) ? i : -1;
+                }
+
+                var name = index < 0 ? reader.GetString()! : null;
+                reader.Read();
+                var value = ReadValue(ref reader, json);
+                if (index >= 0)
+                {
+                    cells[index] = value;
+                    expected = index + 1;
+                }
+                else
+                {
+                    unknown ??= new(name!, value);
+                }
+            }
+
+            return new JsonRecord(line, [], null) { Cells = cells, Unknown = unknown };
+        }
+
+        private static string? ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json) => reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+            JsonTokenType.True => "true",
+            JsonTokenType.False => "false",
+            JsonTokenType.Null => null,
+            _ => RawValue(ref reader, json),
+        };
 
         private static string RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
         {
