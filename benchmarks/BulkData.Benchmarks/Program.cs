@@ -5,6 +5,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using BulkData.Benchmarks;
 
 // --quick: 10,000 rows, in process, two warm-ups and six 150 ms iterations: all comparisons in under two minutes.
+// --rows 10000,100000: the row counts to measure (default: 10k quick; 10k, 100k and 1M full).
 // --memory [--quick]: the peak-memory harness (one process per run). --memory-run: one run of it (internal).
 if (args.Length >= 5 && args[0] == "--memory-run")
 {
@@ -16,6 +17,13 @@ QuickMode.IsOn = quick;
 if (args.Contains("--memory"))
 {
     return await MemoryHarness.RunAllAsync(quick);
+}
+
+var rowsAt = Array.IndexOf(args, "--rows");
+if (rowsAt >= 0 && rowsAt + 1 < args.Length)
+{
+    QuickMode.Rows = args[rowsAt + 1];
+    args = [.. args[..rowsAt], .. args[(rowsAt + 2)..]];
 }
 
 var rest = args.Where(a => a != "--quick").ToArray();

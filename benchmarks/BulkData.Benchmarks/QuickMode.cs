@@ -11,6 +11,15 @@ internal static class QuickMode
         set => Environment.SetEnvironmentVariable(Variable, value ? "1" : null);
     }
 
-    /// <summary>Quick mode measures 10,000 rows; the full run 10,000, 100,000 and 1,000,000.</summary>
-    public static IEnumerable<int> Sizes => IsOn ? [10_000] : [10_000, 100_000, 1_000_000];
+    /// <summary>Row counts chosen with --rows (e.g. --rows 10000,100000), carried like the quick flag.</summary>
+    public static string? Rows
+    {
+        get => Environment.GetEnvironmentVariable("BULKDATA_BENCHMARK_ROWS");
+        set => Environment.SetEnvironmentVariable("BULKDATA_BENCHMARK_ROWS", value);
+    }
+
+    /// <summary>Quick mode measures 10,000 rows; the full run 10,000, 100,000 and 1,000,000; --rows overrides both.</summary>
+    public static IEnumerable<int> Sizes =>
+        Rows is { } rows ? rows.Split(',').Select(r => int.Parse(r, System.Globalization.CultureInfo.InvariantCulture))
+        : IsOn ? [10_000] : [10_000, 100_000, 1_000_000];
 }

@@ -148,12 +148,14 @@ internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
             return Enum.TryParse(text, out value) && (IsFlags || Enum.IsDefined(value));
         }
 
-        if (ByName.TryGetValue(HeaderText.Normalize(text), out value))
+        // A member's own name (any case) needs no normalised copy; spaced or separated spellings do.
+        if ((Enum.TryParse(text, ignoreCase: true, out value) && (IsFlags || Enum.IsDefined(value)))
+            || ByName.TryGetValue(HeaderText.Normalize(text), out value))
         {
             return true;
         }
 
-        return IsFlags && Enum.TryParse(text, ignoreCase: true, out value);
+        return false;
     }
 
     public override string? Format(TEnum value, ValueFormat format) => value.ToString();
