@@ -147,9 +147,14 @@ internal sealed class ImportRun<T>
                 item = resource.NewItem();
                 row.SetItem(item);
                 resource.RunBeforeRow(row);
+                var spans = sourceRow.Cells as IFieldSpans;
+                var cellCount = sourceRow.Cells.Count;
                 foreach (var (cell, column) in mapped)
                 {
-                    if (columns[column].TryAssign(item, cell < sourceRow.Cells.Count ? sourceRow.Cells[cell] : null, invariant) is { } message)
+                    var message = spans is not null && cell < cellCount
+                        ? columns[column].TryAssign(item, spans.GetSpan(cell), invariant)
+                        : columns[column].TryAssign(item, cell < cellCount ? sourceRow.Cells[cell] : null, invariant);
+                    if (message is not null)
                     {
                         row.AddConversionError(column, message);
                     }
@@ -199,7 +204,7 @@ internal sealed class ImportRun<T>
 
             if (previewLimit > 0)
             {
-                previewRows.Add(new PreviewRow<T>(sourceRow.RowNumber, sourceRow.LineNumber, item, sourceRow.Cells, row.Errors.ToArray()));
+                previewRows.Add(new PreviewRow<T>(sourceRow.RowNumber, sourceRow.LineNumber, item, sourceRow.Cells.ToArray(), row.Errors.ToArray()));
                 if (previewRows.Count >= previewLimit)
                 {
                     break;

@@ -18,6 +18,9 @@ internal interface IColumnBinding<in T>
     /// </summary>
     string? TryAssign(T item, string? raw, bool invariant);
 
+    /// <summary>The same from a span of the source's buffer: no string is made unless the member is one.</summary>
+    string? TryAssign(T item, ReadOnlySpan<char> raw, bool invariant);
+
     /// <summary>Reads the member's value (boxed; used off the hot path by validation and export).</summary>
     object? GetValue(T item);
 
@@ -62,7 +65,21 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
 
     public string? TryAssign(T item, string? raw, bool invariant)
     {
-        if (string.IsNullOrEmpty(raw) || (typeof(TValue) != typeof(string) && string.IsNullOrWhiteSpace(raw)))
+        // A string member takes the cell's own string rather than a copy of it.
+        if (typeof(TValue) == typeof(string) && !string.IsNullOrEmpty(raw))
+        {
+            setter!(item, (TValue)(object)raw);
+            return null;
+        }
+
+        return Assign(item, raw.AsSpan(), invariant, raw);
+    }
+
+    public string? TryAssign(T item, ReadOnlySpan<char> raw, bool invariant) => Assign(item, raw, invariant, null);
+
+    private string? Assign(T item, ReadOnlySpan<char> raw, bool invariant, string? rawText)
+    {
+        if (raw.IsEmpty || (typeof(TValue) != typeof(string) && raw.IsWhiteSpace()))
         {
             if (!acceptsEmpty)
             {
@@ -76,7 +93,7 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
         if (!converter.TryParse(raw, invariant ? ValueFormat.Invariant : Format, out var value)
             && !(invariant && converter.TryParse(raw, Format, out value)))
         {
-            return $"'{Shorten(raw)}' is not {converter.Describe(Format)}.";
+            return $"'{Shorten(rawText ?? raw.ToString())}' is not {converter.Describe(Format)}.";
         }
 
         setter!(item, value);
@@ -117,6 +134,8 @@ internal sealed class ComputedColumn<T, TValue> : ResourceColumn, IColumnBinding
     public IReadOnlyList<ValidationAttribute> Attributes => [];
 
     public string? TryAssign(T item, string? raw, bool invariant) => null;
+
+    public string? TryAssign(T item, ReadOnlySpan<char> raw, bool invariant) => null;
 
     public object? GetValue(T item) => compute(item);
 

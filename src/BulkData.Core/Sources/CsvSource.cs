@@ -76,7 +76,9 @@ public sealed class CsvSource : IImportSource
             var invalidBytes = new InvalidByteCounter();
             var encoding = options.Encoding ?? DetectEncoding(stream, invalidBytes);
             var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 65_536, leaveOpen: !ownsStream);
-            var reader = new CsvReaderAdapter(text, options, invalidBytes);
+            CsvRows reader = options.Configure is null && options.Delimiter is null or { Length: 1 }
+                ? new SpanRows(text, options, invalidBytes)
+                : new CsvHelperRows(text, options, invalidBytes);
             await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
             return reader;
         }
@@ -154,19 +156,143 @@ public sealed class CsvSource : IImportSource
         }
     }
 
-    private sealed class CsvReaderAdapter : IImportReader
+    /// <summary>
+    /// The row loop and row checks shared by both parsers: blank rows skipped, then a broken quote, a wrong
+    /// number of values or invalid UTF-8 reported as the row's problem.
+    /// </summary>
+    private abstract class CsvRows(TextReader text, InvalidByteCounter invalidBytes) : IImportReader
     {
-        private readonly TextReader text;
-        private readonly CsvParser parser;
-        private readonly InvalidByteCounter invalidBytes;
-        private readonly int maxFieldLength;
         private string[] headers = [];
-        private string? badField;
 
-        public CsvReaderAdapter(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
+        public IReadOnlyList<string> Headers => headers;
+
+        /// <summary>The current record's cells, valid until the next read.</summary>
+        protected abstract IReadOnlyList<string?> Cells { get; }
+
+        /// <summary>The line the current record starts on.</summary>
+        protected abstract long Line { get; }
+
+        /// <summary>The cell with a stray or unclosed quote (-1 for none), and whether it is unclosed.</summary>
+        protected abstract (int Cell, bool Unterminated) BadQuote { get; }
+
+        public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
-            this.text = text;
-            this.invalidBytes = invalidBytes;
+            if (await NextAsync(0, cancellationToken).ConfigureAwait(false))
+            {
+                headers = Cells.Select(h => h?.Trim() ?? string.Empty).ToArray();
+            }
+        }
+
+        public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            if (headers.Length == 0)
+            {
+                yield break;
+            }
+
+            long rowNumber = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!await NextAsync(rowNumber + 1, cancellationToken).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                if (IsBlank())
+                {
+                    continue;
+                }
+
+                rowNumber++;
+                yield return new SourceRow(rowNumber, Line, Cells, FindProblem(rowNumber));
+            }
+        }
+
+        public virtual ValueTask DisposeAsync()
+        {
+            text.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        /// <summary>Reads the next record; <paramref name="rowNumber"/> locates errors.</summary>
+        protected abstract ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken);
+
+        /// <summary>True when every cell is empty or white space: a row to skip, not a row of empty values.</summary>
+        protected abstract bool IsBlank();
+
+        /// <summary>True when the cell holds the U+FFFD that the decoder wrote for invalid bytes.</summary>
+        protected abstract bool HasReplacementCharacter(int cell);
+
+        private RowError? FindProblem(long rowNumber)
+        {
+            var cells = Cells;
+            var (bad, unterminated) = BadQuote;
+            if (bad >= 0)
+            {
+                return new RowError(
+                    RowErrorKind.Structure,
+                    unterminated
+                        ? "A quote that opens this value is never closed, so the rest of the file was read into it. Add the closing quote."
+                        : "This value has a quote in the middle. Put the whole value in quotes and double the inner quote (\"\").",
+                    rowNumber,
+                    Line,
+                    ColumnName(bad),
+                    cells[bad]);
+            }
+
+            if (cells.Count != headers.Length)
+            {
+                return cells.Count < headers.Length
+                    ? new RowError(
+                        RowErrorKind.Structure,
+                        $"This row has {cells.Count} values but the header has {headers.Length} columns, so '{headers[cells.Count]}' and any after it are missing. Check for a missing delimiter.",
+                        rowNumber,
+                        Line,
+                        headers[cells.Count])
+                    : new RowError(
+                        RowErrorKind.Structure,
+                        $"This row has {cells.Count} values but the header has only {headers.Length} columns. A value probably contains the delimiter; put such values in quotes.",
+                        rowNumber,
+                        Line,
+                        ColumnName(headers.Length),
+                        cells[headers.Length]);
+            }
+
+            if (invalidBytes.Count > 0)
+            {
+                for (var index = 0; index < cells.Count; index++)
+                {
+                    if (HasReplacementCharacter(index))
+                    {
+                        return new RowError(
+                            RowErrorKind.Structure,
+                            "This value contains bytes that are not valid UTF-8 text. Save the file as 'CSV UTF-8', or set CsvSourceOptions.Encoding to the file's encoding.",
+                            rowNumber,
+                            Line,
+                            ColumnName(index),
+                            cells[index]);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private string ColumnName(int index) => index < headers.Length ? headers[index] : $"column {index + 1}";
+    }
+
+    /// <summary>Reads with CsvHelper's parser: used when the caller adjusts CsvHelper's dialect settings.</summary>
+    private sealed class CsvHelperRows : CsvRows
+    {
+        private readonly CsvParser parser;
+        private readonly int maxFieldLength;
+        private string? badField;
+        private string[] record = [];
+
+        public CsvHelperRows(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
+            : base(text, invalidBytes)
+        {
             maxFieldLength = options.MaxFieldLength;
             var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
             {
@@ -184,60 +310,46 @@ public sealed class CsvSource : IImportSource
             parser = new CsvParser(text, configuration);
         }
 
-        public IReadOnlyList<string> Headers => headers;
+        protected override IReadOnlyList<string?> Cells => record;
 
-        public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
+        /// <summary>CsvHelper counts the line a record ends on; a record starts that many line breaks earlier.</summary>
+        protected override long Line => parser.RawRow - record.Sum(cell => CsvSpanParser.Breaks(cell));
+
+        protected override (int Cell, bool Unterminated) BadQuote
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (await ReadAsync(0).ConfigureAwait(false))
+            get
             {
-                headers = Array.ConvertAll(parser.Record!, h => h.Trim());
+                if (badField is not { } bad)
+                {
+                    return (-1, false);
+                }
+
+                var quote = parser.Configuration.Quote;
+                var unterminated = bad.Length > 0 && bad[0] == quote && (bad.Length == 1 || bad.TrimEnd()[^1] != quote);
+                var index = unterminated ? record.Length - 1 : Array.FindIndex(record, c => c.Contains(quote, StringComparison.Ordinal));
+                return (Math.Max(index, 0), unterminated);
             }
         }
 
-        public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            if (headers.Length == 0)
-            {
-                yield break;
-            }
-
-            long rowNumber = 0;
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!await ReadAsync(rowNumber + 1).ConfigureAwait(false))
-                {
-                    yield break;
-                }
-
-                var cells = parser.Record!;
-                if (IsBlank(cells))
-                {
-                    badField = null;
-                    continue;
-                }
-
-                rowNumber++;
-                var line = StartLine(cells);
-                yield return new SourceRow(rowNumber, line, cells, FindProblem(cells, rowNumber, line));
-                badField = null;
-            }
-        }
-
-        public ValueTask DisposeAsync()
+        public override ValueTask DisposeAsync()
         {
             parser.Dispose();
-            text.Dispose();
-            return ValueTask.CompletedTask;
+            return base.DisposeAsync();
         }
 
         /// <summary>Reads a record, turning CsvHelper's fatal errors into one with the line and a fix.</summary>
-        private async ValueTask<bool> ReadAsync(long rowNumber)
+        protected override async ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken)
         {
+            badField = null;
             try
             {
-                return await parser.ReadAsync().ConfigureAwait(false);
+                if (!await parser.ReadAsync().ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                record = parser.Record!;
+                return true;
             }
             catch (MaxFieldSizeException e)
             {
@@ -253,11 +365,60 @@ public sealed class CsvSource : IImportSource
             }
         }
 
-        private static bool IsBlank(string[] cells)
+        protected override bool IsBlank() => Array.TrueForAll(record, string.IsNullOrWhiteSpace);
+
+        protected override bool HasReplacementCharacter(int cell) => record[cell].Contains('\uFFFD', StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads with <see cref="CsvSpanParser"/>: cells reach converters as spans, strings are made only when asked for.</summary>
+    private sealed class SpanRows : CsvRows
+    {
+        private readonly CsvSpanParser parser;
+        private readonly SpanCells cells;
+        private readonly bool detect;
+
+        public SpanRows(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
+            : base(text, invalidBytes)
         {
-            foreach (var cell in cells)
+            parser = new CsvSpanParser(text, options.MaxFieldLength);
+            cells = new SpanCells(parser);
+            detect = options.Delimiter is null;
+            if (options.Delimiter is { } delimiter)
             {
-                if (!string.IsNullOrWhiteSpace(cell))
+                parser.Delimiter = delimiter[0];
+            }
+        }
+
+        protected override IReadOnlyList<string?> Cells => cells;
+
+        protected override long Line => parser.RecordLine;
+
+        protected override (int Cell, bool Unterminated) BadQuote => (parser.BadQuoteField, parser.Unterminated);
+
+        protected override async ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken)
+        {
+            if (rowNumber == 0 && detect)
+            {
+                await parser.DetectDelimiterAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                var read = await parser.ReadAsync(cancellationToken).ConfigureAwait(false);
+                cells.Reset();
+                return read;
+            }
+            catch (ImportSourceException e) when (e.RowNumber is null)
+            {
+                throw new ImportSourceException(e.Message) { LineNumber = e.LineNumber, RowNumber = rowNumber };
+            }
+        }
+
+        protected override bool IsBlank()
+        {
+            for (var i = 0; i < parser.Count; i++)
+            {
+                if (!parser[i].IsWhiteSpace())
                 {
                     return false;
                 }
@@ -266,72 +427,47 @@ public sealed class CsvSource : IImportSource
             return true;
         }
 
-        /// <summary>CsvHelper counts the line a record ends on; a record starts that many line breaks earlier.</summary>
-        private long StartLine(string[] cells)
-        {
-            var breaks = 0;
-            foreach (var cell in cells)
-            {
-                breaks += cell.AsSpan().Count('\n');
-            }
-
-            return parser.RawRow - breaks;
-        }
-
-        private RowError? FindProblem(string[] cells, long rowNumber, long line)
-        {
-            if (badField is { } field)
-            {
-                var quote = parser.Configuration.Quote;
-                var unterminated = field.Length > 0 && field[0] == quote && (field.Length == 1 || field.TrimEnd()[^1] != quote);
-                var index = unterminated ? cells.Length - 1 : Array.FindIndex(cells, c => c.Contains(quote, StringComparison.Ordinal));
-                return new RowError(
-                    RowErrorKind.Structure,
-                    unterminated
-                        ? "A quote that opens this value is never closed, so the rest of the file was read into it. Add the closing quote."
-                        : "This value has a quote in the middle. Put the whole value in quotes and double the inner quote (\"\").",
-                    rowNumber,
-                    line,
-                    ColumnName(Math.Max(index, 0)),
-                    Math.Max(index, 0) < cells.Length ? cells[Math.Max(index, 0)] : field);
-            }
-
-            if (cells.Length != headers.Length)
-            {
-                return cells.Length < headers.Length
-                    ? new RowError(
-                        RowErrorKind.Structure,
-                        $"This row has {cells.Length} values but the header has {headers.Length} columns, so '{headers[cells.Length]}' and any after it are missing. Check for a missing delimiter.",
-                        rowNumber,
-                        line,
-                        headers[cells.Length])
-                    : new RowError(
-                        RowErrorKind.Structure,
-                        $"This row has {cells.Length} values but the header has only {headers.Length} columns. A value probably contains the delimiter; put such values in quotes.",
-                        rowNumber,
-                        line,
-                        ColumnName(headers.Length),
-                        cells[headers.Length]);
-            }
-
-            if (invalidBytes.Count > 0)
-            {
-                var index = Array.FindIndex(cells, c => c.Contains('\uFFFD', StringComparison.Ordinal));
-                if (index >= 0)
-                {
-                    return new RowError(
-                        RowErrorKind.Structure,
-                        "This value contains bytes that are not valid UTF-8 text. Save the file as 'CSV UTF-8', or set CsvSourceOptions.Encoding to the file's encoding.",
-                        rowNumber,
-                        line,
-                        ColumnName(index),
-                        cells[index]);
-                }
-            }
-
-            return null;
-        }
-
-        private string ColumnName(int index) => index < headers.Length ? headers[index] : $"column {index + 1}";
+        protected override bool HasReplacementCharacter(int cell) => parser[cell].Contains('\uFFFD');
     }
+}
+
+/// <summary>Cells that can be read as spans, without a string each; the import pipeline asks for them.</summary>
+internal interface IFieldSpans
+{
+    /// <summary>The text of a cell of the current row, valid until the next row is read.</summary>
+    ReadOnlySpan<char> GetSpan(int index);
+}
+
+/// <summary>The current record of a <see cref="CsvSpanParser"/> as a list, making each cell's string only when it is read.</summary>
+internal sealed class SpanCells(CsvSpanParser parser) : IReadOnlyList<string?>, IFieldSpans
+{
+    private string?[] strings = new string?[16];
+
+    public int Count => parser.Count;
+
+    public string? this[int index] => index < Count ? strings[index] ??= parser[index].ToString() : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public ReadOnlySpan<char> GetSpan(int index) => parser[index];
+
+    public void Reset()
+    {
+        if (strings.Length < parser.Count)
+        {
+            strings = new string?[parser.Count * 2];
+        }
+        else
+        {
+            Array.Clear(strings);
+        }
+    }
+
+    public IEnumerator<string?> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using FsCheck;
 using BulkData.Sources;
 
 namespace BulkData.Core.Tests.Sources;
@@ -11,7 +12,8 @@ public sealed class CsvSourceTests
         var rows = new List<SourceRow>();
         await foreach (var row in reader.ReadRowsAsync())
         {
-            rows.Add(row);
+            // A source may reuse a row's cells for the next row: keep a copy.
+            rows.Add(row with { Cells = row.Cells.ToArray() });
         }
 
         return (reader.Headers, rows);
@@ -107,6 +109,40 @@ public sealed class CsvSourceTests
         var (_, rows) = await ReadAsync(CsvSource.FromText("A,B\n# a comment\n1,2\n", options: options));
 
         Assert.Equal(["1", "2"], rows.Single().Cells);
+    }
+
+    /// <summary>The span parser (the default) and CsvHelper's (used when its dialect is configured) read any CSV alike.</summary>
+    [Fact]
+    public void SpanParser_ReadsArbitraryCsvLikeCsvHelper()
+    {
+        var cell = FsCheck.Fluent.Gen.OneOf(Properties.Text(), FsCheck.Fluent.Gen.Elements("", " ", "\"", "a\"b", "x\r", "\n"));
+        var rows = FsCheck.Fluent.Gen.NonEmptyListOf(FsCheck.Fluent.Gen.ArrayOf(cell, 3));
+        FsCheck.Fluent.Prop.ForAll(FsCheck.Fluent.Arb.ToArbitrary(rows), data =>
+        {
+            var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            using (var writer = new CsvHelper.CsvWriter(text, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                writer.WriteField("A");
+                writer.WriteField("B");
+                writer.WriteField("C");
+                writer.NextRecord();
+                foreach (var row in data)
+                {
+                    foreach (var value in row)
+                    {
+                        writer.WriteField(value);
+                    }
+
+                    writer.NextRecord();
+                }
+            }
+
+            var csv = text.ToString();
+            var spans = ReadAsync(CsvSource.FromText(csv)).GetAwaiter().GetResult();
+            var helper = ReadAsync(CsvSource.FromText(csv, options: new CsvSourceOptions { Configure = _ => { } })).GetAwaiter().GetResult();
+            Assert.Equal(helper.Headers, spans.Headers);
+            Assert.Equal(helper.Rows.Select(r => (r.RowNumber, r.LineNumber, string.Join("\u0001", r.Cells), r.Problem?.Message)), spans.Rows.Select(r => (r.RowNumber, r.LineNumber, string.Join("\u0001", r.Cells), r.Problem?.Message)));
+        }).Check(Properties.Config(maxTests: 300));
     }
 
     private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
