@@ -10,14 +10,9 @@ namespace BulkData.Benchmarks;
 
 /// <summary>CSV import into POCOs: BulkData (mapping, conversion, validation, job) against CsvHelper.</summary>
 [MemoryDiagnoser]
-public class CsvImportBenchmarks
+public class CsvImportBenchmarks : FormatBenchmark
 {
     private byte[] csv = [];
-
-    [ParamsSource(nameof(Sizes))]
-    public int Rows { get; set; }
-
-    public static IEnumerable<int> Sizes => QuickMode.Sizes;
 
     [GlobalSetup]
     public void Setup() => csv = Datasets.File("csv", Rows);
@@ -60,27 +55,14 @@ public class CsvImportBenchmarks
     }
 
     [Benchmark(Description = "BulkData import")]
-    public async Task<List<BenchmarkRow>> BulkDataImport()
-    {
-        var rows = new List<BenchmarkRow>(Rows);
-        await Datasets.Importer.For<BenchmarkRow>()
-            .From(CsvSource.FromStream(new MemoryStream(csv)))
-            .WithOptions(o => o.RecordRowOutcomes = false)
-            .IntoAsync(rows);
-        return rows;
-    }
+    public Task<List<BenchmarkRow>> BulkDataImport() => ImportAsync(CsvSource.FromStream(new MemoryStream(csv)));
 }
 
 /// <summary>CSV export of POCOs: BulkData against CsvHelper's WriteRecords.</summary>
 [MemoryDiagnoser]
-public class CsvExportBenchmarks
+public class CsvExportBenchmarks : FormatBenchmark
 {
     private BenchmarkRow[] rows = [];
-
-    [ParamsSource(nameof(Sizes))]
-    public int Rows { get; set; }
-
-    public static IEnumerable<int> Sizes => QuickMode.Sizes;
 
     [GlobalSetup]
     public void Setup() => rows = Datasets.Rows(Rows);
@@ -98,11 +80,5 @@ public class CsvExportBenchmarks
     }
 
     [Benchmark(Description = "BulkData export")]
-    public async Task<long> BulkDataExport()
-    {
-        var output = new CountingStream();
-        await using var sink = CsvSink.ToStream(output);
-        await Datasets.Exporter.For<BenchmarkRow>().From(rows).ToAsync(sink);
-        return output.Length;
-    }
+    public Task<long> BulkDataExport() => ExportAsync(rows, output => CsvSink.ToStream(output));
 }

@@ -8,14 +8,9 @@ namespace BulkData.Benchmarks;
 
 /// <summary>JSON import: BulkData against System.Text.Json's streaming deserializer.</summary>
 [MemoryDiagnoser]
-public class JsonImportBenchmarks
+public class JsonImportBenchmarks : FormatBenchmark
 {
     private byte[] json = [];
-
-    [ParamsSource(nameof(Sizes))]
-    public int Rows { get; set; }
-
-    public static IEnumerable<int> Sizes => QuickMode.Sizes;
 
     [GlobalSetup]
     public void Setup() => json = Datasets.File("json", Rows);
@@ -33,27 +28,14 @@ public class JsonImportBenchmarks
     }
 
     [Benchmark(Description = "BulkData import")]
-    public async Task<List<BenchmarkRow>> BulkDataImport()
-    {
-        var rows = new List<BenchmarkRow>(Rows);
-        await Datasets.Importer.For<BenchmarkRow>()
-            .From(JsonSource.FromStream(new MemoryStream(json)))
-            .WithOptions(o => o.RecordRowOutcomes = false)
-            .IntoAsync(rows);
-        return rows;
-    }
+    public Task<List<BenchmarkRow>> BulkDataImport() => ImportAsync(JsonSource.FromStream(new MemoryStream(json)));
 }
 
 /// <summary>JSON export: BulkData against System.Text.Json's SerializeAsync.</summary>
 [MemoryDiagnoser]
-public class JsonExportBenchmarks
+public class JsonExportBenchmarks : FormatBenchmark
 {
     private BenchmarkRow[] rows = [];
-
-    [ParamsSource(nameof(Sizes))]
-    public int Rows { get; set; }
-
-    public static IEnumerable<int> Sizes => QuickMode.Sizes;
 
     [GlobalSetup]
     public void Setup() => rows = Datasets.Rows(Rows);
@@ -67,11 +49,5 @@ public class JsonExportBenchmarks
     }
 
     [Benchmark(Description = "BulkData export")]
-    public async Task<long> BulkDataExport()
-    {
-        var output = new CountingStream();
-        await using var sink = JsonSink.ToStream(output);
-        await Datasets.Exporter.For<BenchmarkRow>().From(rows).ToAsync(sink);
-        return output.Length;
-    }
+    public Task<long> BulkDataExport() => ExportAsync(rows, output => JsonSink.ToStream(output));
 }

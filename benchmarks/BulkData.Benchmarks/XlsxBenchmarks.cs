@@ -18,16 +18,11 @@ namespace BulkData.Benchmarks;
 /// The other readers return each cell's value; BulkData returns typed, validated POCOs and records a job.
 /// </summary>
 [MemoryDiagnoser]
-public class XlsxImportBenchmarks
+public class XlsxImportBenchmarks : FormatBenchmark
 {
     private byte[] xlsx = [];
 
     static XlsxImportBenchmarks() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
-    [ParamsSource(nameof(Sizes))]
-    public int Rows { get; set; }
-
-    public static IEnumerable<int> Sizes => QuickMode.Sizes;
 
     [GlobalSetup]
     public void Setup() => xlsx = Datasets.File("xlsx", Rows);
@@ -97,28 +92,15 @@ public class XlsxImportBenchmarks
     }
 
     [Benchmark(Description = "BulkData import")]
-    public async Task<List<BenchmarkRow>> BulkDataImport()
-    {
-        var rows = new List<BenchmarkRow>(Rows);
-        await Datasets.Importer.For<BenchmarkRow>()
-            .From(XlsxSource.FromStream(new MemoryStream(xlsx)))
-            .WithOptions(o => o.RecordRowOutcomes = false)
-            .IntoAsync(rows);
-        return rows;
-    }
+    public Task<List<BenchmarkRow>> BulkDataImport() => ImportAsync(XlsxSource.FromStream(new MemoryStream(xlsx)));
 }
 
 /// <summary>XLSX export: BulkData's streaming sink against the OpenXML SDK's writer and DOM.</summary>
 [MemoryDiagnoser]
-public class XlsxExportBenchmarks
+public class XlsxExportBenchmarks : FormatBenchmark
 {
     private static readonly string[] Headers = ["Id", "Count", "Price", "Ratio", "Active", "Created", "Due", "Key", "Tier", "Name"];
     private BenchmarkRow[] rows = [];
-
-    [ParamsSource(nameof(Sizes))]
-    public int Rows { get; set; }
-
-    public static IEnumerable<int> Sizes => QuickMode.Sizes;
 
     [GlobalSetup]
     public void Setup() => rows = Datasets.Rows(Rows);
@@ -196,13 +178,7 @@ public class XlsxExportBenchmarks
     }
 
     [Benchmark(Description = "BulkData export")]
-    public async Task<long> BulkDataExport()
-    {
-        var output = new CountingStream();
-        await using var sink = XlsxSink.ToStream(output);
-        await Datasets.Exporter.For<BenchmarkRow>().From(rows).ToAsync(sink);
-        return output.Length;
-    }
+    public Task<long> BulkDataExport() => ExportAsync(rows, output => XlsxSink.ToStream(output));
 
     private static Cell Number(double value) => new() { CellValue = new CellValue(value) };
 
