@@ -100,7 +100,8 @@ public sealed class JsonSource : IImportSource
     /// </summary>
     private sealed record JsonRecord(long Line, List<KeyValuePair<string, string?>> Properties, string? NotAnObject)
     {
-        public string?[]? Cells { get; init; }
+        /// <summary>The cells in header order, in the reader's reused buffer; null for the first record.</summary>
+        public CharCells? Cells { get; init; }
 
         public KeyValuePair<string, string?>? Unknown { get; init; }
     }
@@ -123,6 +124,7 @@ public sealed class JsonSource : IImportSource
         private JsonReaderState state;
         private string[] headers = [];
         private byte[][] headerNames = [];
+        private readonly CharCells cells = new();
         private JsonRecord? first;
 
         public RecordReader(Stream stream, bool ownsStream, JsonSourceOptions options)
@@ -199,21 +201,15 @@ public sealed class JsonSource : IImportSource
 
         private SourceRow ToRow(JsonRecord record, long rowNumber)
         {
-            var cells = new string?[headers.Length];
             if (record.NotAnObject is { } what)
             {
-                return new SourceRow(rowNumber, record.Line, cells, new RowError(RowErrorKind.Structure, $"This record is {what}, not an object with named fields.", rowNumber, record.Line));
+                return new SourceRow(rowNumber, record.Line, new string?[headers.Length], new RowError(RowErrorKind.Structure, $"This record is {what}, not an object with named fields.", rowNumber, record.Line));
             }
 
             if (record.Cells is null)
             {
                 // The first record: its properties are the header, in order.
-                for (var i = 0; i < cells.Length; i++)
-                {
-                    cells[i] = record.Properties[i].Value;
-                }
-
-                return new SourceRow(rowNumber, record.Line, cells);
+                return new SourceRow(rowNumber, record.Line, record.Properties.Select(p => p.Value).ToArray());
             }
 
             var problem = record.Unknown is { } unknown
@@ -323,7 +319,7 @@ public sealed class JsonSource : IImportSource
         /// </summary>
         private JsonRecord ReadCells(ReadOnlySpan<byte> json, long line)
         {
-            var cells = new string?[headerNames.Length];
+            cells.Clear(headerNames.Length);
             KeyValuePair<string, string?>? unknown = null;
             var reader = new Utf8JsonReader(json);
             reader.Read();
@@ -338,19 +334,44 @@ public sealed class JsonSource : IImportSource
 
                 var name = index < 0 ? reader.GetString()! : null;
                 reader.Read();
-                var value = ReadValue(ref reader, json);
-                if (index >= 0)
+                if (index < 0)
                 {
-                    cells[index] = value;
-                    expected = index + 1;
+                    unknown ??= new(name!, ReadValue(ref reader, json));
+                    continue;
                 }
-                else
-                {
-                    unknown ??= new(name!, value);
-                }
+
+                expected = index + 1;
+                CopyValue(ref reader, json, index);
             }
 
             return new JsonRecord(line, [], null) { Cells = cells, Unknown = unknown };
+        }
+
+        /// <summary>Writes a value's text straight into the cell buffer: strings unescaped, numbers as written, no string made.</summary>
+        private void CopyValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int index)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Null:
+                    return;
+                case JsonTokenType.String:
+                    cells.Commit(index, reader.CopyString(cells.Reserve(reader.ValueSpan.Length)));
+                    return;
+                case JsonTokenType.Number:
+                    cells.Commit(index, Encoding.UTF8.GetChars(reader.ValueSpan, cells.Reserve(reader.ValueSpan.Length)));
+                    return;
+                case JsonTokenType.True or JsonTokenType.False:
+                    var flag = reader.TokenType == JsonTokenType.True ? "true" : "false";
+                    flag.AsSpan().CopyTo(cells.Reserve(flag.Length));
+                    cells.Commit(index, flag.Length);
+                    return;
+                default:
+                    var from = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    var raw = json[from..(int)reader.BytesConsumed];
+                    cells.Commit(index, Encoding.UTF8.GetChars(raw, cells.Reserve(raw.Length)));
+                    return;
+            }
         }
 
         private static string? ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json) => reader.TokenType switch
