@@ -130,12 +130,7 @@ public sealed class ExportOperation<T>
         ArgumentNullException.ThrowIfNull(configure);
         var copy = new ExportOptions { ProgressInterval = Options.ProgressInterval };
         configure(copy);
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(copy, new ValidationContext(copy), results, validateAllProperties: true))
-        {
-            throw new BulkDataConfigurationException($"{nameof(ExportOptions)}.{results[0].MemberNames.First()}", results[0].ErrorMessage!);
-        }
-
+        BulkData.Import.OptionsValidation.ThrowIfInvalid(copy);
         return new(this) { Options = copy };
     }
 

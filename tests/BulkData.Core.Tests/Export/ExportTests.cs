@@ -43,6 +43,16 @@ public sealed class ExportTests
         Assert.Equal("Product.Secret", error.Member);
     }
 
+    [Fact]
+    public void WithOptions_OutOfRange_ThrowsNamingTheOption()
+    {
+        using var host = new TestHost();
+
+        var error = Assert.Throws<BulkDataConfigurationException>(() => host.Exporter.For<Product>().WithOptions(o => o.ProgressInterval = 0));
+
+        Assert.Equal("ExportOptions.ProgressInterval", error.Member);
+    }
+
     [Theory]
     [InlineData("=1+2")]
     [InlineData("+1+2")]
