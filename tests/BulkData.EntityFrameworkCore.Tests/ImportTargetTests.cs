@@ -165,9 +165,11 @@ public sealed class ImportTargetTests(PostgresServer postgres)
         Assert.Equal(("copied \"name\"", 4321.25m, 4321), items.Single(i => i.Sku == "S-4321") is var item ? (item.Name, item.Price, item.Quantity) : default);
         Assert.Equal(provider == "postgres" ? 0 : 4_999, commands.InsertsInto("Items"));
 
+        commands.Reset();
         var undone = await host.Rollback.RollbackAsync(result.JobId);
 
         Assert.Equal((4_999, 1), (undone.Deleted, undone.Restored));
+        Assert.True(commands.SelectsOn("Items") <= 5, $"{commands.SelectsOn("Items")} queries read items during the rollback of 5,000 rows");
         Assert.Equal(["S-0:existing"], (await database.ItemsAsync()).Select(i => $"{i.Sku}:{i.Name}"));
     }
 

@@ -71,6 +71,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         Refuse(job);
 
         var changes = await db.Set<RowChangeRecord>().Where(c => c.JobId == jobId).OrderByDescending(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        await PreloadAsync(db, changes, cancellationToken).ConfigureAwait(false);
         var changedSince = new List<string>();
         int deleted = 0, restored = 0;
         foreach (var change in changes)
@@ -138,6 +139,37 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new RollbackResult(jobId, deleted, restored, changedSince);
+    }
+
+    /// <summary>
+    /// Loads the changed records set-based, a thousand keys per query, so that the per-record lookups below
+    /// find them in the change tracker instead of querying once per row. Composite keys are looked up one by one.
+    /// </summary>
+    private static async Task PreloadAsync(DbContext db, List<RowChangeRecord> changes, CancellationToken cancellationToken)
+    {
+        foreach (var group in changes.GroupBy(c => c.EntityType))
+        {
+            if (db.Model.FindEntityType(group.Key) is not { } type || type.FindPrimaryKey()!.Properties is not [var key])
+            {
+                continue;
+            }
+
+            var values = group.Select(c => EntitySnapshots.ReadKey(type, c.Key)[0]).ToList();
+            var load = PreloadMethod.MakeGenericMethod(type.ClrType, key.ClrType);
+            await ((Task)load.Invoke(null, [db, key.Name, values, cancellationToken])!).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly System.Reflection.MethodInfo PreloadMethod =
+        typeof(ImportRollback<TContext>).GetMethod(nameof(LoadByKeysAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static async Task LoadByKeysAsync<TEntity, TKey>(DbContext db, string name, List<object?> values, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        foreach (var chunk in values.OfType<TKey>().Distinct().Chunk(1_000))
+        {
+            await db.Set<TEntity>().Where(e => chunk.Contains(EF.Property<TKey>(e, name))).LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void Refuse(JobRecord job)
