@@ -98,7 +98,7 @@ public sealed class JsonSource : IImportSource
     /// One record as read: its properties in file order (the first record, which names the header), or its
     /// cells in header order with the first unknown property, or why it is not an object.
     /// </summary>
-    private sealed record JsonRecord(long Line, List<KeyValuePair<string, string?>> Properties, string? NotAnObject)
+    private sealed record JsonRecord(long Line, IReadOnlyList<KeyValuePair<string, string?>> Properties, string? NotAnObject)
     {
         /// <summary>The cells in header order, in the reader's reused buffer; null for the first record.</summary>
         public CharCells? Cells { get; init; }
