@@ -431,43 +431,13 @@ public sealed class CsvSource : IImportSource
     }
 }
 
-/// <summary>Cells that can be read as spans, without a string each; the import pipeline asks for them.</summary>
-internal interface IFieldSpans
+/// <summary>The current record of a <see cref="CsvSpanParser"/> as cells, making each cell's string only when it is read.</summary>
+internal sealed class SpanCells(CsvSpanParser parser) : FieldCells
 {
-    /// <summary>The text of a cell of the current row, valid until the next row is read.</summary>
-    ReadOnlySpan<char> GetSpan(int index);
-}
+    public override int Count => parser.Count;
 
-/// <summary>The current record of a <see cref="CsvSpanParser"/> as a list, making each cell's string only when it is read.</summary>
-internal sealed class SpanCells(CsvSpanParser parser) : IReadOnlyList<string?>, IFieldSpans
-{
-    private string?[] strings = new string?[16];
+    public override ReadOnlySpan<char> GetSpan(int index) => parser[index];
 
-    public int Count => parser.Count;
-
-    public string? this[int index] => index < Count ? strings[index] ??= parser[index].ToString() : throw new ArgumentOutOfRangeException(nameof(index));
-
-    public ReadOnlySpan<char> GetSpan(int index) => parser[index];
-
-    public void Reset()
-    {
-        if (strings.Length < parser.Count)
-        {
-            strings = new string?[parser.Count * 2];
-        }
-        else
-        {
-            Array.Clear(strings);
-        }
-    }
-
-    public IEnumerator<string?> GetEnumerator()
-    {
-        for (var i = 0; i < Count; i++)
-        {
-            yield return this[i];
-        }
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <summary>Forgets the strings of the previous record.</summary>
+    public void Reset() => ResetStrings(parser.Count);
 }
