@@ -231,7 +231,7 @@ public sealed class XlsxSink : IExportSink
         await sheetStream!.DisposeAsync().ConfigureAwait(false);
         sheet = null;
 
-        await WritePartAsync("xl/workbook.xml", Workbook(range), cancellationToken).ConfigureAwait(false);
+        await WritePartAsync("xl/workbook.xml", Workbook(), cancellationToken).ConfigureAwait(false);
         if (options.SharedStrings)
         {
             await WriteSharedStringsAsync(cancellationToken).ConfigureAwait(false);
@@ -398,11 +398,11 @@ public sealed class XlsxSink : IExportSink
         + (options.SharedStrings ? $"""<Relationship Id="rId3" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>""" : string.Empty)
         + "</Relationships>";
 
-    private string Workbook(string range)
+    private string Workbook()
     {
         var name = System.Security.SecurityElement.Escape(options.SheetName);
         var filter = options.AutoFilter
-            ? $"""<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'{name.Replace("'", "''", StringComparison.Ordinal)}'!{range.Replace(":", ":$", StringComparison.Ordinal).Insert(0, "$")}</definedName></definedNames>"""
+            ? $"""<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'{name.Replace("'", "''", StringComparison.Ordinal)}'!$A$1:${columnLetters[^1]}${Math.Max(row, 1)}</definedName></definedNames>"""
             : string.Empty;
         return $"""<workbook xmlns="{Main}" xmlns:r="{Relationships}"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>{filter}</workbook>""";
     }

@@ -107,6 +107,9 @@ public sealed class ExportTests
         XNamespace main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         Assert.Equal("frozen", sheet.Descendants(main + "pane").Single().Attribute("state")!.Value);
         Assert.Equal("A1:H3", sheet.Descendants(main + "autoFilter").Single().Attribute("ref")!.Value);
+        using var archive = new ZipArchive(new MemoryStream(output.ToArray()));
+        using var workbook = archive.GetEntry("xl/workbook.xml")!.Open();
+        Assert.Equal("'Products'!$A$1:$H$3", XDocument.Load(workbook).Descendants(main + "definedName").Single().Value);
     }
 
     [Fact]
