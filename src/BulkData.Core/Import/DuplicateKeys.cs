@@ -4,13 +4,13 @@ using BulkData.Validation;
 namespace BulkData.Import;
 
 /// <summary>
-/// Finds keys that repeat within one file. It remembers one entry per distinct key, so its memory grows
+/// Finds keys that repeat within one file, compared as typed values (<see cref="ImportKey"/>). It remembers one entry per distinct key, so its memory grows
 /// with the number of rows of a keyed resource; a resource without a key costs nothing.
 /// </summary>
 internal sealed class DuplicateKeys<T>(IColumnBinding<T>[] keyColumns, DuplicateKeyPolicy policy)
     where T : class
 {
-    private readonly Dictionary<string, long> firstRows = new(StringComparer.Ordinal);
+    private readonly Dictionary<ImportKey, long> firstRows = [];
 
     public enum Verdict
     {
@@ -32,9 +32,7 @@ internal sealed class DuplicateKeys<T>(IColumnBinding<T>[] keyColumns, Duplicate
             return Verdict.First;
         }
 
-        var key = keyColumns.Length == 1
-            ? keyColumns[0].FormatValue(row.Item) ?? string.Empty
-            : string.Join('\u001F', keyColumns.Select(c => c.FormatValue(row.Item)));
+        var key = new ImportKey(Array.ConvertAll(keyColumns, c => c.GetValue(row.Item)));
         if (firstRows.TryAdd(key, row.RowNumber))
         {
             return Verdict.First;
@@ -47,8 +45,7 @@ internal sealed class DuplicateKeys<T>(IColumnBinding<T>[] keyColumns, Duplicate
             case DuplicateKeyPolicy.KeepLast:
                 return Verdict.Keep;
             default:
-                var shown = key.Replace('\u001F', '/');
-                row.AddError(keyColumns[0].Column.Name, $"The key '{shown}' was already used on row {firstRows[key]}. Each row needs its own key: remove or merge the repeated rows.");
+                row.AddError(keyColumns[0].Column.Name, $"The key '{key}' was already used on row {firstRows[key]}. Each row needs its own key: remove or merge the repeated rows.");
                 return Verdict.First;
         }
     }

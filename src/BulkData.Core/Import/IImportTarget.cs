@@ -14,6 +14,14 @@ public interface IImportTarget<T>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The transaction.</returns>
     ValueTask<IImportTransaction<T>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when the target merges rows into existing records, setting only the members a row sets, and
+    /// validates each merged record itself (e.g. an upsert into a database). A file may then leave out a
+    /// <c>[Required]</c> member's column, and the member's attributes are not checked on the row, whose
+    /// value for it is only a default. Default: false, every row is validated as a whole new record.
+    /// </summary>
+    bool ValidatesMergedRecords => false;
 }
 
 /// <summary>What a target needs to know about the import writing to it.</summary>
@@ -21,7 +29,11 @@ public interface IImportTarget<T>
 /// <param name="CommitMode">All-or-nothing (one transaction) or partial (one per batch).</param>
 /// <param name="ImportedMembers">The members the file has columns for: an update must set these and leave the others alone.</param>
 /// <param name="KeyMembers">The members forming the resource's import key (empty when it has none).</param>
-public sealed record ImportTargetContext(Guid JobId, CommitMode CommitMode, IReadOnlyList<string> ImportedMembers, IReadOnlyList<string> KeyMembers);
+public sealed record ImportTargetContext(Guid JobId, CommitMode CommitMode, IReadOnlyList<string> ImportedMembers, IReadOnlyList<string> KeyMembers)
+{
+    /// <summary>The resource's importable members the file has no column for: a target that merges must validate the merged record.</summary>
+    public IReadOnlyList<string> AbsentMembers { get; init; } = [];
+}
 
 /// <summary>A unit of work on a target. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>
 /// <typeparam name="T">The resource's item type.</typeparam>
@@ -80,6 +92,7 @@ public sealed class ImportBatch<T>
     private readonly List<long> rowNumbers;
     private readonly List<RowOutcomeKind> outcomes;
     private readonly List<long> lineNumbers;
+    private readonly List<IReadOnlyList<string>> members;
     private readonly Dictionary<int, (string? Column, string Message)> rejections = [];
 
     internal ImportBatch(int capacity)
@@ -88,6 +101,7 @@ public sealed class ImportBatch<T>
         rowNumbers = new List<long>(capacity);
         lineNumbers = new List<long>(capacity);
         outcomes = new List<RowOutcomeKind>(capacity);
+        members = new List<IReadOnlyList<string>>(capacity);
     }
 
     /// <summary>The items, in file order.</summary>
@@ -105,6 +119,14 @@ public sealed class ImportBatch<T>
     /// <param name="index">The item's index in the batch.</param>
     /// <returns>The 1-based line.</returns>
     public long LineNumberAt(int index) => lineNumbers[index];
+
+    /// <summary>
+    /// The members an item's row sets: those the file has columns for, plus those the resource's
+    /// <c>BeforeRow</c>/<c>AfterRow</c> hooks set on it. An update writes these and leaves the others alone.
+    /// </summary>
+    /// <param name="index">The item's index in the batch.</param>
+    /// <returns>The member names.</returns>
+    public IReadOnlyList<string> MembersSetAt(int index) => members[index];
 
     /// <summary>Gets what the target did with an item (default <see cref="RowOutcomeKind.Created"/>).</summary>
     /// <param name="index">The item's index in the batch.</param>
@@ -140,12 +162,13 @@ public sealed class ImportBatch<T>
 
     internal (string? Column, string Message) RejectionAt(int index) => rejections[index];
 
-    internal void Add(T item, long rowNumber, long lineNumber)
+    internal void Add(T item, long rowNumber, long lineNumber, IReadOnlyList<string> membersSet)
     {
         items.Add(item);
         rowNumbers.Add(rowNumber);
         lineNumbers.Add(lineNumber);
         outcomes.Add(RowOutcomeKind.Created);
+        members.Add(membersSet);
     }
 
     internal void Clear()
@@ -154,6 +177,7 @@ public sealed class ImportBatch<T>
         rowNumbers.Clear();
         lineNumbers.Clear();
         outcomes.Clear();
+        members.Clear();
         rejections.Clear();
     }
 }

@@ -37,6 +37,8 @@ public sealed class ImportOperation<T>
         ColumnMappings = other.ColumnMappings;
         Parameters = other.Parameters;
         Progress = other.Progress;
+        Culture = other.Culture;
+        ColumnFormats = other.ColumnFormats;
     }
 
     /// <summary>The resource rows are imported into.</summary>
@@ -63,6 +65,12 @@ public sealed class ImportOperation<T>
     internal ImmutableDictionary<string, string> Parameters { get; private init; } = ImmutableDictionary<string, string>.Empty;
 
     internal IProgress<JobProgress>? Progress { get; private init; }
+
+    /// <summary>The culture of this import's file, over the resource's and columns' cultures; null to keep theirs.</summary>
+    internal System.Globalization.CultureInfo? Culture { get; private init; }
+
+    /// <summary>Exact formats for this import, by member name, over the columns' own.</summary>
+    internal ImmutableDictionary<string, string[]> ColumnFormats { get; private init; } = ImmutableDictionary<string, string[]>.Empty;
 
     private readonly ImportOptions options;
 
@@ -96,15 +104,47 @@ public sealed class ImportOperation<T>
     public ImportOperation<T> MapColumn(string header, string column)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(header);
+        ImportableColumn(column);
+        return new(this) { ColumnMappings = ColumnMappings.SetItem(header, column) };
+    }
+
+    /// <summary>
+    /// Reads this file's values in a culture (decimal and thousands separators, day/month order, month
+    /// names) instead of the resource's and columns' own: the same resource often receives files from
+    /// several countries. Typed cells (XLSX numbers and dates, JSON numbers) are unaffected.
+    /// </summary>
+    /// <param name="culture">The file's culture, e.g. <c>CultureInfo.GetCultureInfo("de-DE")</c>.</param>
+    /// <returns>A new operation.</returns>
+    public ImportOperation<T> WithCulture(System.Globalization.CultureInfo culture)
+    {
+        ArgumentNullException.ThrowIfNull(culture);
+        return new(this) { Culture = culture };
+    }
+
+    /// <summary>Accepts only these exact formats for one column in this import, e.g. <c>dd.MM.yyyy</c>, instead of the column's own.</summary>
+    /// <param name="column">The column's name or member name.</param>
+    /// <param name="formats">.NET format strings for the member's type.</param>
+    /// <returns>A new operation.</returns>
+    /// <exception cref="BulkDataConfigurationException">The resource has no such importable column.</exception>
+    public ImportOperation<T> WithFormat(string column, params string[] formats)
+    {
+        ArgumentNullException.ThrowIfNull(formats);
+        return new(this) { ColumnFormats = ColumnFormats.SetItem(ImportableColumn(column).MemberName, formats) };
+    }
+
+    /// <summary>The format a column's values are read in for this import.</summary>
+    internal Mapping.ValueFormat FormatOf(ResourceColumn column) =>
+        Culture is null && !ColumnFormats.ContainsKey(column.MemberName)
+            ? column.Format
+            : new Mapping.ValueFormat(Culture ?? column.Format.Culture, ColumnFormats.GetValueOrDefault(column.MemberName) ?? column.Format.Formats);
+
+    private ResourceColumn ImportableColumn(string column)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(column);
-        if (!Resource.Columns.Any(c => c.IsImported && (string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase) || string.Equals(c.MemberName, column, StringComparison.OrdinalIgnoreCase))))
-        {
-            throw new BulkDataConfigurationException(
+        return Resource.Columns.FirstOrDefault(c => c.IsImported && (string.Equals(c.Name, column, StringComparison.OrdinalIgnoreCase) || string.Equals(c.MemberName, column, StringComparison.OrdinalIgnoreCase)))
+            ?? throw new BulkDataConfigurationException(
                 $"{Resource.Name}.{column}",
                 $"The resource {Resource.Name} has no importable column '{column}'. Its columns are: {string.Join(", ", Resource.Columns.Where(c => c.IsImported).Select(c => c.Name))}.");
-        }
-
-        return new(this) { ColumnMappings = ColumnMappings.SetItem(header, column) };
     }
 
     /// <summary>Records who runs the import, and for which tenant.</summary>

@@ -61,6 +61,13 @@ public sealed class ImportOptions
     /// <summary>What happens when a key (the resource's <c>Key</c>) repeats within the file. Default: <see cref="DuplicateKeyPolicy.Error"/>.</summary>
     public DuplicateKeyPolicy DuplicateKeys { get; set; } = DuplicateKeyPolicy.Error;
 
+    /// <summary>
+    /// Fails the import before any row is read when the file lacks any of the resource's columns, instead of
+    /// reporting each missing column as a warning. Default: false. A single column can be required with
+    /// <c>Column(..., c =&gt; c.Required())</c>.
+    /// </summary>
+    public bool RequireAllColumns { get; set; }
+
     /// <summary>How headers are matched to columns.</summary>
     public MappingOptions Mapping { get; set; } = new();
 

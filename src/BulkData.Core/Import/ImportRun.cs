@@ -70,7 +70,7 @@ internal sealed class ImportRun<T>
             }
 
             var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
-            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), operation.ColumnMappings, options.Mapping);
+            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), operation.ColumnMappings, options.Mapping, MustBeInFile);
             warnings.AddRange(Mapping.Warnings);
             if (!Mapping.IsValid)
             {
@@ -107,6 +107,12 @@ internal sealed class ImportRun<T>
         }
     }
 
+    /// <summary>A target that validates merged records itself lets a file leave out a <c>[Required]</c> member's column.</summary>
+    private bool ChecksOnlyFileColumns => target?.ValidatesMergedRecords == true;
+
+    private bool MustBeInFile(ResourceColumn column) =>
+        options.RequireAllColumns || column.IsRequiredInEveryFile || (column.IsRequired && !ChecksOnlyFileColumns);
+
     /// <summary>Reads every row (or the preview's rows); returns why it stopped early, or null.</summary>
     private async Task<string?> ProcessRowsAsync(IImportReader reader, IColumnBinding<T>[] columns, ColumnMapping mapping, CancellationToken cancellationToken)
     {
@@ -123,16 +129,21 @@ internal sealed class ImportRun<T>
             }
         }
 
-        var row = new RowContext<T>(new ColumnLookup(Array.ConvertAll(columns, c => c.Column)));
+        var row = new RowContext<T>(new ColumnLookup(Array.ConvertAll(columns, c => c.Column))) { ChecksOnlyFileColumns = ChecksOnlyFileColumns };
+        var formats = Array.ConvertAll(columns, c => operation.FormatOf(c.Column));
+        var absent = Enumerable.Range(0, columns.Length).Where(c => cellOfColumn[c] < 0).ToArray();
+        var hookedMembers = new HookedMembers(columns, absent, mapped.Select(m => columns[m.Column].Column.MemberName).ToArray());
         targetContext = new ImportTargetContext(
             Job.Id,
             options.CommitMode,
-            mapped.Select(m => columns[m.Column].Column.MemberName).ToArray(),
-            resource.Definition.Columns.Where(c => c.Column.IsKey).Select(c => c.Column.MemberName).ToArray());
+            hookedMembers.FileMembers,
+            resource.Definition.Columns.Where(c => c.Column.IsKey).Select(c => c.Column.MemberName).ToArray())
+        {
+            AbsentMembers = Array.ConvertAll(absent, c => columns[c].Column.MemberName),
+        };
         var keys = new DuplicateKeys<T>(resource.Definition.Columns.Where(c => c.Column.IsKey).ToArray(), options.DuplicateKeys);
         var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));
         var phase = Committing ? "importing" : "validating";
-        var invariant = reader.IsCultureInvariant;
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
             counts.Read++;
@@ -146,14 +157,21 @@ internal sealed class ImportRun<T>
             {
                 item = resource.NewItem();
                 row.SetItem(item);
+                if (resource.HasRowHooks)
+                {
+                    hookedMembers.Snapshot(item);
+                }
+
                 resource.RunBeforeRow(row);
                 var spans = sourceRow.Cells as IFieldSpans;
+                var typed = sourceRow.Cells as ITypedCells;
                 var cellCount = sourceRow.Cells.Count;
                 foreach (var (cell, column) in mapped)
                 {
+                    var isTyped = typed is not null && cell < cellCount && typed.IsTyped(cell);
                     var message = spans is not null && cell < cellCount
-                        ? columns[column].TryAssign(item, spans.GetSpan(cell), invariant)
-                        : columns[column].TryAssign(item, cell < cellCount ? sourceRow.Cells[cell] : null, invariant);
+                        ? columns[column].TryAssign(item, spans.GetSpan(cell), formats[column], isTyped)
+                        : columns[column].TryAssign(item, cell < cellCount ? sourceRow.Cells[cell] : null, formats[column], isTyped);
                     if (message is not null)
                     {
                         row.AddConversionError(column, message);
@@ -197,7 +215,7 @@ internal sealed class ImportRun<T>
                 counts.Valid++;
                 if (Committing && (options.CommitMode == CommitMode.Partial || counts.Invalid == 0))
                 {
-                    batch.Add(item!, sourceRow.RowNumber, sourceRow.LineNumber);
+                    batch.Add(item!, sourceRow.RowNumber, sourceRow.LineNumber, resource.HasRowHooks ? hookedMembers.MembersSet(item!) : hookedMembers.FileMembers);
                     batchOutcomeIndexes.Add(outcomeIndex);
                 }
             }
@@ -292,7 +310,10 @@ internal sealed class ImportRun<T>
             return;
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Once decided, a commit runs to its end: a cancel arriving during it must not leave the job's
+        // record unsure of what the target holds.
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
         counts.Created += uncommitted.Created;
@@ -346,7 +367,9 @@ internal sealed class ImportRun<T>
         }
 
         await CommitAsync(cancellationToken).ConfigureAwait(false);
-        await FinishAsync(counts.Invalid == 0 ? JobStatus.Completed : JobStatus.CompletedWithErrors, null, cancellationToken).ConfigureAwait(false);
+
+        // The rows are in: the job says so, whatever cancel arrives now.
+        await FinishAsync(counts.Invalid == 0 ? JobStatus.Completed : JobStatus.CompletedWithErrors, null, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void RecordError(RowError error)
@@ -368,6 +391,16 @@ internal sealed class ImportRun<T>
         foreach (var (header, column) in operation.ColumnMappings)
         {
             parameters[$"map:{header}"] = column;
+        }
+
+        if (operation.Culture is { } culture)
+        {
+            parameters["culture"] = culture.Name;
+        }
+
+        foreach (var (member, formats) in operation.ColumnFormats)
+        {
+            parameters[$"format:{member}"] = string.Join(" | ", formats);
         }
 
         var job = new Job
@@ -416,6 +449,49 @@ internal sealed class ImportRun<T>
         var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped";
         await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
+    }
+
+    /// <summary>
+    /// Finds the members a resource's row hooks set that the file has no column for, by comparing them with
+    /// the values the new item had before the hooks ran, so an update writes them too. Lists that repeat
+    /// from row to row are shared rather than made anew.
+    /// </summary>
+    private sealed class HookedMembers(IColumnBinding<T>[] columns, int[] absent, string[] fileMembers)
+    {
+        private readonly object?[] before = new object?[absent.Length];
+        private readonly List<int> changed = [];
+        private int[] lastChanged = [];
+        private string[] lastMembers = fileMembers;
+
+        public string[] FileMembers { get; } = fileMembers;
+
+        public void Snapshot(T item)
+        {
+            for (var i = 0; i < absent.Length; i++)
+            {
+                before[i] = columns[absent[i]].GetValue(item);
+            }
+        }
+
+        public string[] MembersSet(T item)
+        {
+            changed.Clear();
+            for (var i = 0; i < absent.Length; i++)
+            {
+                if (!Equals(before[i], columns[absent[i]].GetValue(item)))
+                {
+                    changed.Add(absent[i]);
+                }
+            }
+
+            if (!changed.SequenceEqual(lastChanged))
+            {
+                lastChanged = changed.ToArray();
+                lastMembers = [.. FileMembers, .. lastChanged.Select(c => columns[c].Column.MemberName)];
+            }
+
+            return lastMembers;
+        }
     }
 
     /// <summary>Row counters kept as plain fields on the hot path; <see cref="JobCounts"/> is built only for snapshots.</summary>

@@ -40,14 +40,37 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
         }
     }
 
+    /// <summary>
+    /// Records the job's end. A store that fails for a moment (a dropped connection) is tried again, so that a
+    /// job does not stay <c>Processing</c> forever when its outcome is known.
+    /// </summary>
     public async Task FinishAsync(Job job, string details, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await SaveAsync(job with { CompletedAt = now }, cancellationToken).ConfigureAwait(false);
+        await RetryAsync(() => SaveAsync(job with { CompletedAt = now }, cancellationToken), cancellationToken).ConfigureAwait(false);
         details += Job.FailureReason is null ? string.Empty : $". {Job.FailureReason}";
-        await store.AppendEventAsync(Job.Id, new JobEvent(now, Action(Job.Status), Job.Status, actor, details), cancellationToken).ConfigureAwait(false);
+        var entry = new JobEvent(now, Action(Job.Status), Job.Status, actor, details);
+        await RetryAsync(() => store.AppendEventAsync(Job.Id, entry, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
         LogFinished(logger, Job.Id, Job.Status, details);
     }
+
+    private static async Task RetryAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (attempt < FinishAttempts && e is not OperationCanceledException && e is not KeyNotFoundException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int FinishAttempts = 4;
 
     private static string Action(JobStatus status) => status switch
     {

@@ -100,11 +100,21 @@ internal sealed class BooleanConverter : ValueConverter<bool>
 }
 
 /// <summary>Whole numbers of any width, with the culture's thousands separator allowed.</summary>
-internal sealed class IntegerConverter<T> : ValueConverter<T>
+internal sealed class IntegerConverter<T> : ValueConverter<T>, IExplainsRejection
     where T : IBinaryInteger<T>, IMinMaxValue<T>
 {
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value) =>
-        T.TryParse(text, NumberStyles.Integer | NumberStyles.AllowThousands, format.Culture, out value);
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value)
+    {
+        if (NumberNotation.Check(text, format) != NumberNotation.Verdict.Readable)
+        {
+            value = default;
+            return false;
+        }
+
+        return T.TryParse(text, NumberStyles.Integer | NumberStyles.AllowThousands, format.Culture, out value);
+    }
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => NumberNotation.Explain(text, format);
 
     // The range helps only where it is small enough to be hit by real data.
     public override bool TryFormat(T value, Span<char> destination, out int written, ValueFormat format) =>
@@ -117,11 +127,21 @@ internal sealed class IntegerConverter<T> : ValueConverter<T>
 }
 
 /// <summary>Floating-point and decimal numbers, in the culture's notation.</summary>
-internal sealed class RealConverter<T> : ValueConverter<T>
+internal sealed class RealConverter<T> : ValueConverter<T>, IExplainsRejection
     where T : IFloatingPoint<T>
 {
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value) =>
-        T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, format.Culture, out value);
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value)
+    {
+        if (NumberNotation.Check(text, format) != NumberNotation.Verdict.Readable)
+        {
+            value = default;
+            return false;
+        }
+
+        return T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, format.Culture, out value);
+    }
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => NumberNotation.Explain(text, format);
 
     public override bool TryFormat(T value, Span<char> destination, out int written, ValueFormat format) =>
         SpanFormat.TryFormat(value, destination, out written, format, null);
@@ -143,6 +163,14 @@ internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out TEnum value)
     {
         text = text.Trim();
+
+        // Enum.TryParse reads "Red, Green" as Red|Green: only a [Flags] enum combines values.
+        if (!IsFlags && text.Contains(','))
+        {
+            value = default;
+            return false;
+        }
+
         if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] == '-'))
         {
             return Enum.TryParse(text, out value) && (IsFlags || Enum.IsDefined(value));
@@ -192,8 +220,11 @@ internal static class TemporalText
             : $"{what} like {Sample.ToString(defaultFormat, format.Culture)}";
 }
 
-/// <summary>A date and time; ISO 8601 always works, other spellings by culture or exact format.</summary>
-internal sealed class DateTimeConverter : ValueConverter<DateTime>
+/// <summary>
+/// A date and time; ISO 8601 always works, other spellings by culture or exact format. A value with an
+/// offset or <c>Z</c> is the same instant in UTC (never the machine's local time); one without stays unspecified.
+/// </summary>
+internal sealed class DateTimeConverter : ValueConverter<DateTime>, IExplainsRejection
 {
     private const string DefaultFormat = "O";
 
@@ -201,12 +232,20 @@ internal sealed class DateTimeConverter : ValueConverter<DateTime>
         SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
 
     // A time with no date reads as 0001-01-01, never as today: imports must not depend on the day they run.
-    private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind | DateTimeStyles.NoCurrentDateDefault;
+    private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AdjustToUniversal | DateTimeStyles.NoCurrentDateDefault;
 
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTime value) =>
-        format.FormatArray.Length > 0
-            ? DateTime.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value)
-            : DateTime.TryParse(text, format.Culture, Styles, out value);
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTime value)
+    {
+        if (format.FormatArray.Length > 0)
+        {
+            return DateTime.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value);
+        }
+
+        value = default;
+        return !DateNotation.IsAmbiguous(text, format) && DateTime.TryParse(text, format.Culture, Styles, out value);
+    }
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
 
     public override string? Format(DateTime value, ValueFormat format) =>
         value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
@@ -214,8 +253,8 @@ internal sealed class DateTimeConverter : ValueConverter<DateTime>
     public override string Describe(ValueFormat format) => TemporalText.Describe("a date", "yyyy-MM-dd", format);
 }
 
-/// <summary>A date and time with its offset from UTC.</summary>
-internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>
+/// <summary>A date and time with its offset from UTC (UTC when the text gives none).</summary>
+internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>, IExplainsRejection
 {
     private const string DefaultFormat = "O";
 
@@ -224,10 +263,18 @@ internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>
 
     private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
 
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTimeOffset value) =>
-        format.FormatArray.Length > 0
-            ? DateTimeOffset.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value)
-            : DateTimeOffset.TryParse(text, format.Culture, Styles, out value);
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTimeOffset value)
+    {
+        if (format.FormatArray.Length > 0)
+        {
+            return DateTimeOffset.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value);
+        }
+
+        value = default;
+        return !DateNotation.IsAmbiguous(text, format) && DateTimeOffset.TryParse(text, format.Culture, Styles, out value);
+    }
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
 
     public override string? Format(DateTimeOffset value, ValueFormat format) =>
         value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
@@ -237,17 +284,25 @@ internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>
 }
 
 /// <summary>A calendar date with no time.</summary>
-internal sealed class DateOnlyConverter : ValueConverter<DateOnly>
+internal sealed class DateOnlyConverter : ValueConverter<DateOnly>, IExplainsRejection
 {
     private const string DefaultFormat = "yyyy-MM-dd";
 
     public override bool TryFormat(DateOnly value, Span<char> destination, out int written, ValueFormat format) =>
         SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
 
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateOnly value) =>
-        format.FormatArray.Length > 0
-            ? DateOnly.TryParseExact(text, format.FormatArray, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value)
-            : DateOnly.TryParse(text, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateOnly value)
+    {
+        if (format.FormatArray.Length > 0)
+        {
+            return DateOnly.TryParseExact(text, format.FormatArray, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
+        }
+
+        value = default;
+        return !DateNotation.IsAmbiguous(text, format) && DateOnly.TryParse(text, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
+    }
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
 
     public override string? Format(DateOnly value, ValueFormat format) =>
         value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
@@ -294,10 +349,12 @@ internal sealed class TimeSpanConverter : ValueConverter<TimeSpan>
 }
 
 /// <summary>Lifts a converter to the nullable form of its type; empty cells never reach it.</summary>
-internal sealed class NullableConverter<T>(ValueConverter<T> inner) : ValueConverter<T?>
+internal sealed class NullableConverter<T>(ValueConverter<T> inner) : ValueConverter<T?>, IExplainsRejection
     where T : struct
 {
     public ValueConverter<T> Inner => inner;
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => (inner as IExplainsRejection)?.Explain(text, format);
 
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out T? value)
     {

@@ -19,7 +19,16 @@ public static class HeaderMatcher
         IReadOnlyList<string> headers,
         IReadOnlyList<ResourceColumn> columns,
         IReadOnlyDictionary<string, string>? explicitMappings = null,
-        MappingOptions? options = null)
+        MappingOptions? options = null) =>
+        Match(headers, columns, explicitMappings, options, static c => c.IsRequired);
+
+    /// <summary>Matches headers to columns; <paramref name="mustBePresent"/> says which missing columns are errors rather than warnings.</summary>
+    internal static ColumnMapping Match(
+        IReadOnlyList<string> headers,
+        IReadOnlyList<ResourceColumn> columns,
+        IReadOnlyDictionary<string, string>? explicitMappings,
+        MappingOptions? options,
+        Func<ResourceColumn, bool> mustBePresent)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(columns);
@@ -78,10 +87,11 @@ public static class HeaderMatcher
         var normalizedColumns = columns.Select(c => c.Aliases.Append(c.Name).Append(c.MemberName).Select(HeaderText.Normalize).ToHashSet()).ToArray();
         MatchPass(headers, columns, columnOfHeader, (h, c) => normalizedColumns[c].Contains(HeaderText.Normalize(h)), MatchKind.Normalized, Assign);
 
-        var suggestions = Suggest(headers, columns, columnOfHeader, headerOfColumn, options.SuggestionThreshold);
+        var scored = Score(headers, columns, columnOfHeader, headerOfColumn);
+        var suggestions = scored.Where(s => s.Score >= options.SuggestionThreshold).ToList();
         if (options.AcceptSuggestions)
         {
-            foreach (var suggestion in suggestions)
+            foreach (var suggestion in suggestions.Where(s => IsUnambiguous(s, scored, columns)))
             {
                 var header = IndexOf(headers, h => h == suggestion.Header);
                 var column = IndexOf(columns, c => c.Name == suggestion.Column);
@@ -102,13 +112,18 @@ public static class HeaderMatcher
             }
 
             missing.Add(columns[c].Name);
-            if (columns[c].IsRequired)
+            var closest = scored.FirstOrDefault(s => s.Column == columns[c].Name && s.Score >= ClosestHeaderThreshold && columnOfHeader[IndexOf(headers, h => h == s.Header)] == -1);
+            var hint = closest is null ? null : $" Did you mean '{closest.Header}'?";
+            if (mustBePresent(columns[c]))
             {
-                var hint = suggestions.FirstOrDefault(s => s.Column == columns[c].Name);
                 errors.Add(new RowError(
                     RowErrorKind.Header,
-                    $"The file has no column '{columns[c].Name}', which is required." + (hint is null ? " Add a column with this header." : $" Did you mean '{hint.Header}'?"),
+                    $"The file has no column '{columns[c].Name}', which is required." + (hint ?? " Add a column with this header."),
                     Column: columns[c].Name));
+            }
+            else
+            {
+                warnings.Add($"The file has no column '{columns[c].Name}', so it is not imported: new records get its default value and updated records keep theirs.{hint}");
             }
         }
 
@@ -165,14 +180,20 @@ public static class HeaderMatcher
         }
     }
 
-    private static List<ColumnSuggestion> Suggest(
+    /// <summary>The least similarity for naming a header as the likely spelling of a missing column.</summary>
+    private const double ClosestHeaderThreshold = 0.5;
+
+    /// <summary>How far ahead of every rival a fuzzy match must score to be taken without asking.</summary>
+    private const double FuzzyMargin = 0.1;
+
+    /// <summary>Scores every unmapped header against every unmatched column, best first.</summary>
+    private static List<ColumnSuggestion> Score(
         IReadOnlyList<string> headers,
         IReadOnlyList<ResourceColumn> columns,
         int[] columnOfHeader,
-        int[] headerOfColumn,
-        double threshold)
+        int[] headerOfColumn)
     {
-        var suggestions = new List<ColumnSuggestion>();
+        var scored = new List<ColumnSuggestion>();
         for (var h = 0; h < headers.Count; h++)
         {
             if (columnOfHeader[h] != -1 || string.IsNullOrWhiteSpace(headers[h]))
@@ -182,21 +203,32 @@ public static class HeaderMatcher
 
             for (var c = 0; c < columns.Count; c++)
             {
-                if (headerOfColumn[c] >= 0)
+                if (headerOfColumn[c] < 0)
                 {
-                    continue;
-                }
-
-                var score = columns[c].Aliases.Append(columns[c].Name).Append(columns[c].MemberName).Max(name => HeaderText.Similarity(headers[h], name));
-                if (score >= threshold)
-                {
-                    suggestions.Add(new ColumnSuggestion(headers[h], columns[c].Name, Math.Round(score, 3)));
+                    var score = NamesOf(columns[c]).Max(name => HeaderText.Similarity(headers[h], name));
+                    scored.Add(new ColumnSuggestion(headers[h], columns[c].Name, Math.Round(score, 3)));
                 }
             }
         }
 
-        return suggestions.OrderByDescending(s => s.Score).ToList();
+        return scored.OrderByDescending(s => s.Score).ToList();
     }
+
+    /// <summary>
+    /// A fuzzy match is taken only when it is unambiguous: no other column scores close for the header and no
+    /// other header close for the column, and each word of the header matches a word of the column's name
+    /// (so "Billing Address" never becomes "ShippingAddress", however alike the letters).
+    /// </summary>
+    private static bool IsUnambiguous(ColumnSuggestion suggestion, List<ColumnSuggestion> scored, IReadOnlyList<ResourceColumn> columns)
+    {
+        var rivals = scored.Any(s => s != suggestion
+            && (s.Header == suggestion.Header || s.Column == suggestion.Column)
+            && s.Score > suggestion.Score - FuzzyMargin);
+        var column = columns[IndexOf(columns, c => c.Name == suggestion.Column)];
+        return !rivals && NamesOf(column).Any(name => HeaderText.WordsAgree(suggestion.Header, name));
+    }
+
+    private static IEnumerable<string> NamesOf(ResourceColumn column) => column.Aliases.Append(column.Name).Append(column.MemberName);
 
     private static int IndexOf<TItem>(IReadOnlyList<TItem> items, Func<TItem, bool> predicate)
     {

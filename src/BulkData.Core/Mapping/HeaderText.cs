@@ -32,7 +32,7 @@ public static class HeaderText
 
     /// <summary>
     /// Scores how alike two headers are, from 0 (nothing alike) to 1 (equal once normalised):
-    /// one minus the edit distance of the normalised forms over the longer length.
+    /// one minus the edit distance of the normalised forms (a swap of neighbouring letters is one edit) over the longer length.
     /// </summary>
     /// <param name="left">One header.</param>
     /// <param name="right">The other header.</param>
@@ -45,8 +45,46 @@ public static class HeaderText
         return longest == 0 ? 0 : 1.0 - ((double)EditDistance(a, b) / longest);
     }
 
+    /// <summary>
+    /// True when every word of <paramref name="header"/> is a word of <paramref name="name"/>, misspelt by
+    /// little (similarity of 0.75 or more) or abbreviated (a prefix of three letters or more). Words are split
+    /// at spaces and punctuation, between a lower-case letter and a capital, and between letters and digits.
+    /// </summary>
+    internal static bool WordsAgree(string header, string name)
+    {
+        var words = Words(name);
+        return Words(header).All(word => words.Any(other =>
+            (word.Length >= 3 && other.StartsWith(word, StringComparison.Ordinal)) || Similarity(word, other) >= 0.75));
+    }
+
+    private static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var boundary = i == text.Length || !char.IsLetterOrDigit(text[i])
+                || (i > 0 && char.IsLower(text[i - 1]) && char.IsUpper(text[i]))
+                || (i > 0 && char.IsLetterOrDigit(text[i - 1]) && char.IsDigit(text[i - 1]) != char.IsDigit(text[i]));
+            if (boundary && start >= 0)
+            {
+                words.Add(text[start..i].ToLowerInvariant());
+                start = -1;
+            }
+
+            if (i < text.Length && char.IsLetterOrDigit(text[i]) && start < 0)
+            {
+                start = i;
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>Edit distance counting a swap of two neighbouring letters as one edit (optimal string alignment).</summary>
     private static int EditDistance(string a, string b)
     {
+        var before = new int[b.Length + 1];
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
@@ -61,9 +99,13 @@ public static class HeaderText
             {
                 var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
                 current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], before[j - 2] + 1);
+                }
             }
 
-            (previous, current) = (current, previous);
+            (before, previous, current) = (previous, current, before);
         }
 
         return previous[b.Length];

@@ -13,13 +13,14 @@ internal interface IColumnBinding<in T>
     IReadOnlyList<ValidationAttribute> Attributes { get; }
 
     /// <summary>
-    /// Converts the cell text and sets the member; returns an error message or null. Cells of an invariant
-    /// source (XLSX, JSON) are tried in invariant notation first, then in the column's own format.
+    /// Converts the cell text and sets the member; returns an error message or null. A typed cell (an XLSX
+    /// number or date, a JSON number) is written by a program in invariant notation and is tried that way
+    /// first; text is read in <paramref name="format"/> only, the column's or the import's.
     /// </summary>
-    string? TryAssign(T item, string? raw, bool invariant);
+    string? TryAssign(T item, string? raw, ValueFormat format, bool typed);
 
     /// <summary>The same from a span of the source's buffer: no string is made unless the member is one.</summary>
-    string? TryAssign(T item, ReadOnlySpan<char> raw, bool invariant);
+    string? TryAssign(T item, ReadOnlySpan<char> raw, ValueFormat format, bool typed);
 
     /// <summary>Reads the member's value (boxed; used off the hot path by validation and export).</summary>
     object? GetValue(T item);
@@ -48,6 +49,7 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
         this.converter = converter;
         Aliases = draft.Aliases.ToArray();
         IsRequired = draft.IsRequired || draft.IsKey;
+        IsRequiredInEveryFile = draft.IsRequiredExplicitly || draft.IsKey;
         IsKey = draft.IsKey;
         IsImported = setter is not null;
         Format = draft.Format;
@@ -63,7 +65,7 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
 
     public IReadOnlyList<ValidationAttribute> Attributes { get; }
 
-    public string? TryAssign(T item, string? raw, bool invariant)
+    public string? TryAssign(T item, string? raw, ValueFormat format, bool typed)
     {
         // A string member takes the cell's own string rather than a copy of it.
         if (typeof(TValue) == typeof(string) && !string.IsNullOrEmpty(raw))
@@ -72,28 +74,29 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
             return null;
         }
 
-        return Assign(item, raw.AsSpan(), invariant, raw);
+        return Assign(item, raw.AsSpan(), format, typed, raw);
     }
 
-    public string? TryAssign(T item, ReadOnlySpan<char> raw, bool invariant) => Assign(item, raw, invariant, null);
+    public string? TryAssign(T item, ReadOnlySpan<char> raw, ValueFormat format, bool typed) => Assign(item, raw, format, typed, null);
 
-    private string? Assign(T item, ReadOnlySpan<char> raw, bool invariant, string? rawText)
+    private string? Assign(T item, ReadOnlySpan<char> raw, ValueFormat format, bool typed, string? rawText)
     {
         if (raw.IsEmpty || (typeof(TValue) != typeof(string) && raw.IsWhiteSpace()))
         {
             if (!acceptsEmpty)
             {
-                return $"{Name} is empty. Enter {converter.Describe(Format)}.";
+                return $"{Name} is empty. Enter {converter.Describe(format)}.";
             }
 
             setter!(item, emptyValue);
             return null;
         }
 
-        if (!converter.TryParse(raw, invariant ? ValueFormat.Invariant : Format, out var value)
-            && !(invariant && converter.TryParse(raw, Format, out value)))
+        if (!(typed && converter.TryParse(raw, ValueFormat.Invariant, out var value)) && !converter.TryParse(raw, format, out value))
         {
-            return $"'{Shorten(rawText ?? raw.ToString())}' is not {converter.Describe(Format)}.";
+            // Explanations quote the whole text, so they are kept for values short enough to read.
+            var explained = raw.Length <= 60 ? (converter as IExplainsRejection)?.Explain(raw, format) : null;
+            return explained ?? $"'{Shorten(rawText ?? raw.ToString())}' is not {converter.Describe(format)}.";
         }
 
         setter!(item, value);
@@ -133,9 +136,9 @@ internal sealed class ComputedColumn<T, TValue> : ResourceColumn, IColumnBinding
 
     public IReadOnlyList<ValidationAttribute> Attributes => [];
 
-    public string? TryAssign(T item, string? raw, bool invariant) => null;
+    public string? TryAssign(T item, string? raw, ValueFormat format, bool typed) => null;
 
-    public string? TryAssign(T item, ReadOnlySpan<char> raw, bool invariant) => null;
+    public string? TryAssign(T item, ReadOnlySpan<char> raw, ValueFormat format, bool typed) => null;
 
     public object? GetValue(T item) => compute(item);
 

@@ -19,6 +19,9 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public bool IsRequired { get; set; } = member.IsRequired;
 
+    /// <summary>Set by <c>Required()</c>: the column must be in every file, even one that only updates records.</summary>
+    public bool IsRequiredExplicitly { get; set; }
+
     public bool IsKey { get; set; } = member.IsKey;
 
     public bool IsIgnored { get; set; } = member.IsExcluded;
@@ -70,12 +73,16 @@ public sealed class ColumnBuilder
         return this;
     }
 
-    /// <summary>Requires the column to be present in every file.</summary>
+    /// <summary>
+    /// Requires the column to be present in every file, also in files that only update existing records
+    /// (a <c>[Required]</c> member's column may be left out of those: the merged record is validated instead).
+    /// </summary>
     /// <param name="required">False to make a <c>[Required]</c> member's column optional.</param>
     /// <returns>This builder.</returns>
     public ColumnBuilder Required(bool required = true)
     {
         draft.IsRequired = required;
+        draft.IsRequiredExplicitly = required;
         return this;
     }
 

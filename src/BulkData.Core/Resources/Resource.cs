@@ -59,6 +59,9 @@ public class Resource<T>
 
     internal void RunAfterRow(RowContext<T> row) => AfterRow(row);
 
+    /// <summary>True when a derived resource overrides <see cref="BeforeRow"/> or <see cref="AfterRow"/>, which may set members the file has no column for.</summary>
+    internal bool HasRowHooks { get; private set; }
+
     /// <summary>Builds the resource once: reflection, then <see cref="Configure"/>, then the registration's configuration.</summary>
     internal Resource<T> Build(Action<ResourceBuilder<T>>? configure)
     {
@@ -67,7 +70,9 @@ public class Resource<T>
             throw new BulkDataConfigurationException(GetType().Name, $"The resource {GetType().Name} has already been built; register each resource instance once.");
         }
 
-        var overridesCreate = GetType().GetMethod(nameof(CreateInstance), BindingFlags.NonPublic | BindingFlags.Instance)!.DeclaringType != typeof(Resource<T>);
+        bool Overrides(string method) => GetType().GetMethod(method, BindingFlags.NonPublic | BindingFlags.Instance)!.DeclaringType != typeof(Resource<T>);
+        var overridesCreate = Overrides(nameof(CreateInstance));
+        HasRowHooks = Overrides(nameof(BeforeRow)) || Overrides(nameof(AfterRow));
         if (ResourceModel<T>.Constructor is null && !overridesCreate)
         {
             throw new BulkDataConfigurationException(

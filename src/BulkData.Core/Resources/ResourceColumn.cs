@@ -30,6 +30,9 @@ public abstract class ResourceColumn
     /// <summary>True when a file must contain this column (<c>[Required]</c>, a key, or <c>Required()</c>).</summary>
     public bool IsRequired { get; private protected init; }
 
+    /// <summary>True for a key column or one configured with <c>Required()</c>: no file may leave it out.</summary>
+    internal bool IsRequiredInEveryFile { get; private protected init; }
+
     /// <summary>True when the column is part of the resource's import key.</summary>
     public bool IsKey { get; private protected init; }
 

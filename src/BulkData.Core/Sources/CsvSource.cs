@@ -93,10 +93,14 @@ public sealed class CsvSource : IImportSource
         }
     }
 
-    /// <summary>UTF-16 without a byte order mark shows as zero bytes in every other position.</summary>
+    /// <summary>
+    /// UTF-16 without a byte order mark shows as zero bytes in every other position. The UTF-8 encoding
+    /// names its byte order mark as its preamble, so the reader skips a BOM and keeps this encoding (and its
+    /// invalid-byte counter) rather than switching to a stock UTF-8 decoder that replaces bad bytes silently.
+    /// </summary>
     private static Encoding DetectEncoding(Stream stream, InvalidByteCounter invalidBytes)
     {
-        var utf8 = (Encoding)new UTF8Encoding(false).Clone();
+        var utf8 = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).Clone();
         utf8.DecoderFallback = invalidBytes;
         if (!stream.CanSeek)
         {

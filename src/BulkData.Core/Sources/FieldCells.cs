@@ -8,6 +8,29 @@ internal interface IFieldSpans
 }
 
 /// <summary>
+/// Cells that say which of them a program wrote as typed values (an XLSX number, boolean or date, a JSON
+/// number or boolean), in invariant notation; the others are text as a person typed it, read in the column's culture.
+/// </summary>
+internal interface ITypedCells
+{
+    bool IsTyped(int index);
+}
+
+/// <summary>A row of string cells with a flag per cell telling typed values from text.</summary>
+internal sealed class TypedCells(string?[] texts, bool[] typed) : IReadOnlyList<string?>, ITypedCells
+{
+    public int Count => texts.Length;
+
+    public string? this[int index] => texts[index];
+
+    public bool IsTyped(int index) => typed[index];
+
+    public IEnumerator<string?> GetEnumerator() => ((IEnumerable<string?>)texts).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => texts.GetEnumerator();
+}
+
+/// <summary>
 /// A row's cells held by a source's buffers: read as spans by the pipeline, turned into a string only when
 /// someone asks for one (an error message, a string member), and valid until the source reads the next row.
 /// </summary>
@@ -56,11 +79,12 @@ internal abstract class FieldCells : IReadOnlyList<string?>, IFieldSpans
 }
 
 /// <summary>A row's cells copied as characters into one reused buffer (the JSON source's values, unescaped).</summary>
-internal sealed class CharCells : FieldCells
+internal sealed class CharCells : FieldCells, ITypedCells
 {
     private char[] text = new char[1_024];
     private int[] offsets = new int[16];
     private int[] lengths = new int[16];
+    private bool[] typed = new bool[16];
     private int count;
     private int used;
 
@@ -75,6 +99,7 @@ internal sealed class CharCells : FieldCells
         {
             offsets = new int[count];
             lengths = new int[count];
+            typed = new bool[count];
         }
 
         ResetStrings(count);
@@ -94,13 +119,16 @@ internal sealed class CharCells : FieldCells
         return text.AsSpan(used, maxLength);
     }
 
-    /// <summary>Makes the characters written into the last <see cref="Reserve"/> the cell's text.</summary>
-    public void Commit(int index, int length)
+    /// <summary>Makes the characters written into the last <see cref="Reserve"/> the cell's text; typed for a number or boolean.</summary>
+    public void Commit(int index, int length, bool isTyped = false)
     {
         offsets[index] = used;
         lengths[index] = length;
+        typed[index] = isTyped;
         used += length;
     }
+
+    public bool IsTyped(int index) => typed[index];
 
     protected override bool IsNull(int index) => lengths[index] < 0;
 }

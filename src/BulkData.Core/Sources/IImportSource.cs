@@ -28,12 +28,6 @@ public interface IImportReader : IAsyncDisposable
     IReadOnlyList<string> Headers { get; }
 
     /// <summary>
-    /// True when cells hold numbers and dates in invariant notation (XLSX, JSON) rather than as a person
-    /// typed them (CSV); then they are read invariantly, whatever culture a column is configured with.
-    /// </summary>
-    bool IsCultureInvariant => false;
-
-    /// <summary>
     /// Streams the data rows. Blank rows are skipped and not counted. Rows whose shape is broken
     /// come back with <see cref="SourceRow.Problem"/> set rather than as an exception.
     /// </summary>
@@ -46,6 +40,6 @@ public interface IImportReader : IAsyncDisposable
 /// <summary>One data row as a source read it.</summary>
 /// <param name="RowNumber">The 1-based data row (the header and blank rows are not counted).</param>
 /// <param name="LineNumber">The 1-based physical line (or spreadsheet row) where the row starts.</param>
-/// <param name="Cells">The cell texts in header order; null for a cell the source had no value for. A source may reuse the list for the next row: read it before reading on.</param>
+/// <param name="Cells">The cell texts in header order, read in each column's culture and formats; null for a cell the source had no value for. A source may reuse the list for the next row: read it before reading on.</param>
 /// <param name="Problem">A structural problem that makes the row unusable (too many values, a broken quote), or null.</param>
 public sealed record SourceRow(long RowNumber, long LineNumber, IReadOnlyList<string?> Cells, RowError? Problem = null);

@@ -94,13 +94,10 @@ public sealed class JsonSource : IImportSource
         }
     }
 
-    /// <summary>
-    /// One record as read: its properties in file order (the first record, which names the header), or its
-    /// cells in header order with the first unknown property, or why it is not an object.
-    /// </summary>
-    private sealed record JsonRecord(long Line, IReadOnlyList<KeyValuePair<string, string?>> Properties, string? NotAnObject)
+    /// <summary>One record as read: its cells in header order with the first unknown property, or why it is not an object.</summary>
+    private sealed record JsonRecord(long Line, string? NotAnObject)
     {
-        /// <summary>The cells in header order, in the reader's reused buffer; null for the first record.</summary>
+        /// <summary>The cells in header order, in the reader's reused buffer; null when it is not an object.</summary>
         public CharCells? Cells { get; init; }
 
         public KeyValuePair<string, string?>? Unknown { get; init; }
@@ -136,8 +133,6 @@ public sealed class JsonSource : IImportSource
 
         public IReadOnlyList<string> Headers => headers;
 
-        public bool IsCultureInvariant => true;
-
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
             await FillAsync(cancellationToken).ConfigureAwait(false);
@@ -155,13 +150,9 @@ public sealed class JsonSource : IImportSource
                 throw Error($"The file holds {Describe(firstByte.Value)} where a list of records ([ ... ]) or one record per line was expected.", line, 1);
             }
 
+            // Reading the first record sets the header from its field names.
             first = await NextRecordAsync(cancellationToken).ConfigureAwait(false);
-            if (first is { NotAnObject: null })
-            {
-                headers = first.Properties.Select(p => p.Key).ToArray();
-                headerNames = headers.Select(Encoding.UTF8.GetBytes).ToArray();
-            }
-            else if (first is not null)
+            if (first is { NotAnObject: not null })
             {
                 throw Error($"The first record is {first.NotAnObject}, not an object with named fields, so there is no header.", first.Line, 1);
             }
@@ -206,16 +197,10 @@ public sealed class JsonSource : IImportSource
                 return new SourceRow(rowNumber, record.Line, new string?[headers.Length], new RowError(RowErrorKind.Structure, $"This record is {what}, not an object with named fields.", rowNumber, record.Line));
             }
 
-            if (record.Cells is null)
-            {
-                // The first record: its properties are the header, in order.
-                return new SourceRow(rowNumber, record.Line, record.Properties.Select(p => p.Value).ToArray());
-            }
-
             var problem = record.Unknown is { } unknown
                 ? new RowError(RowErrorKind.Structure, $"This record has a field '{unknown.Key}' that the first record does not have. Give every record the same fields (null where there is no value).", rowNumber, record.Line, unknown.Key, unknown.Value)
                 : null;
-            return new SourceRow(rowNumber, record.Line, record.Cells, problem);
+            return new SourceRow(rowNumber, record.Line, record.Cells!, problem);
         }
 
         private async Task<JsonRecord?> NextRecordAsync(CancellationToken cancellationToken)
@@ -286,8 +271,8 @@ public sealed class JsonSource : IImportSource
 
                 var json = data[tokenStart..(int)reader.BytesConsumed];
                 record = reader.TokenType != JsonTokenType.EndObject
-                    ? new JsonRecord(recordLine, [], reader.TokenType == JsonTokenType.EndArray ? "a list" : Describe(data[tokenStart]))
-                    : headerNames.Length == 0 ? new JsonRecord(recordLine, ReadProperties(json), null) : ReadCells(json, recordLine);
+                    ? new JsonRecord(recordLine, reader.TokenType == JsonTokenType.EndArray ? "a list" : Describe(data[tokenStart]))
+                    : ReadCells(json, recordLine);
                 Consume(data, reader);
                 return true;
             }
@@ -298,27 +283,34 @@ public sealed class JsonSource : IImportSource
             }
         }
 
-        private static List<KeyValuePair<string, string?>> ReadProperties(ReadOnlySpan<byte> json)
+        /// <summary>The first record's field names, in order: the header.</summary>
+        private static string[] ReadNames(ReadOnlySpan<byte> json)
         {
-            var properties = new List<KeyValuePair<string, string?>>();
+            var names = new List<string>();
             var reader = new Utf8JsonReader(json);
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                names.Add(reader.GetString()!);
                 reader.Read();
-                properties.Add(new(name, ReadValue(ref reader, json)));
+                reader.Skip();
             }
 
-            return properties;
+            return names.ToArray();
         }
 
         /// <summary>
         /// Reads a record into header order, matching property names as UTF-8 bytes (in header order first),
-        /// so no string is made for a name.
+        /// so no string is made for a name. The first record sets the header.
         /// </summary>
         private JsonRecord ReadCells(ReadOnlySpan<byte> json, long line)
         {
+            if (headerNames.Length == 0)
+            {
+                headers = ReadNames(json);
+                headerNames = headers.Select(Encoding.UTF8.GetBytes).ToArray();
+            }
+
             cells.Clear(headerNames.Length);
             KeyValuePair<string, string?>? unknown = null;
             var reader = new Utf8JsonReader(json);
@@ -344,7 +336,7 @@ public sealed class JsonSource : IImportSource
                 CopyValue(ref reader, json, index);
             }
 
-            return new JsonRecord(line, [], null) { Cells = cells, Unknown = unknown };
+            return new JsonRecord(line, null) { Cells = cells, Unknown = unknown };
         }
 
         /// <summary>Writes a value's text straight into the cell buffer: strings unescaped, numbers as written, no string made.</summary>
@@ -358,12 +350,12 @@ public sealed class JsonSource : IImportSource
                     cells.Commit(index, reader.CopyString(cells.Reserve(reader.ValueSpan.Length)));
                     return;
                 case JsonTokenType.Number:
-                    cells.Commit(index, Encoding.UTF8.GetChars(reader.ValueSpan, cells.Reserve(reader.ValueSpan.Length)));
+                    cells.Commit(index, Encoding.UTF8.GetChars(reader.ValueSpan, cells.Reserve(reader.ValueSpan.Length)), isTyped: true);
                     return;
                 case JsonTokenType.True or JsonTokenType.False:
                     var flag = reader.TokenType == JsonTokenType.True ? "true" : "false";
                     flag.AsSpan().CopyTo(cells.Reserve(flag.Length));
-                    cells.Commit(index, flag.Length);
+                    cells.Commit(index, flag.Length, isTyped: true);
                     return;
                 default:
                     var from = (int)reader.TokenStartIndex;

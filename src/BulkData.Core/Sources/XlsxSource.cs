@@ -276,8 +276,6 @@ public sealed class XlsxSource : IImportSource
 
         public IReadOnlyList<string> Headers => headers;
 
-        public bool IsCultureInvariant => true;
-
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
             while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
@@ -309,6 +307,7 @@ public sealed class XlsxSource : IImportSource
 
                 dataRow++;
                 var cells = new string?[headers.Length];
+                var typed = new bool[headers.Length];
                 RowError? problem = null;
                 for (var i = 0; i < row.Cells.Count; i++)
                 {
@@ -316,6 +315,7 @@ public sealed class XlsxSource : IImportSource
                     if (i < cells.Length)
                     {
                         cells[i] = cell.Text;
+                        typed[i] = cell.Typed;
                     }
 
                     if (problem is not null || (cell.Problem is null && (i < cells.Length || string.IsNullOrWhiteSpace(cell.Text))))
@@ -329,7 +329,7 @@ public sealed class XlsxSource : IImportSource
                         : new RowError(RowErrorKind.Structure, $"This row has a value in column {SpreadsheetValues.ColumnName(i)}, to the right of the last header. Add a header for it or clear the cell.", dataRow, row.Number, column, cell.Text);
                 }
 
-                yield return new SourceRow(dataRow, row.Number, cells, problem);
+                yield return new SourceRow(dataRow, row.Number, new TypedCells(cells, typed), problem);
             }
         }
 
@@ -492,11 +492,11 @@ public sealed class XlsxSource : IImportSource
                     : new SheetCell(null, "The cell points to a shared text that the workbook does not have; the file is damaged. Open and save it in Excel.", value),
                 "inlineStr" => new SheetCell(inline ?? (value is null ? null : SpreadsheetValues.Unescape(value))),
                 "str" => new SheetCell(value is null ? null : SpreadsheetValues.Unescape(value)),
-                "b" => new SheetCell(value switch { "1" => "true", "0" => "false", _ => value }),
+                "b" => new SheetCell(value switch { "1" => "true", "0" => "false", _ => value }, Typed: true),
                 "e" => new SheetCell(null, $"The cell holds the Excel error {value}. Fix the formula or type the value in.", value),
                 _ when value is not null && style < dateStyles.Length && dateStyles[style] != DateKind.None
-                    && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) => new SheetCell(DateText(serial, dateStyles[style])),
-                _ => new SheetCell(value),
+                    && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) => new SheetCell(DateText(serial, dateStyles[style]), Typed: true),
+                _ => new SheetCell(value, Typed: true),
             };
         }
 
@@ -513,7 +513,8 @@ public sealed class XlsxSource : IImportSource
                 : date.ToString("yyyy-MM-ddTHH:mm:ss.FFF", CultureInfo.InvariantCulture);
         }
 
-        private readonly record struct SheetCell(string? Text, string? Problem = null, string? Raw = null);
+        /// <summary>A cell's text; typed for numbers, booleans and dates, which Excel stores in invariant notation.</summary>
+        private readonly record struct SheetCell(string? Text, string? Problem = null, string? Raw = null, bool Typed = false);
 
         private sealed record SheetRow(long Number, List<SheetCell> Cells);
     }

@@ -47,6 +47,11 @@ internal sealed class DataAnnotationsValidator<T> : RowValidator<T>
         var context = new ValidationContext(item);
         foreach (var binding in annotated)
         {
+            if (row.ChecksOnlyFileColumns && !row.IsInFile(binding.Column.MemberName))
+            {
+                continue;
+            }
+
             var value = binding.GetValue(item);
             context.MemberName = binding.Column.MemberName;
             context.DisplayName = binding.Column.Name;
@@ -57,6 +62,12 @@ internal sealed class DataAnnotationsValidator<T> : RowValidator<T>
                     row.AddError(binding.Column.Name, message);
                 }
             }
+        }
+
+        // Rules on the whole record are the target's to check on the merged record.
+        if (row.ChecksOnlyFileColumns)
+        {
+            return;
         }
 
         context.MemberName = null;

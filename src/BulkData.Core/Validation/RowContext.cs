@@ -83,6 +83,19 @@ public sealed class RowContext<T>
         Array.Clear(failedColumns);
     }
 
+    /// <summary>
+    /// True when the target validates merged records itself (<see cref="Import.IImportTarget{T}.ValidatesMergedRecords"/>):
+    /// then members the file has no column for hold mere defaults and their attributes are not checked on the row.
+    /// </summary>
+    internal bool ChecksOnlyFileColumns { get; set; }
+
+    /// <summary>True when the file has a column for the member.</summary>
+    internal bool IsInFile(string member)
+    {
+        var index = columns.IndexOf(member);
+        return index >= 0 && index < cellOfColumn.Length && cellOfColumn[index] >= 0;
+    }
+
     internal void SetItem(T value) => item = value;
 
     internal void AddError(RowError error) => errors.Add(error);
