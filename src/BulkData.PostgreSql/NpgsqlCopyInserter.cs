@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using BulkData.EntityFrameworkCore.Import;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -12,7 +13,7 @@ namespace BulkData.PostgreSql;
 /// context's connection and transaction, so an all-or-nothing import still rolls back as one.
 /// Set it as <see cref="EntityFrameworkTargetOptions.BulkInserter"/>; on another provider it declines.
 /// </summary>
-public sealed class NpgsqlCopyInserter : IBulkInserter
+public sealed partial class NpgsqlCopyInserter : IBulkInserter
 {
     /// <inheritdoc/>
     public async ValueTask<bool> InsertAsync<TEntity>(DbContext context, IReadOnlyList<TEntity> entities, CancellationToken cancellationToken = default)
@@ -29,9 +30,31 @@ public sealed class NpgsqlCopyInserter : IBulkInserter
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not part of {context.GetType().Name}.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
 
-        // Database-generated columns (identity keys) are left to the database; shadow properties to their defaults.
-        var columns = entityType.GetProperties()
-            .Where(p => !p.IsShadowProperty() && p.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd)
+        // A column the database generates on add (an identity key, a default) is written when the import set it on
+        // every record and left to the database when on none, as EF Core does per row; a batch that mixes both
+        // cannot be one COPY, so it goes back to EF Core. Shadow properties are left to their defaults.
+        var properties = new List<IProperty>();
+        foreach (var property in entityType.GetProperties().Where(p => !p.IsShadowProperty()))
+        {
+            if (property.ValueGenerated.HasFlag(Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd))
+            {
+                var comparer = property.GetValueComparer();
+                var set = entities.Count(e => !comparer.Equals(property.GetGetter().GetClrValue(e), property.Sentinel));
+                if (set > 0 && set < entities.Count)
+                {
+                    return false;
+                }
+
+                if (set == 0)
+                {
+                    continue;
+                }
+            }
+
+            properties.Add(property);
+        }
+
+        var columns = properties
             .Select(p => new Column(p, p.GetColumnName(table)!, StoreTypeName(p.GetColumnType()), p.GetTypeMapping().Converter))
             .ToArray();
         var command = new StringBuilder("COPY ");
@@ -69,9 +92,14 @@ public sealed class NpgsqlCopyInserter : IBulkInserter
         return true;
     }
 
-    /// <summary>Npgsql names types without their facets: <c>numeric(18,4)</c> is written as <c>numeric</c>.</summary>
-    private static string StoreTypeName(string storeType) =>
-        storeType.IndexOf('(', StringComparison.Ordinal) is var open and > 0 ? storeType[..open].Trim() : storeType;
+    /// <summary>
+    /// Npgsql names types without their facets, wherever they stand: <c>numeric(18,4)</c> is written as
+    /// <c>numeric</c>, <c>timestamp(3) with time zone</c> as <c>timestamp with time zone</c>.
+    /// </summary>
+    private static string StoreTypeName(string storeType) => Facets().Replace(storeType, string.Empty).Trim();
+
+    [GeneratedRegex(@"\s*\([^)]*\)")]
+    private static partial Regex Facets();
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -69,7 +69,7 @@ public sealed class FaultInjectionTests(PostgresServer postgres)
     private static string Describe(Item item) => $"{item.Id}|{item.Sku}|{item.Name}|{item.Price}|{item.Quantity}|{item.Released:O}";
 
     /// <summary>Throws when the k-th save that writes items starts, as a dropped connection or a constraint would.</summary>
-    private sealed class FailOnSave(int failingSave) : SaveChangesInterceptor
+    internal sealed class FailOnSave(int failingSave) : SaveChangesInterceptor
     {
         private int saves;
 

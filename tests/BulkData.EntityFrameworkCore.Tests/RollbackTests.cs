@@ -117,7 +117,7 @@ public sealed class RollbackTests(PostgresServer postgres)
 
         var refused = await Assert.ThrowsAsync<RollbackRefusedException>(() => host.Rollback.RollbackAsync(dryRun.JobId));
 
-        Assert.Contains("only completed imports can be rolled back", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("only imports that wrote records can be rolled back", refused.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A clock the test moves by hand.</summary>

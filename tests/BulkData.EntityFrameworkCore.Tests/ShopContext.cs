@@ -19,6 +19,89 @@ public sealed class Item
     public DateTime? Released { get; set; }
 }
 
+/// <summary>A record keyed by the moment it was taken: keys a millisecond apart are distinct.</summary>
+public sealed class Reading
+{
+    public int Id { get; set; }
+
+    public DateTime TakenAt { get; set; }
+
+    public decimal Sensor { get; set; }
+
+    public string Note { get; set; } = "";
+}
+
+/// <summary>A record keyed by two members (code, warehouse).</summary>
+public sealed class Stock
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Warehouse { get; set; } = "";
+
+    public int Quantity { get; set; }
+}
+
+/// <summary>A principal that other records depend on.</summary>
+public sealed class Category
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public List<Gadget> Gadgets { get; set; } = [];
+}
+
+/// <summary>Depends on a category (cascade delete).</summary>
+public sealed class Gadget
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public int CategoryId { get; set; }
+
+    public Category? Category { get; set; }
+}
+
+/// <summary>A record with a required member that partial-column files leave out.</summary>
+public sealed class Member
+{
+    public int Id { get; set; }
+
+    public string Email { get; set; } = "";
+
+    [Required]
+    public string Name { get; set; } = "";
+
+    public int Points { get; set; }
+}
+
+/// <summary>Columns with database defaults (generated on add) and a timestamp with a precision.</summary>
+public sealed class Ticket
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string? Status { get; set; }
+
+    public DateTime Opened { get; set; }
+}
+
+/// <summary>A record with a collection member (a primitive collection column).</summary>
+public sealed class Tagged
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public List<string> Tags { get; set; } = [];
+}
+
 /// <summary>An application's context: its own entity plus BulkData's job tables.</summary>
 public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
 {
@@ -31,6 +114,25 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
             item.HasIndex(i => i.Sku).IsUnique();
             item.Property(i => i.Price).HasPrecision(18, 4);
         });
+        modelBuilder.Entity<Reading>(reading =>
+        {
+            reading.HasIndex(r => r.TakenAt).IsUnique();
+            reading.Property(r => r.Sensor).HasPrecision(18, 4);
+        });
+        modelBuilder.Entity<Stock>().HasIndex(s => new { s.Code, s.Warehouse }).IsUnique();
+        modelBuilder.Entity<Category>().HasIndex(c => c.Name).IsUnique();
+        modelBuilder.Entity<Gadget>().HasOne(g => g.Category).WithMany(c => c.Gadgets).OnDelete(DeleteBehavior.Cascade);
+        modelBuilder.Entity<Member>().HasIndex(m => m.Email).IsUnique();
+        modelBuilder.Entity<Ticket>(ticket =>
+        {
+            ticket.HasIndex(t => t.Code).IsUnique();
+            ticket.Property(t => t.Status).HasDefaultValue("open");
+            if (Database.IsNpgsql())
+            {
+                ticket.Property(t => t.Opened).HasColumnType("timestamp(3) with time zone");
+            }
+        });
+        modelBuilder.Entity<Tagged>().HasIndex(t => t.Code).IsUnique();
         modelBuilder.AddBulkDataJobs();
     }
 }

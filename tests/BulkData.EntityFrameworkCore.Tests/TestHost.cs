@@ -12,7 +12,11 @@ public sealed class TestHost : IDisposable
 {
     private readonly ServiceProvider provider;
 
-    public TestHost(Database database, TimeProvider? time = null, Action<BulkDataBuilder>? configure = null)
+    /// <param name="database">The test database.</param>
+    /// <param name="time">The clock, when a test moves time.</param>
+    /// <param name="configure">More configuration: resources, options.</param>
+    /// <param name="addItems">Registers the <see cref="Item"/> resource keyed on its SKU.</param>
+    public TestHost(Database database, TimeProvider? time = null, Action<BulkDataBuilder>? configure = null, bool addItems = true)
     {
         var services = new ServiceCollection();
         services.AddSingleton(database.Factory);
@@ -23,7 +27,11 @@ public sealed class TestHost : IDisposable
 
         services.AddBulkData(b =>
         {
-            b.AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id));
+            if (addItems)
+            {
+                b.AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id));
+            }
+
             b.UseEntityFrameworkJobStore<ShopContext>();
             configure?.Invoke(b);
         });
@@ -41,6 +49,10 @@ public sealed class TestHost : IDisposable
 
     public EntityFrameworkImportTarget<ShopContext, Item> Target(MergeStrategy strategy = MergeStrategy.FailOnConflict, bool skipUnchanged = true) =>
         new(Database.Factory, new EntityFrameworkTargetOptions { MergeStrategy = strategy, SkipUnchanged = skipUnchanged });
+
+    public EntityFrameworkImportTarget<ShopContext, TEntity> Target<TEntity>(MergeStrategy strategy, IBulkInserter? inserter = null)
+        where TEntity : class =>
+        new(Database.Factory, new EntityFrameworkTargetOptions { MergeStrategy = strategy, BulkInserter = inserter, BulkInsertThreshold = 1 });
 
     public void Dispose() => provider.Dispose();
 }

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using BulkData.EntityFrameworkCore.Jobs;
 using BulkData.Import;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +44,8 @@ public sealed class EntityFrameworkTargetOptions
 
 /// <summary>
 /// Imports into an entity of any EF Core context. Rows are matched to existing records by the resource's
-/// import key with one set-based query per batch (<c>WHERE key IN (...)</c>), never one per row. When the
+/// import key, compared as typed values (<see cref="ImportKey"/>), with one set-based query per batch that
+/// filters on every key member (<c>WHERE a IN (...) AND b IN (...)</c>), never one per row. When the
 /// context's model has the job tables (<see cref="BulkDataModelBuilderExtensions.AddBulkDataJobs"/>), every
 /// created key and every updated record's before-image is recorded for rollback, and in partial mode the
 /// job's checkpoint moves in the same transaction as the batch.
@@ -56,6 +59,14 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
     where TEntity : class
 {
     private readonly EntityFrameworkTargetOptions options = options ?? new EntityFrameworkTargetOptions();
+
+    // The keys each running import has written in its committed transactions: a key the duplicate policy
+    // keeps is overwritten, never refused or recorded twice, whichever batch it comes back in. The table
+    // lets go of an import's keys with its context.
+    private readonly ConditionalWeakTable<ImportTargetContext, HashSet<ImportKey>> writtenByImport = [];
+
+    /// <summary>True under <see cref="MergeStrategy.Upsert"/>: an update sets only the file's members, and the merged record is validated here.</summary>
+    public bool ValidatesMergedRecords => options.MergeStrategy == MergeStrategy.Upsert;
 
     /// <inheritdoc/>
     public async ValueTask<IImportTransaction<TEntity>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default)
@@ -74,7 +85,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             var keys = context.KeyMembers.Select(m => entityType.FindProperty(m)
                 ?? throw new BulkDataConfigurationException($"{typeof(TEntity).Name}.{m}", $"The key member {m} is not a mapped property of {typeof(TEntity).Name}.")).ToArray();
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new Transaction(db, transaction, entityType, keys, context, options);
+            return new Transaction(db, transaction, entityType, keys, context, options, writtenByImport.GetValue(context, _ => []));
         }
         catch
         {
@@ -89,66 +100,97 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         IEntityType entityType,
         IProperty[] keys,
         ImportTargetContext import,
-        EntityFrameworkTargetOptions options) : IImportTransaction<TEntity>
+        EntityFrameworkTargetOptions options,
+        HashSet<ImportKey> committedKeys) : IImportTransaction<TEntity>
     {
         private readonly bool recordsChanges = db.Model.FindEntityType(typeof(RowChangeRecord)) is not null;
-        private readonly IProperty[] imported = import.ImportedMembers.Select(entityType.FindProperty).OfType<IProperty>().Where(p => !p.IsPrimaryKey()).ToArray();
-        private readonly HashSet<string> writtenKeys = [];
+        private readonly Dictionary<IReadOnlyList<string>, IProperty[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<ImportKey> writtenKeys = [];
+
+        // A file without some of the resource's columns leaves their members at defaults: the record as
+        // it will be stored (merged, or new) is what DataAnnotations must accept.
+        private readonly bool validatesRecords = options.MergeStrategy == MergeStrategy.Upsert && import.AbsentMembers.Count > 0;
 
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
             var existing = await FindExistingAsync(batch.Items, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
+            var rewritten = new List<TEntity>();
+            var writtenInBatch = new HashSet<ImportKey>();
+            var itemKeys = batch.Items.Select(KeyOf).ToArray();
 
             // New records go to the bulk inserter only when no key repeats, so none is both inserted and updated here.
-            var bulk = options.BulkInserter is not null && batch.Items.Select(KeyOf).Distinct().Count() == batch.Count
+            var bulk = options.BulkInserter is not null && itemKeys.Distinct().Count() == batch.Count
                 && batch.Count - existing.Count >= options.BulkInsertThreshold;
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = batch.Items[i];
-                var key = KeyOf(item);
+                var key = itemKeys[i];
                 if (!existing.TryGetValue(key, out var current))
                 {
+                    if (validatesRecords && Rejects(batch, i, item))
+                    {
+                        continue;
+                    }
+
                     if (!bulk)
                     {
                         db.Add(item);
                         existing[key] = item;
                     }
 
-                    writtenKeys.Add(key);
+                    writtenInBatch.Add(key);
                     created.Add(item);
                     continue;
                 }
 
                 // A record this import wrote earlier (a repeated key the duplicate policy keeps) is always overwritten.
-                var ours = writtenKeys.Contains(key);
+                var ours = writtenInBatch.Contains(key) || writtenKeys.Contains(key) || committedKeys.Contains(key);
+                var members = PropertiesOf(batch.MembersSetAt(i));
                 if (!ours && options.MergeStrategy == MergeStrategy.SkipExisting)
                 {
                     batch.SetOutcome(i, RowOutcomeKind.Skipped);
                 }
                 else if (!ours && options.MergeStrategy == MergeStrategy.FailOnConflict)
                 {
-                    batch.Reject(i, keys[0].Name, $"A record with the key '{key.Replace('\u001F', '/')}' already exists. Import with the 'overwrite' or 'skip existing' strategy to update or keep it.");
+                    batch.Reject(i, keys[0].Name, $"A record with the key '{key}' already exists. Import with the 'overwrite' or 'skip existing' strategy to update or keep it.");
                 }
-                else if (options.SkipUnchanged && imported.All(p => Equals(p.GetGetter().GetClrValue(current), p.GetGetter().GetClrValue(item))))
+                else if (options.SkipUnchanged && members.All(p => p.GetValueComparer().Equals(p.GetGetter().GetClrValue(current), p.GetGetter().GetClrValue(item))))
                 {
                     batch.SetOutcome(i, RowOutcomeKind.Unchanged);
                 }
                 else
                 {
                     var entry = db.Entry(current);
-                    if (recordsChanges && !ours)
-                    {
-                        updated.Add((current, EntitySnapshots.Values(entry)));
-                    }
-
-                    foreach (var property in imported)
+                    var before = recordsChanges && !ours ? EntitySnapshots.Values(entry) : null;
+                    var previous = members.Select(p => entry.Property(p.Name).CurrentValue).ToArray();
+                    foreach (var property in members)
                     {
                         entry.Property(property.Name).CurrentValue = property.GetGetter().GetClrValue(item);
                     }
 
-                    writtenKeys.Add(key);
+                    if (validatesRecords && Rejects(batch, i, current))
+                    {
+                        for (var m = 0; m < members.Length; m++)
+                        {
+                            entry.Property(members[m].Name).CurrentValue = previous[m];
+                        }
+
+                        continue;
+                    }
+
+                    if (before is not null)
+                    {
+                        updated.Add((current, before));
+                    }
+                    else if (recordsChanges && !writtenInBatch.Contains(key))
+                    {
+                        // Written by an earlier batch of this import: its change record must end with these values.
+                        rewritten.Add(current);
+                    }
+
+                    writtenInBatch.Add(key);
                     batch.SetOutcome(i, RowOutcomeKind.Updated);
                 }
             }
@@ -170,14 +212,19 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             if (recordsChanges)
             {
-                await RecordChangesAsync(created, updated, batch.RowNumberAt(batch.Count - 1), cancellationToken).ConfigureAwait(false);
+                await RecordChangesAsync(created, updated, rewritten, batch.RowNumberAt(batch.Count - 1), cancellationToken).ConfigureAwait(false);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
             db.ChangeTracker.Clear();
+            writtenKeys.UnionWith(writtenInBatch);
         }
 
-        public ValueTask CommitAsync(CancellationToken cancellationToken = default) => new(transaction.CommitAsync(cancellationToken));
+        public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            committedKeys.UnionWith(writtenKeys);
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -185,7 +232,32 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             await db.DisposeAsync().ConfigureAwait(false);
         }
 
-        private async Task RecordChangesAsync(List<TEntity> created, List<(TEntity Entity, string Before)> updated, long lastRow, CancellationToken cancellationToken)
+        /// <summary>The properties an update sets for a row: its members, less the primary key. Lists repeat from row to row, so each is mapped once.</summary>
+        private IProperty[] PropertiesOf(IReadOnlyList<string> members)
+        {
+            if (!propertiesOf.TryGetValue(members, out var properties))
+            {
+                properties = members.Select(entityType.FindProperty).OfType<IProperty>().Where(p => !p.IsPrimaryKey()).ToArray();
+                propertiesOf[members] = properties;
+            }
+
+            return properties;
+        }
+
+        /// <summary>Validates the record as it would be stored; a failure rejects the row with the first message.</summary>
+        private static bool Rejects(ImportBatch<TEntity> batch, int index, TEntity entity)
+        {
+            var results = new List<ValidationResult>();
+            if (Validator.TryValidateObject(entity, new ValidationContext(entity), results, validateAllProperties: true))
+            {
+                return false;
+            }
+
+            batch.Reject(index, results[0].MemberNames.FirstOrDefault(), results[0].ErrorMessage ?? "This record is not valid.");
+            return true;
+        }
+
+        private async Task RecordChangesAsync(List<TEntity> created, List<(TEntity Entity, string Before)> updated, List<TEntity> rewritten, long lastRow, CancellationToken cancellationToken)
         {
             var name = entityType.Name;
             foreach (var entity in created)
@@ -201,6 +273,15 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var entity in rewritten)
+            {
+                var entry = db.Entry(entity);
+                var key = EntitySnapshots.Key(entry);
+                var after = EntitySnapshots.Values(entry);
+                await db.Set<RowChangeRecord>().Where(c => c.JobId == import.JobId && c.EntityType == name && c.Key == key)
+                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.After, after), cancellationToken).ConfigureAwait(false);
+            }
+
             if (import.CommitMode == CommitMode.Partial)
             {
                 await db.Set<JobRecord>().Where(j => j.Id == import.JobId)
@@ -209,14 +290,18 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             }
         }
 
-        /// <summary>Loads the batch's existing records in one query on the first key member, then matches the whole key.</summary>
-        private async Task<Dictionary<string, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, CancellationToken cancellationToken)
+        /// <summary>Loads the batch's existing records in one query filtering on every key member, then matches whole keys as typed values.</summary>
+        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, CancellationToken cancellationToken)
         {
-            var first = keys[0];
-            var values = items.Select(i => first.GetGetter().GetClrValue(i)).Where(v => v is not null).Distinct().ToList();
-            var query = (IQueryable<TEntity>)ContainsMethod.MakeGenericMethod(first.ClrType).Invoke(null, [db.Set<TEntity>(), first, values])!;
+            IQueryable<TEntity> query = db.Set<TEntity>();
+            foreach (var key in keys)
+            {
+                var values = items.Select(i => key.GetGetter().GetClrValue(i)).Where(v => v is not null).Distinct().ToList();
+                query = (IQueryable<TEntity>)WhereInMethod.MakeGenericMethod(key.ClrType).Invoke(null, [query, key, values])!;
+            }
+
             var wanted = items.Select(KeyOf).ToHashSet();
-            var found = new Dictionary<string, TEntity>();
+            var found = new Dictionary<ImportKey, TEntity>();
             await foreach (var entity in query.AsTracking().AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 var key = KeyOf(entity);
@@ -229,9 +314,9 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             return found;
         }
 
-        private string KeyOf(TEntity entity) => EntitySnapshots.KeyText(keys.Select(k => k.GetGetter().GetClrValue(entity)));
+        private ImportKey KeyOf(TEntity entity) => new(Array.ConvertAll(keys, k => k.GetGetter().GetClrValue(entity)));
 
-        private static readonly MethodInfo ContainsMethod = typeof(Transaction).GetMethod(nameof(WhereIn), BindingFlags.NonPublic | BindingFlags.Static)!;
+        private static readonly MethodInfo WhereInMethod = typeof(Transaction).GetMethod(nameof(WhereIn), BindingFlags.NonPublic | BindingFlags.Static)!;
 
         // The captured list becomes one query parameter, so every batch runs the same cached SQL.
         private static IQueryable<TEntity> WhereIn<TKey>(IQueryable<TEntity> set, IProperty property, List<object?> values)

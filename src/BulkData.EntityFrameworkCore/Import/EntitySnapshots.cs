@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -37,8 +36,9 @@ internal static class EntitySnapshots
     }
 
     /// <summary>
-    /// True when the entity still holds the values of a snapshot. Compared as values, not as text: a
-    /// provider may read back 2.0000 for a decimal written as 2, or a DateTime of another kind.
+    /// True when the entity still holds the values of a snapshot. Compared as values with EF Core's value
+    /// comparers, not as text or references: a provider may read back 2.0000 for a decimal written as 2, a
+    /// DateTime of another kind, or a new list with the same elements.
     /// </summary>
     public static bool Matches(EntityEntry entry, string json)
     {
@@ -47,8 +47,7 @@ internal static class EntitySnapshots
         {
             var current = entry.Property(property.Name).CurrentValue;
             var written = values.TryGetValue(property.Name, out var value) ? value.Deserialize(property.ClrType) : null;
-            var same = current is byte[] bytes && written is byte[] other ? bytes.AsSpan().SequenceEqual(other) : Equals(current, written);
-            if (!same)
+            if (!property.GetValueComparer().Equals(current, written))
             {
                 return false;
             }
@@ -56,8 +55,4 @@ internal static class EntitySnapshots
 
         return true;
     }
-
-    /// <summary>A key's values as one text, for dictionaries of keys.</summary>
-    public static string KeyText(IEnumerable<object?> values) =>
-        string.Join('\u001F', values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
 }

@@ -18,11 +18,16 @@ public sealed class RollbackOptions
 /// <param name="Deleted">Records the import had created, now deleted.</param>
 /// <param name="Restored">Records the import had updated, now restored to their before-image.</param>
 /// <param name="Overridden">Records changed since the import whose changes a forced rollback overwrote or deleted.</param>
-public sealed record RollbackResult(Guid JobId, int Deleted, int Restored, IReadOnlyList<string> Overridden);
+public sealed record RollbackResult(Guid JobId, int Deleted, int Restored, IReadOnlyList<string> Overridden)
+{
+    /// <summary>Records of other imports or of the application that depended on deleted records, deleted or orphaned by a forced rollback.</summary>
+    public IReadOnlyList<string> Dependents { get; init; } = [];
+}
 
 /// <summary>
-/// Thrown when a rollback is refused: the job is not a committed import, it was already rolled back, its
-/// window has passed, or records were changed since the import (then <see cref="ChangedKeys"/> lists them).
+/// Thrown when a rollback is refused: the job committed nothing, it was already rolled back, its window has
+/// passed, records were changed since the import (then <see cref="ChangedKeys"/> lists them), or other
+/// records depend on records it would delete (then <see cref="Dependents"/> lists them).
 /// </summary>
 public sealed class RollbackRefusedException : BulkDataException
 {
@@ -30,21 +35,29 @@ public sealed class RollbackRefusedException : BulkDataException
     /// <param name="jobId">The job.</param>
     /// <param name="message">Why, and what to do.</param>
     /// <param name="changedKeys">The keys of records changed since the import, if that is the reason.</param>
-    public RollbackRefusedException(Guid jobId, string message, IReadOnlyList<string>? changedKeys = null)
+    /// <param name="dependents">The records depending on records the rollback would delete, if that is the reason.</param>
+    public RollbackRefusedException(Guid jobId, string message, IReadOnlyList<string>? changedKeys = null, IReadOnlyList<string>? dependents = null)
         : base(message)
     {
         JobId = jobId;
         ChangedKeys = changedKeys ?? [];
+        Dependents = dependents ?? [];
     }
 
     /// <summary>The primary keys (as JSON) of records changed since the import.</summary>
     public IReadOnlyList<string> ChangedKeys { get; }
+
+    /// <summary>Records (entity, primary key and the foreign key) that depend on records the rollback would delete.</summary>
+    public IReadOnlyList<string> Dependents { get; }
 }
 
 /// <summary>
 /// Undoes a committed import recorded by <see cref="EntityFrameworkImportTarget{TContext, TEntity}"/>: in one
 /// transaction, deletes the records it created, restores those it updated, and marks the job rolled back.
-/// Records changed since the import (their values differ from what it wrote) are refused unless forced.
+/// A partial import that failed or was cancelled after some batches committed is undone like any other.
+/// Records changed since the import (their values differ from what it wrote), and records of others that
+/// depend on records it created, are refused unless forced: a rollback never cascades silently. The
+/// change records are read a page at a time, so memory does not grow with the import.
 /// </summary>
 /// <typeparam name="TContext">The context holding both the imported entities and the job tables.</typeparam>
 /// <param name="contexts">Creates the context.</param>
@@ -53,12 +66,14 @@ public sealed class RollbackRefusedException : BulkDataException
 public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> contexts, TimeProvider time, RollbackOptions? options = null)
     where TContext : DbContext
 {
+    private const int PageSize = 1_000;
+
     private readonly RollbackOptions options = options ?? new RollbackOptions();
 
     /// <summary>Rolls an import back.</summary>
     /// <param name="jobId">The import's job.</param>
     /// <param name="actor">Who rolls it back, for the job's history.</param>
-    /// <param name="force">Also undo records changed since the import, overwriting those changes.</param>
+    /// <param name="force">Also undo records changed since the import, overwriting those changes, and delete records others depend on.</param>
     /// <param name="cancellationToken">Cancels the rollback; nothing is changed.</param>
     /// <returns>What was undone.</returns>
     /// <exception cref="RollbackRefusedException">The rollback is not allowed; nothing was changed.</exception>
@@ -68,52 +83,74 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var job = await db.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new RollbackRefusedException(jobId, $"There is no job {jobId}.");
-        Refuse(job);
+        Refuse(job, await db.Set<RowChangeRecord>().AnyAsync(c => c.JobId == jobId, cancellationToken).ConfigureAwait(false));
 
-        var changes = await db.Set<RowChangeRecord>().Where(c => c.JobId == jobId).OrderByDescending(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        await PreloadAsync(db, changes, cancellationToken).ConfigureAwait(false);
         var changedSince = new List<string>();
+        var dependents = new List<string>();
         int deleted = 0, restored = 0;
-        foreach (var change in changes)
+        var before = long.MaxValue;
+        while (true)
         {
-            var type = db.Model.FindEntityType(change.EntityType)
-                ?? throw new RollbackRefusedException(jobId, $"The import changed {change.EntityType} records, which {typeof(TContext).Name} no longer maps.");
-            var current = await db.FindAsync(type.ClrType, EntitySnapshots.ReadKey(type, change.Key), cancellationToken).ConfigureAwait(false);
-            var entry = current is null ? null : db.Entry(current);
-            if (entry is null || !EntitySnapshots.Matches(entry, change.After))
+            // Newest first, so a record created and then updated by the import is restored before it is deleted.
+            var page = await db.Set<RowChangeRecord>().AsNoTracking()
+                .Where(c => c.JobId == jobId && c.Id < before)
+                .OrderByDescending(c => c.Id)
+                .Take(PageSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
             {
-                changedSince.Add(change.Key);
-                if (!force)
+                break;
+            }
+
+            before = page[^1].Id;
+            await PreloadAsync(db, page, cancellationToken).ConfigureAwait(false);
+            var blocked = await FindDependentsAsync(db, jobId, page, cancellationToken).ConfigureAwait(false);
+            dependents.AddRange(blocked.SelectMany(b => b.Value));
+            foreach (var change in page)
+            {
+                var type = db.Model.FindEntityType(change.EntityType)
+                    ?? throw new RollbackRefusedException(jobId, $"The import changed {change.EntityType} records, which {typeof(TContext).Name} no longer maps.");
+                var current = await db.FindAsync(type.ClrType, EntitySnapshots.ReadKey(type, change.Key), cancellationToken).ConfigureAwait(false);
+                var entry = current is null ? null : db.Entry(current);
+                if (entry is null || !EntitySnapshots.Matches(entry, change.After))
                 {
-                    continue;
+                    changedSince.Add(change.Key);
+                    if (!force)
+                    {
+                        continue;
+                    }
+                }
+
+                if (change.Created)
+                {
+                    if (entry is not null && (force || !blocked.ContainsKey(change.Key)))
+                    {
+                        db.Remove(current!);
+                        deleted++;
+                    }
+                }
+                else if (entry is not null)
+                {
+                    EntitySnapshots.Restore(entry, change.Before!);
+                    restored++;
+                }
+                else
+                {
+                    // Deleted since the import, rolled back by force: put the before-image back.
+                    var revived = db.Add(Activator.CreateInstance(type.ClrType)!);
+                    foreach (var (property, value) in EntitySnapshots.ReadKey(type, change.Key).Zip(type.FindPrimaryKey()!.Properties, (v, p) => (p, v)))
+                    {
+                        revived.Property(property.Name).CurrentValue = value;
+                    }
+
+                    EntitySnapshots.Restore(revived, change.Before!);
+                    restored++;
                 }
             }
 
-            if (change.Created)
-            {
-                if (entry is not null)
-                {
-                    db.Remove(current!);
-                    deleted++;
-                }
-            }
-            else if (entry is not null)
-            {
-                EntitySnapshots.Restore(entry, change.Before!);
-                restored++;
-            }
-            else
-            {
-                // Deleted since the import, rolled back by force: put the before-image back.
-                var revived = db.Add(Activator.CreateInstance(type.ClrType)!);
-                foreach (var (property, value) in EntitySnapshots.ReadKey(type, change.Key).Zip(type.FindPrimaryKey()!.Properties, (v, p) => (p, v)))
-                {
-                    revived.Property(property.Name).CurrentValue = value;
-                }
-
-                EntitySnapshots.Restore(revived, change.Before!);
-                restored++;
-            }
+            // Saved inside the transaction, which is committed only if nothing is refused.
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            db.ChangeTracker.Clear();
         }
 
         if (changedSince.Count > 0 && !force)
@@ -124,7 +161,16 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
                 changedSince);
         }
 
+        if (dependents.Count > 0 && !force)
+        {
+            throw new RollbackRefusedException(
+                jobId,
+                $"{dependents.Count} record(s) depend on records the import created, and would be deleted or orphaned with them: {string.Join("; ", dependents.Take(10))}. Remove or re-link them, or roll back with force.",
+                dependents: dependents);
+        }
+
         var now = time.GetUtcNow();
+        job = await db.Set<JobRecord>().SingleAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false);
         job.Status = nameof(JobStatus.RolledBack);
         job.Version++;
         db.Add(new JobEventRecord
@@ -134,11 +180,13 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
             Action = "rolled back",
             Status = nameof(JobStatus.RolledBack),
             Actor = actor,
-            Details = $"{deleted} created records deleted, {restored} updated records restored" + (changedSince.Count > 0 ? $", {changedSince.Count} changed since overwritten (forced)" : string.Empty),
+            Details = $"{deleted} created records deleted, {restored} updated records restored"
+                + (changedSince.Count > 0 ? $", {changedSince.Count} changed since overwritten (forced)" : string.Empty)
+                + (dependents.Count > 0 ? $", {dependents.Count} dependent records deleted or orphaned with them (forced)" : string.Empty),
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new RollbackResult(jobId, deleted, restored, changedSince);
+        return new RollbackResult(jobId, deleted, restored, changedSince) { Dependents = dependents };
     }
 
     /// <summary>
@@ -160,8 +208,63 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         }
     }
 
+    /// <summary>
+    /// Finds, for the records a page of changes created, the records of other entities that reference them
+    /// through a foreign key and that this import did not create itself. Keyed by the created record's key.
+    /// </summary>
+    private static async Task<Dictionary<string, List<string>>> FindDependentsAsync(DbContext db, Guid jobId, List<RowChangeRecord> changes, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, List<string>>();
+        foreach (var group in changes.Where(c => c.Created).GroupBy(c => c.EntityType))
+        {
+            if (db.Model.FindEntityType(group.Key) is not { } type || type.FindPrimaryKey()!.Properties is not [_])
+            {
+                continue;
+            }
+
+            var keyOf = group.ToDictionary(c => EntitySnapshots.ReadKey(type, c.Key)[0]!, c => c.Key);
+            foreach (var foreignKey in type.GetReferencingForeignKeys().Where(f => f.PrincipalKey.IsPrimaryKey() && f.Properties is [_]))
+            {
+                var dependent = foreignKey.DeclaringEntityType;
+                var column = foreignKey.Properties[0];
+                var query = DependentsMethod.MakeGenericMethod(dependent.ClrType, column.ClrType);
+                var rows = await ((Task<List<(object Principal, string Key)>>)query.Invoke(null, [db, dependent, column, keyOf.Keys.ToList(), cancellationToken])!).ConfigureAwait(false);
+                var ownKeys = await OwnCreatedKeysAsync(db, jobId, dependent.Name, rows.Select(r => r.Key).ToList(), cancellationToken).ConfigureAwait(false);
+                foreach (var (principal, key) in rows.Where(r => !ownKeys.Contains(r.Key)))
+                {
+                    var principalKey = keyOf[principal];
+                    if (!found.TryGetValue(principalKey, out var list))
+                    {
+                        found[principalKey] = list = [];
+                    }
+
+                    list.Add($"{dependent.ClrType.Name} {key} ({column.Name} = {principal})");
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task<HashSet<string>> OwnCreatedKeysAsync(DbContext db, Guid jobId, string entityType, List<string> keys, CancellationToken cancellationToken)
+    {
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(PageSize))
+        {
+            own.UnionWith(await db.Set<RowChangeRecord>()
+                .Where(c => c.JobId == jobId && c.EntityType == entityType && c.Created && chunk.Contains(c.Key))
+                .Select(c => c.Key)
+                .ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return own;
+    }
+
     private static readonly System.Reflection.MethodInfo PreloadMethod =
         typeof(ImportRollback<TContext>).GetMethod(nameof(LoadByKeysAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static readonly System.Reflection.MethodInfo DependentsMethod =
+        typeof(ImportRollback<TContext>).GetMethod(nameof(ReferencingAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
 
     private static async Task LoadByKeysAsync<TEntity, TKey>(DbContext db, string name, List<object?> values, CancellationToken cancellationToken)
         where TEntity : class
@@ -172,16 +275,40 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         }
     }
 
-    private void Refuse(JobRecord job)
+    /// <summary>The dependents whose foreign key points at one of the principals: (principal key, dependent's primary key as JSON).</summary>
+    private static async Task<List<(object Principal, string Key)>> ReferencingAsync<TDependent, TForeignKey>(
+        DbContext db, Microsoft.EntityFrameworkCore.Metadata.IEntityType dependent, Microsoft.EntityFrameworkCore.Metadata.IProperty column, List<object> principals, CancellationToken cancellationToken)
+        where TDependent : class
+    {
+        var name = column.Name;
+        var keys = principals.Select(p => (TForeignKey)Convert.ChangeType(p, Nullable.GetUnderlyingType(typeof(TForeignKey)) ?? typeof(TForeignKey), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var found = new List<(object, string)>();
+        foreach (var chunk in keys.Chunk(1_000))
+        {
+            var rows = await db.Set<TDependent>().AsNoTracking().Where(e => chunk.Contains(EF.Property<TForeignKey>(e, name))).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                var entry = db.Entry(row);
+                found.Add((entry.Property(name).CurrentValue!, EntitySnapshots.Key(entry)));
+            }
+        }
+
+        return found;
+    }
+
+    private void Refuse(JobRecord job, bool committedChanges)
     {
         if (job.Status == nameof(JobStatus.RolledBack))
         {
             throw new RollbackRefusedException(job.Id, $"Job {job.Id} was already rolled back.");
         }
 
-        if (job.Kind != nameof(JobKind.Import) || job.Status is not (nameof(JobStatus.Completed) or nameof(JobStatus.CompletedWithErrors)) || job.CompletedAt is null)
+        // A partial import that failed or was cancelled kept the batches it committed before: those are undone like any commit.
+        var ended = job.Status is nameof(JobStatus.Completed) or nameof(JobStatus.CompletedWithErrors)
+            || (committedChanges && job.Status is nameof(JobStatus.Failed) or nameof(JobStatus.Cancelled));
+        if (job.Kind != nameof(JobKind.Import) || !ended || job.CompletedAt is null)
         {
-            throw new RollbackRefusedException(job.Id, $"Job {job.Id} is a {job.Kind.ToLowerInvariant()} that ended {job.Status}; only completed imports can be rolled back.");
+            throw new RollbackRefusedException(job.Id, $"Job {job.Id} is a {job.Kind.ToLowerInvariant()} that ended {job.Status} without writing anything; only imports that wrote records can be rolled back.");
         }
 
         if (time.GetUtcNow() - job.CompletedAt.Value > options.Window)
