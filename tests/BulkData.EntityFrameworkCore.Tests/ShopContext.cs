@@ -116,7 +116,7 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
         });
         modelBuilder.Entity<Reading>(reading =>
         {
-            reading.HasIndex(r => r.TakenAt).IsUnique();
+            reading.HasIndex(r => new { r.TakenAt, r.Sensor }).IsUnique();
             reading.Property(r => r.Sensor).HasPrecision(18, 4);
         });
         modelBuilder.Entity<Stock>().HasIndex(s => new { s.Code, s.Warehouse }).IsUnique();
