@@ -4,13 +4,13 @@ using FsCheck.Fluent;
 namespace BulkData.Core.Tests;
 
 /// <summary>
-/// Runs FsCheck properties inside xunit facts (FsCheck.Xunit is not on our registry). The replay
-/// seed is fixed, so a run is repeatable; FsCheck prints the failing case and the seed to replay it.
+/// Shared generators for the FsCheck.Xunit <c>[Property]</c> tests. Properties replay a fixed seed, so a
+/// run is repeatable; FsCheck prints the failing case and the seed to replay it.
 /// </summary>
 internal static class Properties
 {
-    public static Config Config(int maxTests = 100) =>
-        FsCheck.Config.QuickThrowOnFailure.WithMaxTest(maxTests).WithReplay(20261122UL, 2027UL);
+    /// <summary>The seed every property replays; change it (or remove it locally) to explore other cases.</summary>
+    public const string Replay = "(20261122,2027)";
 
     /// <summary>Strings of any Unicode text that UTF-8 can carry (no lone surrogates), quotes, delimiters and line breaks included.</summary>
     public static Gen<string> Text() =>

@@ -4,6 +4,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BulkData.Core.Tests.Import;
 
@@ -11,8 +12,10 @@ namespace BulkData.Core.Tests.Import;
 /// Values written by CsvHelper (an independent writer) come back equal through BulkData's CSV import.
 /// Null and empty strings: a nullable string member reads an empty cell as null, a non-nullable one as "".
 /// </summary>
-public sealed class CsvRoundTripPropertyTests
+public sealed class CsvRoundTripPropertyTests : IDisposable
 {
+    private readonly TestHost host = new();
+
     internal static readonly Gen<AllTypes> Items =
         from text in Gen.OneOf(Gen.Constant<string?>(null), Properties.Text().Where(s => s.Length > 0).Select(s => (string?)s))
         from label in Properties.Text()
@@ -71,12 +74,11 @@ public sealed class CsvRoundTripPropertyTests
             NullableBool = nb,
         };
 
-    [Fact]
-    public void CsvWrittenByCsvHelper_ImportsEqualObjects()
+    [Property(MaxTest = 150, Replay = Properties.Replay)]
+    public Property CsvWrittenByCsvHelper_ImportsEqualObjects()
     {
-        using var host = new TestHost();
         var importer = host.Importer;
-        Prop.ForAll(Items.ListOf().Where(l => l.Count > 0).ToArbitrary(), items =>
+        return Prop.ForAll(Items.ListOf().Where(l => l.Count > 0).ToArbitrary(), items =>
         {
             var csv = WriteWithCsvHelper(items);
             var imported = new List<AllTypes>();
@@ -87,8 +89,10 @@ public sealed class CsvRoundTripPropertyTests
             {
                 AssertEqual(items[i], imported[i]);
             }
-        }).Check(Properties.Config(maxTests: 150));
+        });
     }
+
+    public void Dispose() => host.Dispose();
 
     private static string WriteWithCsvHelper(IEnumerable<AllTypes> items)
     {

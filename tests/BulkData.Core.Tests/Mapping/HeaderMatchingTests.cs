@@ -3,6 +3,7 @@ using BulkData.Mapping;
 using BulkData.Sources;
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace BulkData.Core.Tests.Mapping;
 
@@ -17,8 +18,8 @@ public sealed class HeaderMatchingTests
         select string.Concat(header.Select((c, i) => separators[i] + (flips[i] ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c))))
             .Replace(" ", separators[^1] == "" ? " " : separators[^1], StringComparison.Ordinal) + separators[^1];
 
-    [Fact]
-    public void Match_HeadersRespelledInCaseWhitespaceAndSeparators_MapTheSameColumns()
+    [Property(MaxTest = 300, Replay = Properties.Replay)]
+    public Property Match_HeadersRespelledInCaseWhitespaceAndSeparators_MapTheSameColumns()
     {
         using var host = new TestHost();
         var columns = host.Importer.For<Product>().Resource.Columns.Where(c => c.IsImported).ToArray();
@@ -29,12 +30,12 @@ public sealed class HeaderMatchingTests
         var respelled = TrueHeaders.Select(Respell).Aggregate(
             Gen.Constant(Enumerable.Empty<string>()),
             (all, next) => from list in all from header in next select list.Append(header));
-        Prop.ForAll(respelled.Select(h => h.ToArray()).ToArbitrary(), headers =>
+        return Prop.ForAll(respelled.Select(h => h.ToArray()).ToArbitrary(), headers =>
         {
             var mapping = HeaderMatcher.Match(headers, columns);
             Assert.True(mapping.IsValid, string.Join("; ", mapping.Errors));
             Assert.Equal(truth.Matches.Select(m => (m.HeaderIndex, m.Column)), mapping.Matches.Select(m => (m.HeaderIndex, m.Column)));
-        }).Check(Properties.Config(maxTests: 300));
+        });
     }
 
     [Fact]
