@@ -68,16 +68,28 @@ public sealed class FaultInjectionTests(PostgresServer postgres)
 
     private static string Describe(Item item) => $"{item.Id}|{item.Sku}|{item.Name}|{item.Price}|{item.Quantity}|{item.Released:O}";
 
-    /// <summary>Throws when the k-th save that writes items starts, as a dropped connection or a constraint would.</summary>
-    internal sealed class FailOnSave(int failingSave) : SaveChangesInterceptor
+    /// <summary>
+    /// Throws when the k-th save that writes items starts, as a dropped connection or a constraint would.
+    /// <see cref="Arm"/> sets k again (null: never) and restarts the count, so one database serves many cases.
+    /// </summary>
+    internal sealed class FailOnSave(int? failingSave = null) : SaveChangesInterceptor
     {
+        public const string Message = "injected failure";
+
+        private int? failAt = failingSave;
         private int saves;
+
+        public void Arm(int? save)
+        {
+            failAt = save;
+            saves = 0;
+        }
 
         public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (eventData.Context!.ChangeTracker.Entries<Item>().Any(e => e.State is EntityState.Added or EntityState.Modified) && Interlocked.Increment(ref saves) == failingSave)
+            if (failAt is { } k && eventData.Context!.ChangeTracker.Entries<Item>().Any(e => e.State is EntityState.Added or EntityState.Modified) && Interlocked.Increment(ref saves) == k)
             {
-                throw new InvalidOperationException("injected failure");
+                throw new InvalidOperationException(Message);
             }
 
             return ValueTask.FromResult(result);

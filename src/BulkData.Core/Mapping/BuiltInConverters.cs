@@ -103,16 +103,8 @@ internal sealed class BooleanConverter : ValueConverter<bool>
 internal sealed class IntegerConverter<T> : ValueConverter<T>, IExplainsRejection
     where T : IBinaryInteger<T>, IMinMaxValue<T>
 {
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value)
-    {
-        if (NumberNotation.Check(text, format) != NumberNotation.Verdict.Readable)
-        {
-            value = default;
-            return false;
-        }
-
-        return T.TryParse(text, NumberStyles.Integer | NumberStyles.AllowThousands, format.Culture, out value);
-    }
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value) =>
+        NumberNotation.TryParse(text, NumberStyles.Integer, format, out value);
 
     public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => NumberNotation.Explain(text, format);
 
@@ -130,16 +122,8 @@ internal sealed class IntegerConverter<T> : ValueConverter<T>, IExplainsRejectio
 internal sealed class RealConverter<T> : ValueConverter<T>, IExplainsRejection
     where T : IFloatingPoint<T>
 {
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value)
-    {
-        if (NumberNotation.Check(text, format) != NumberNotation.Verdict.Readable)
-        {
-            value = default;
-            return false;
-        }
-
-        return T.TryParse(text, NumberStyles.Float | NumberStyles.AllowThousands, format.Culture, out value);
-    }
+    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value) =>
+        NumberNotation.TryParse(text, NumberStyles.Float, format, out value);
 
     public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => NumberNotation.Explain(text, format);
 
@@ -221,10 +205,34 @@ internal static class TemporalText
 }
 
 /// <summary>
+/// The parsing shared by the date converters: exact formats when the column has some, otherwise any
+/// spelling the culture reads, except a day/month order no culture decides (<see cref="DateNotation"/>).
+/// </summary>
+internal abstract class DateConverter<T> : ValueConverter<T>, IExplainsRejection
+{
+    public sealed override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value)
+    {
+        if (format.FormatArray.Length > 0)
+        {
+            return TryParseExact(text, format, out value);
+        }
+
+        value = default;
+        return !DateNotation.IsAmbiguous(text, format) && TryParseAny(text, format, out value);
+    }
+
+    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
+
+    protected abstract bool TryParseExact(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value);
+
+    protected abstract bool TryParseAny(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out T value);
+}
+
+/// <summary>
 /// A date and time; ISO 8601 always works, other spellings by culture or exact format. A value with an
 /// offset or <c>Z</c> is the same instant in UTC (never the machine's local time); one without stays unspecified.
 /// </summary>
-internal sealed class DateTimeConverter : ValueConverter<DateTime>, IExplainsRejection
+internal sealed class DateTimeConverter : DateConverter<DateTime>
 {
     private const string DefaultFormat = "O";
 
@@ -234,18 +242,11 @@ internal sealed class DateTimeConverter : ValueConverter<DateTime>, IExplainsRej
     // A time with no date reads as 0001-01-01, never as today: imports must not depend on the day they run.
     private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AdjustToUniversal | DateTimeStyles.NoCurrentDateDefault;
 
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTime value)
-    {
-        if (format.FormatArray.Length > 0)
-        {
-            return DateTime.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value);
-        }
+    protected override bool TryParseExact(ReadOnlySpan<char> text, ValueFormat format, out DateTime value) =>
+        DateTime.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value);
 
-        value = default;
-        return !DateNotation.IsAmbiguous(text, format) && DateTime.TryParse(text, format.Culture, Styles, out value);
-    }
-
-    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
+    protected override bool TryParseAny(ReadOnlySpan<char> text, ValueFormat format, out DateTime value) =>
+        DateTime.TryParse(text, format.Culture, Styles, out value);
 
     public override string? Format(DateTime value, ValueFormat format) =>
         value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
@@ -254,7 +255,7 @@ internal sealed class DateTimeConverter : ValueConverter<DateTime>, IExplainsRej
 }
 
 /// <summary>A date and time with its offset from UTC (UTC when the text gives none).</summary>
-internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>, IExplainsRejection
+internal sealed class DateTimeOffsetConverter : DateConverter<DateTimeOffset>
 {
     private const string DefaultFormat = "O";
 
@@ -263,18 +264,11 @@ internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>, 
 
     private const DateTimeStyles Styles = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
 
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateTimeOffset value)
-    {
-        if (format.FormatArray.Length > 0)
-        {
-            return DateTimeOffset.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value);
-        }
+    protected override bool TryParseExact(ReadOnlySpan<char> text, ValueFormat format, out DateTimeOffset value) =>
+        DateTimeOffset.TryParseExact(text, format.FormatArray, format.Culture, Styles, out value);
 
-        value = default;
-        return !DateNotation.IsAmbiguous(text, format) && DateTimeOffset.TryParse(text, format.Culture, Styles, out value);
-    }
-
-    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
+    protected override bool TryParseAny(ReadOnlySpan<char> text, ValueFormat format, out DateTimeOffset value) =>
+        DateTimeOffset.TryParse(text, format.Culture, Styles, out value);
 
     public override string? Format(DateTimeOffset value, ValueFormat format) =>
         value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);
@@ -284,25 +278,18 @@ internal sealed class DateTimeOffsetConverter : ValueConverter<DateTimeOffset>, 
 }
 
 /// <summary>A calendar date with no time.</summary>
-internal sealed class DateOnlyConverter : ValueConverter<DateOnly>, IExplainsRejection
+internal sealed class DateOnlyConverter : DateConverter<DateOnly>
 {
     private const string DefaultFormat = "yyyy-MM-dd";
 
     public override bool TryFormat(DateOnly value, Span<char> destination, out int written, ValueFormat format) =>
         SpanFormat.TryFormat(value, destination, out written, format, DefaultFormat);
 
-    public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, out DateOnly value)
-    {
-        if (format.FormatArray.Length > 0)
-        {
-            return DateOnly.TryParseExact(text, format.FormatArray, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
-        }
+    protected override bool TryParseExact(ReadOnlySpan<char> text, ValueFormat format, out DateOnly value) =>
+        DateOnly.TryParseExact(text, format.FormatArray, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
 
-        value = default;
-        return !DateNotation.IsAmbiguous(text, format) && DateOnly.TryParse(text, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
-    }
-
-    public string? Explain(ReadOnlySpan<char> text, ValueFormat format) => DateNotation.Explain(text, format);
+    protected override bool TryParseAny(ReadOnlySpan<char> text, ValueFormat format, out DateOnly value) =>
+        DateOnly.TryParse(text, format.Culture, DateTimeStyles.AllowWhiteSpaces, out value);
 
     public override string? Format(DateOnly value, ValueFormat format) =>
         value.ToString(format.OutputFormat ?? DefaultFormat, format.Culture);

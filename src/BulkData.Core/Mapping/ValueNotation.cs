@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace BulkData.Mapping;
 
@@ -27,6 +28,19 @@ internal static class NumberNotation
 
         /// <summary>Could be a thousands separator or a decimal separator.</summary>
         Ambiguous,
+    }
+
+    /// <summary>Parses a number in the format's culture, thousands separators allowed only where they belong.</summary>
+    public static bool TryParse<T>(ReadOnlySpan<char> text, NumberStyles styles, ValueFormat format, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
+        where T : INumberBase<T>
+    {
+        if (Check(text, format) != Verdict.Readable)
+        {
+            value = default;
+            return false;
+        }
+
+        return T.TryParse(text, styles | NumberStyles.AllowThousands, format.Culture, out value);
     }
 
     public static Verdict Check(ReadOnlySpan<char> text, ValueFormat format)

@@ -9,7 +9,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BulkData.EntityFrameworkCore.Tests.Issues;
 
@@ -31,7 +30,7 @@ public sealed class Issue9Properties(PostgresServer postgres) : IAsyncLifetime
 
     private static readonly string[] Skus = ["A", "B", "C", "D", "E", "F"];
 
-    private readonly ArmedFault fault = new();
+    private readonly FaultInjectionTests.FailOnSave fault = new();
     private readonly Dictionary<string, (Database Database, TestHost Host)> databases = [];
 
     /// <summary>A row of a keyed file: a key from a small pool (so keys collide) written in one of several spellings.</summary>
@@ -129,7 +128,7 @@ public sealed class Issue9Properties(PostgresServer postgres) : IAsyncLifetime
                 .WithOptions(o => { o.CommitMode = @case.Mode; o.BatchSize = @case.BatchSize; o.DuplicateKeys = @case.Duplicates; })
                 .IntoAsync(host.Target(@case.Strategy)).GetAwaiter().GetResult();
         }
-        catch (InvalidOperationException e) when (e.Message == ArmedFault.Message)
+        catch (InvalidOperationException e) when (e.Message == FaultInjectionTests.FailOnSave.Message)
         {
         }
         finally
@@ -227,30 +226,5 @@ public sealed class Issue9Properties(PostgresServer postgres) : IAsyncLifetime
         }
 
         return dump.ToString();
-    }
-
-    /// <summary>Fails the k-th save of items once armed, as a dropped connection would.</summary>
-    private sealed class ArmedFault : SaveChangesInterceptor
-    {
-        public const string Message = "injected failure";
-
-        private int? failAt;
-        private int saves;
-
-        public void Arm(int? save)
-        {
-            failAt = save;
-            saves = 0;
-        }
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            if (failAt is { } k && eventData.Context!.ChangeTracker.Entries<Item>().Any(e => e.State is EntityState.Added or EntityState.Modified) && ++saves == k)
-            {
-                throw new InvalidOperationException(Message);
-            }
-
-            return ValueTask.FromResult(result);
-        }
     }
 }
