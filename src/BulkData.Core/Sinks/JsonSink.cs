@@ -143,7 +143,7 @@ public sealed class JsonSink : IExportSink
         column = 0;
         if (options.Ndjson)
         {
-            writer.Flush();
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             writer.Reset();
             await stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
         }

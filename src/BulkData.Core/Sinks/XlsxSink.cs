@@ -61,6 +61,7 @@ public sealed class XlsxSink : IExportSink
     };
 
     private readonly Stream stream;
+    private readonly DrainedWriteStream zipOutput;
     private readonly bool ownsStream;
     private readonly XlsxSinkOptions options;
     private readonly Dictionary<string, int> sharedIndex = new(StringComparer.Ordinal);
@@ -78,6 +79,7 @@ public sealed class XlsxSink : IExportSink
     private XlsxSink(Stream stream, bool ownsStream, XlsxSinkOptions? options)
     {
         this.stream = stream;
+        zipOutput = new DrainedWriteStream(stream);
         this.ownsStream = ownsStream;
         this.options = options ?? new XlsxSinkOptions();
     }
@@ -107,7 +109,7 @@ public sealed class XlsxSink : IExportSink
     /// <inheritdoc/>
     public async ValueTask BeginAsync(IReadOnlyList<string> headers, CancellationToken cancellationToken = default)
     {
-        archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        archive = new ZipArchive(zipOutput, ZipArchiveMode.Create, leaveOpen: true);
         await WritePartAsync("[Content_Types].xml", ContentTypes(), cancellationToken).ConfigureAwait(false);
         await WritePartAsync("_rels/.rels", $"""<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{Relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>""", cancellationToken).ConfigureAwait(false);
         await WritePartAsync("xl/_rels/workbook.xml.rels", WorkbookRelationships(), cancellationToken).ConfigureAwait(false);
@@ -210,6 +212,7 @@ public sealed class XlsxSink : IExportSink
         if (row % 1_000 == 0)
         {
             await sheet.FlushAsync().ConfigureAwait(false);
+            await zipOutput.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -239,6 +242,7 @@ public sealed class XlsxSink : IExportSink
 
         archive!.Dispose();
         archive = null;
+        await zipOutput.DrainAsync(cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -252,6 +256,7 @@ public sealed class XlsxSink : IExportSink
         }
 
         archive?.Dispose();
+        await zipOutput.DisposeAsync().ConfigureAwait(false);
         if (ownsStream)
         {
             await stream.DisposeAsync().ConfigureAwait(false);

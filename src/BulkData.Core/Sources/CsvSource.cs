@@ -74,7 +74,7 @@ public sealed class CsvSource : IImportSource
         try
         {
             var invalidBytes = new InvalidByteCounter();
-            var encoding = options.Encoding ?? DetectEncoding(stream, invalidBytes);
+            var encoding = options.Encoding ?? await DetectEncodingAsync(stream, invalidBytes, cancellationToken).ConfigureAwait(false);
             var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 65_536, leaveOpen: !ownsStream);
             CsvRows reader = options.Configure is null && options.Delimiter is null or { Length: 1 }
                 ? new SpanRows(text, options, invalidBytes)
@@ -98,7 +98,7 @@ public sealed class CsvSource : IImportSource
     /// names its byte order mark as its preamble, so the reader skips a BOM and keeps this encoding (and its
     /// invalid-byte counter) rather than switching to a stock UTF-8 decoder that replaces bad bytes silently.
     /// </summary>
-    private static Encoding DetectEncoding(Stream stream, InvalidByteCounter invalidBytes)
+    private static async ValueTask<Encoding> DetectEncodingAsync(Stream stream, InvalidByteCounter invalidBytes, CancellationToken cancellationToken)
     {
         var utf8 = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).Clone();
         utf8.DecoderFallback = invalidBytes;
@@ -107,8 +107,8 @@ public sealed class CsvSource : IImportSource
             return utf8;
         }
 
-        Span<byte> start = stackalloc byte[4];
-        var read = stream.ReadAtLeast(start, 4, throwOnEndOfStream: false);
+        var start = new byte[4];
+        var read = await stream.ReadAtLeastAsync(start, 4, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         stream.Position -= read;
         return read switch
         {

@@ -32,14 +32,12 @@ public sealed class XlsxSourceOptions
 /// </summary>
 public sealed class XlsxSource : IImportSource
 {
-    private readonly Func<Stream> open;
-    private readonly bool ownsStream;
+    private readonly Func<CancellationToken, ValueTask<Stream>> open;
     private readonly XlsxSourceOptions options;
 
-    private XlsxSource(Func<Stream> open, bool ownsStream, string? name, XlsxSourceOptions? options)
+    private XlsxSource(Func<CancellationToken, ValueTask<Stream>> open, string? name, XlsxSourceOptions? options)
     {
         this.open = open;
-        this.ownsStream = ownsStream;
         this.options = options ?? new XlsxSourceOptions();
         Name = name;
     }
@@ -57,12 +55,15 @@ public sealed class XlsxSource : IImportSource
     public static XlsxSource FromFile(string path, XlsxSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new XlsxSource(SourceStreams.File(path), ownsStream: true, Path.GetFileName(path), options);
+        var file = SourceStreams.File(path);
+        return new XlsxSource(_ => ValueTask.FromResult(file()), Path.GetFileName(path), options);
     }
 
     /// <summary>
-    /// Reads a workbook from a stream the caller owns. A ZIP needs random access: a forward-only stream is
-    /// first copied to a temporary file, which is deleted when reading ends.
+    /// Reads a workbook from a stream the caller owns. A ZIP needs random access and the ZIP reader reads
+    /// synchronously, which request streams forbid: a stream other than a memory or file stream is first
+    /// copied, asynchronously, to a temporary file deleted when reading ends. A seekable stream is rewound
+    /// on each read; a forward-only one can be read once.
     /// </summary>
     /// <param name="stream">The stream; it is not disposed.</param>
     /// <param name="name">The file name recorded on the job.</param>
@@ -71,21 +72,29 @@ public sealed class XlsxSource : IImportSource
     public static XlsxSource FromStream(Stream stream, string? name = null, XlsxSourceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        var caller = SourceStreams.Caller(stream);
         return new XlsxSource(
-            () =>
+            async cancellationToken =>
             {
-                if (!stream.CanSeek)
+                var input = caller();
+                if (input is MemoryStream or FileStream && input.CanSeek)
                 {
-                    var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose);
-                    stream.CopyTo(copy);
+                    return new NonClosingStream(input);
+                }
+
+                var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+                try
+                {
+                    await input.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
                     copy.Position = 0;
                     return copy;
                 }
-
-                stream.Position = 0;
-                return new NonClosingStream(stream);
+                catch
+                {
+                    await copy.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             },
-            ownsStream: true,
             name,
             options);
     }
@@ -93,7 +102,7 @@ public sealed class XlsxSource : IImportSource
     /// <inheritdoc/>
     public async ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var stream = open();
+        var stream = await open(cancellationToken).ConfigureAwait(false);
         SpreadsheetDocument? document = null;
         try
         {
