@@ -40,6 +40,22 @@ public sealed class ImportOptions
     [Range(0, int.MaxValue)]
     public int MaxErrors { get; set; } = 1_000;
 
+    /// <summary>
+    /// The most bytes of error text (messages and raw values) kept on the job and result; past it, errors
+    /// are counted but not kept, so a file of bad rows cannot fill memory or the job store. Raw values are
+    /// kept to their first 256 characters. Default: 1 MiB.
+    /// </summary>
+    [Range(1_024, int.MaxValue)]
+    public int MaxErrorBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The most data rows one import reads; a longer file stops the import with an error naming this limit. Default: 10,000,000.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxRows { get; set; } = 10_000_000;
+
+    /// <summary>The most columns a file may have (Excel's own limit is 16,384). Default: 16,384.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxColumns { get; set; } = 16_384;
+
     /// <summary>Stops the import once more than this many rows are invalid. Default: null (no limit).</summary>
     [Range(0, long.MaxValue)]
     public long? MaxInvalidRows { get; set; }

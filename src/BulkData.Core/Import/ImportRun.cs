@@ -29,6 +29,7 @@ internal sealed class ImportRun<T>
     private Tally counts;
     private Tally uncommitted;
     private long errorCount;
+    private long errorBytes;
     private int firstUncommittedOutcome;
     private long lastWrittenRow;
     private long checkpoint;
@@ -67,6 +68,11 @@ internal sealed class ImportRun<T>
                 RecordError(new RowError(RowErrorKind.File, "The file is empty: it has no header row and no data. Add a header row naming the columns, then the data rows."));
                 await FinishAsync(JobStatus.ValidationFailed, "The file is empty.", cancellationToken).ConfigureAwait(false);
                 return;
+            }
+
+            if (reader.Headers.Count > options.MaxColumns)
+            {
+                throw new ImportLimitExceededException($"{nameof(ImportOptions)}.{nameof(ImportOptions.MaxColumns)}", options.MaxColumns, "The file has more columns than", "columns");
             }
 
             var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
@@ -146,7 +152,11 @@ internal sealed class ImportRun<T>
         var phase = Committing ? "importing" : "validating";
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
-            counts.Read++;
+            if (++counts.Read > options.MaxRows)
+            {
+                throw new ImportLimitExceededException($"{nameof(ImportOptions)}.{nameof(ImportOptions.MaxRows)}", options.MaxRows, "The file has more data rows than", "rows");
+            }
+
             row.Reset(sourceRow.RowNumber, sourceRow.LineNumber, sourceRow.Cells, cellOfColumn);
             T? item = null;
             if (sourceRow.Problem is { } problem)
@@ -375,11 +385,23 @@ internal sealed class ImportRun<T>
     private void RecordError(RowError error)
     {
         errorCount++;
-        if (errors.Count < options.MaxErrors)
+        var rawLength = Math.Min(error.RawValue?.Length ?? 0, MaxRawValueLength + 1);
+        var size = (error.Message.Length + rawLength + (error.Column?.Length ?? 0)) * sizeof(char);
+        if (errors.Count >= options.MaxErrors || errorBytes + size > options.MaxErrorBytes)
         {
-            errors.Add(error);
+            return;
         }
+
+        if (error.RawValue is { Length: > MaxRawValueLength } raw)
+        {
+            error = error with { RawValue = string.Concat(raw.AsSpan(0, MaxRawValueLength), "…") };
+        }
+
+        errors.Add(error);
+        errorBytes += size;
     }
+
+    private const int MaxRawValueLength = 256;
 
     private Task CreateJobAsync(IImportSource source, CancellationToken cancellationToken)
     {

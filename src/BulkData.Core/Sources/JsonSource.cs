@@ -17,6 +17,9 @@ public sealed class JsonSourceOptions
 
     /// <summary>The largest single record accepted, in bytes. Default: 16 MiB. A larger one stops the import with its line.</summary>
     public int MaxRecordBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How deeply objects and arrays may nest inside a record (the record itself is depth 1). Default: 64.</summary>
+    public int MaxDepth { get; set; } = 64;
 }
 
 /// <summary>
@@ -119,6 +122,7 @@ public sealed class JsonSource : IImportSource
         private bool arrayStarted;
         private bool arrayEnded;
         private JsonReaderState state;
+        private JsonReaderOptions readerOptions;
         private string[] headers = [];
         private byte[][] headerNames = [];
         private readonly CharCells cells = new();
@@ -144,7 +148,8 @@ public sealed class JsonSource : IImportSource
             }
 
             ndjson = options.Ndjson ?? firstByte == (byte)'{';
-            state = new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = ndjson, CommentHandling = JsonCommentHandling.Skip });
+            readerOptions = new JsonReaderOptions { AllowMultipleValues = ndjson, CommentHandling = JsonCommentHandling.Skip, MaxDepth = options.MaxDepth + 1 };
+            state = new JsonReaderState(readerOptions);
             if (!ndjson && firstByte != (byte)'[')
             {
                 throw Error($"The file holds {Describe(firstByte.Value)} where a list of records ([ ... ]) or one record per line was expected.", line, 1);
@@ -270,11 +275,21 @@ public sealed class JsonSource : IImportSource
                 }
 
                 var json = data[tokenStart..(int)reader.BytesConsumed];
+                if (json.Length > options.MaxRecordBytes)
+                {
+                    throw RecordTooLarge(recordLine);
+                }
+
                 record = reader.TokenType != JsonTokenType.EndObject
                     ? new JsonRecord(recordLine, reader.TokenType == JsonTokenType.EndArray ? "a list" : Describe(data[tokenStart]))
                     : ReadCells(json, recordLine);
                 Consume(data, reader);
                 return true;
+            }
+            // Utf8JsonReader reports nesting past MaxDepth only in its message, not as a type of its own.
+            catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+            {
+                throw new ImportLimitExceededException($"{nameof(JsonSourceOptions)}.{nameof(JsonSourceOptions.MaxDepth)}", options.MaxDepth, $"Line {(e.LineNumber ?? 0) + 1}: a record nests objects and lists deeper than", "levels") { LineNumber = (e.LineNumber ?? 0) + 1 };
             }
             catch (JsonException e)
             {
@@ -284,10 +299,10 @@ public sealed class JsonSource : IImportSource
         }
 
         /// <summary>The first record's field names, in order: the header.</summary>
-        private static string[] ReadNames(ReadOnlySpan<byte> json)
+        private string[] ReadNames(ReadOnlySpan<byte> json)
         {
             var names = new List<string>();
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, readerOptions);
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -313,7 +328,7 @@ public sealed class JsonSource : IImportSource
 
             cells.Clear(headerNames.Length);
             KeyValuePair<string, string?>? unknown = null;
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, readerOptions);
             reader.Read();
             var expected = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -406,7 +421,7 @@ public sealed class JsonSource : IImportSource
             {
                 if (buffer.Length >= options.MaxRecordBytes)
                 {
-                    throw Error($"A record starting on line {line} is larger than the limit of {options.MaxRecordBytes:N0} bytes. Check for a missing closing bracket, or raise JsonSourceOptions.MaxRecordBytes.", line, linePosition + 1);
+                    throw RecordTooLarge(line);
                 }
 
                 var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, options.MaxRecordBytes));
@@ -440,6 +455,9 @@ public sealed class JsonSource : IImportSource
 
             return null;
         }
+
+        private ImportLimitExceededException RecordTooLarge(long recordLine) =>
+            new($"{nameof(JsonSourceOptions)}.{nameof(JsonSourceOptions.MaxRecordBytes)}", options.MaxRecordBytes, $"Line {recordLine}: a record (or a missing closing bracket) takes more than", "bytes") { LineNumber = recordLine };
 
         private static ImportSourceException Error(string message, long line, long position, Exception? inner = null) =>
             new($"Line {line}, position {position}: {message}", inner) { LineNumber = line };

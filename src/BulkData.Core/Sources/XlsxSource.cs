@@ -21,6 +21,27 @@ public sealed class XlsxSourceOptions
 
     /// <summary>The 1-based spreadsheet row holding the header; rows above it are ignored. Default: 1.</summary>
     public int HeaderRow { get; set; } = 1;
+
+    /// <summary>The largest workbook file accepted, in bytes. Default: 256 MiB.</summary>
+    public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The most bytes the workbook's parts may unpack to, together (a ZIP bomb unpacks to far more). Default: 2 GiB.</summary>
+    public long MaxDecompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The most a part may unpack to per byte it takes in the file, for parts over 1 MiB unpacked. Real
+    /// sheets compress 5 to 50 times; a ZIP bomb a thousand times. Default: 200.
+    /// </summary>
+    public int MaxCompressionRatio { get; set; } = 200;
+
+    /// <summary>The most entries the workbook's ZIP archive may hold. Default: 10,000.</summary>
+    public int MaxZipEntries { get; set; } = 10_000;
+
+    /// <summary>The most shared texts the workbook may hold (they are kept in memory while reading). Default: 2,000,000.</summary>
+    public int MaxSharedStrings { get; set; } = 2_000_000;
+
+    /// <summary>The most characters the shared texts may hold together (two bytes each in memory). Default: 32,000,000.</summary>
+    public long MaxSharedStringChars { get; set; } = 32_000_000;
 }
 
 /// <summary>
@@ -32,12 +53,14 @@ public sealed class XlsxSourceOptions
 /// </summary>
 public sealed class XlsxSource : IImportSource
 {
-    private readonly Func<CancellationToken, ValueTask<Stream>> open;
+    private readonly Func<Stream> open;
+    private readonly bool copyFirst;
     private readonly XlsxSourceOptions options;
 
-    private XlsxSource(Func<CancellationToken, ValueTask<Stream>> open, string? name, XlsxSourceOptions? options)
+    private XlsxSource(Func<Stream> open, bool copyFirst, string? name, XlsxSourceOptions? options)
     {
         this.open = open;
+        this.copyFirst = copyFirst;
         this.options = options ?? new XlsxSourceOptions();
         Name = name;
     }
@@ -55,8 +78,7 @@ public sealed class XlsxSource : IImportSource
     public static XlsxSource FromFile(string path, XlsxSourceOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var file = SourceStreams.File(path);
-        return new XlsxSource(_ => ValueTask.FromResult(file()), Path.GetFileName(path), options);
+        return new XlsxSource(SourceStreams.File(path), copyFirst: false, Path.GetFileName(path), options);
     }
 
     /// <summary>
@@ -73,39 +95,23 @@ public sealed class XlsxSource : IImportSource
     {
         ArgumentNullException.ThrowIfNull(stream);
         var caller = SourceStreams.Caller(stream);
-        return new XlsxSource(
-            async cancellationToken =>
-            {
-                var input = caller();
-                if (input is MemoryStream or FileStream && input.CanSeek)
-                {
-                    return new NonClosingStream(input);
-                }
-
-                var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-                try
-                {
-                    await input.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-                    copy.Position = 0;
-                    return copy;
-                }
-                catch
-                {
-                    await copy.DisposeAsync().ConfigureAwait(false);
-                    throw;
-                }
-            },
-            name,
-            options);
+        var randomAccess = stream is MemoryStream or FileStream && stream.CanSeek;
+        return new XlsxSource(randomAccess ? () => new NonClosingStream(caller()) : caller, copyFirst: !randomAccess, name, options);
     }
 
     /// <inheritdoc/>
     public async ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var stream = await open(cancellationToken).ConfigureAwait(false);
+        var stream = copyFirst ? await CopyToTemporaryFileAsync(open(), cancellationToken).ConfigureAwait(false) : open();
         SpreadsheetDocument? document = null;
         try
         {
+            if (stream.Length > options.MaxFileBytes)
+            {
+                throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxFileBytes)}", options.MaxFileBytes, "The workbook is larger than", "bytes");
+            }
+
+            var budget = WorkbookPackage.Inspect(stream, options);
             document = OpenDocument(stream);
             var workbook = document.WorkbookPart ?? throw new ImportSourceException("The file is a ZIP archive but not an Excel workbook: it has no workbook part. Save it from Excel as .xlsx.");
             var sheet = FindSheet(workbook);
@@ -113,8 +119,8 @@ public sealed class XlsxSource : IImportSource
             var reader = new SheetReader(
                 stream,
                 document,
-                part,
-                await ReadSharedStringsAsync(workbook.SharedStringTablePart, cancellationToken).ConfigureAwait(false),
+                budget.Open(part),
+                await ReadSharedStringsAsync(workbook.SharedStringTablePart, budget, cancellationToken).ConfigureAwait(false),
                 DateStyles(workbook.WorkbookStylesPart?.Stylesheet),
                 workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false,
                 options.HeaderRow);
@@ -125,6 +131,38 @@ public sealed class XlsxSource : IImportSource
         {
             document?.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Copies a stream of unknown kind (an HTTP request body) to a temporary file, asynchronously: a ZIP needs
+    /// random access, and the ZIP reader reads synchronously, which request streams forbid. The file is
+    /// deleted when reading ends; the copy stops at <see cref="XlsxSourceOptions.MaxFileBytes"/>.
+    /// </summary>
+    private async Task<Stream> CopyToTemporaryFileAsync(Stream input, CancellationToken cancellationToken)
+    {
+        var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            var buffer = new byte[81_920];
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (copy.Length + read > options.MaxFileBytes)
+                {
+                    throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxFileBytes)}", options.MaxFileBytes, "The workbook is larger than", "bytes");
+                }
+
+                await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            copy.Position = 0;
+            return copy;
+        }
+        catch
+        {
+            await copy.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -157,7 +195,7 @@ public sealed class XlsxSource : IImportSource
         return sheet;
     }
 
-    private static async Task<string[]> ReadSharedStringsAsync(SharedStringTablePart? part, CancellationToken cancellationToken)
+    private async Task<string[]> ReadSharedStringsAsync(SharedStringTablePart? part, WorkbookPackage.Budget budget, CancellationToken cancellationToken)
     {
         if (part is null)
         {
@@ -165,14 +203,27 @@ public sealed class XlsxSource : IImportSource
         }
 
         var strings = new List<string>();
-        using var xml = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), SheetReader.XmlSettings);
+        long characters = 0;
+        using var xml = XmlReader.Create(budget.Open(part), SheetReader.XmlSettings);
         await xml.ReadAsync().ConfigureAwait(false);
         while (!xml.EOF)
         {
             if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "si")
             {
                 // ReadRichText leaves the reader on the node after </si>, which may be the next <si>.
-                strings.Add(SheetReader.ReadRichText(xml));
+                var text = SheetReader.ReadRichText(xml);
+                characters += text.Length;
+                if (strings.Count >= options.MaxSharedStrings)
+                {
+                    throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxSharedStrings)}", options.MaxSharedStrings, "The workbook holds more shared texts than", "texts");
+                }
+
+                if (characters > options.MaxSharedStringChars)
+                {
+                    throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxSharedStringChars)}", options.MaxSharedStringChars, "The workbook's shared texts hold more than", "characters");
+                }
+
+                strings.Add(text);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             else
@@ -272,7 +323,7 @@ public sealed class XlsxSource : IImportSource
         private string[] headers = [];
         private long lastRowNumber;
 
-        public SheetReader(Stream stream, SpreadsheetDocument document, WorksheetPart part, string[] sharedStrings, DateKind[] dateStyles, bool date1904, int headerRow)
+        public SheetReader(Stream stream, SpreadsheetDocument document, Stream sheetPart, string[] sharedStrings, DateKind[] dateStyles, bool date1904, int headerRow)
         {
             this.stream = stream;
             this.document = document;
@@ -280,7 +331,7 @@ public sealed class XlsxSource : IImportSource
             this.dateStyles = dateStyles;
             this.date1904 = date1904;
             this.headerRow = headerRow;
-            xml = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
+            xml = XmlReader.Create(sheetPart, XmlSettings);
         }
 
         public IReadOnlyList<string> Headers => headers;

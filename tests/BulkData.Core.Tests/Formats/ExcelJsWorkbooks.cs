@@ -4,22 +4,25 @@ using System.Runtime.CompilerServices;
 namespace BulkData.Core.Tests.Formats;
 
 /// <summary>
-/// Writes workbooks with ExcelJS, a widely used Node.js writer, through the script beside this file. The
-/// first use installs ExcelJS from the npm registry with <c>npm ci</c> (pinned by package-lock.json).
+/// Writes workbooks with ExcelJS, a widely used Node.js writer, through the scripts beside this file
+/// (<c>write.js</c>: the fidelity workbook; <c>encrypted.js</c>: a password-protected one, encrypted by
+/// officecrypto-tool). The first use installs them from the npm registry with <c>npm ci</c> (pinned by
+/// package-lock.json).
 /// </summary>
 internal static class ExcelJsWorkbooks
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
+    private static readonly string[] Packages = ["exceljs", "officecrypto-tool"];
     private static bool installed;
 
-    public static async Task<byte[]> WriteAsync()
+    public static async Task<byte[]> WriteAsync(string script = "write.js")
     {
         var folder = Folder();
         await InstallAsync(folder);
         var path = Path.Combine(Path.GetTempPath(), $"bulkdata-exceljs-{Guid.NewGuid():N}.xlsx");
         try
         {
-            await RunAsync("node", $"write.js \"{path}\"", folder);
+            await RunAsync("node", $"{script} \"{path}\"", folder);
             return await File.ReadAllBytesAsync(path);
         }
         finally
@@ -33,7 +36,7 @@ internal static class ExcelJsWorkbooks
         await InstallLock.WaitAsync();
         try
         {
-            if (!installed && !Directory.Exists(Path.Combine(folder, "node_modules", "exceljs")))
+            if (!installed && !Packages.All(package => Directory.Exists(Path.Combine(folder, "node_modules", package))))
             {
                 await RunAsync("npm", "ci --no-audit --no-fund", folder);
             }
