@@ -58,8 +58,10 @@ public static class ImportErrorReport
     }
 
     /// <summary>
-    /// Creates a sink writing the source's own format (CSV, XLSX or JSON). Formula neutralising is off: the
-    /// report hands people back their own values, which must import again unchanged.
+    /// Creates a sink writing the source's own format (CSV, XLSX or JSON). Formula neutralising stays on: the
+    /// report is opened in a spreadsheet, and the uploaded values may be hostile. In XLSX a dangerous value
+    /// keeps its text (a quote-prefix style makes Excel show it as text); in CSV it gains a leading
+    /// apostrophe, the only guard a CSV cell can carry, to remove when the value is meant.
     /// </summary>
     /// <param name="source">The source the import read.</param>
     /// <param name="output">The stream to write to; flushed, not closed.</param>
@@ -70,8 +72,8 @@ public static class ImportErrorReport
         ArgumentNullException.ThrowIfNull(source);
         return source.Format switch
         {
-            "csv" => CsvSink.ToStream(output, new CsvSinkOptions { NeutralizeFormulas = false }),
-            "xlsx" => XlsxSink.ToStream(output, new XlsxSinkOptions { NeutralizeFormulas = false }),
+            "csv" => CsvSink.ToStream(output),
+            "xlsx" => XlsxSink.ToStream(output),
             "json" => JsonSink.ToStream(output),
             _ => throw new NotSupportedException($"There is no built-in sink for '{source.Format}'; pass your own IExportSink to WriteAsync."),
         };

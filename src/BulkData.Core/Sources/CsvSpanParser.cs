@@ -84,13 +84,17 @@ internal sealed class CsvSpanParser(TextReader reader, int maxFieldLength)
         }
     }
 
-    /// <summary>Detects the delimiter from the first line: the most frequent of comma, semicolon, tab and pipe outside quotes.</summary>
+    /// <summary>
+    /// Detects the delimiter from the first line that is not blank (blank lines before the header are
+    /// skipped like any other): the most frequent of comma, semicolon, tab and pipe outside quotes.
+    /// </summary>
     public async ValueTask DetectDelimiterAsync(CancellationToken cancellationToken)
     {
         await FillAsync(cancellationToken).ConfigureAwait(false);
         int commas = 0, semicolons = 0, tabs = 0, pipes = 0;
         var quoted = false;
-        foreach (var c in buffer.AsSpan(start, end - start))
+        var text = buffer.AsSpan(start, end - start);
+        foreach (var c in text.TrimStart("\r\n".AsSpan()))
         {
             if (c == Quote)
             {

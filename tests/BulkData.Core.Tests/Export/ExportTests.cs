@@ -198,6 +198,37 @@ public sealed class ExportTests
         Assert.Contains("Column 4 ('Errors') is not imported: no field matches it.", preview.Warnings);
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public async Task ErrorReport_DangerousValueFromTheUpload_IsNeutralizedForSpreadsheets(string format)
+    {
+        using var host = new TestHost();
+        using var upload = new MemoryStream();
+        const string Dangerous = "=HYPERLINK(\"http://evil.example\")";
+        await host.Exporter.For<Product>().From([new Product { Sku = Dangerous, Name = "" }]).Columns("Sku", "Product Name")
+            .ToAsync(format == "csv" ? CsvSink.ToStream(upload, new CsvSinkOptions { NeutralizeFormulas = false }) : XlsxSink.ToStream(upload, new XlsxSinkOptions { NeutralizeFormulas = false }));
+        IImportSource source = format == "csv" ? CsvSource.FromStream(upload) : XlsxSource.FromStream(upload);
+        var result = await host.Importer.For<Product>().From(source).DryRunAsync();
+        using var report = new MemoryStream();
+
+        await ImportErrorReport.WriteAsync(source, result, ImportErrorReport.SinkFor(source, report));
+
+        if (format == "csv")
+        {
+            Assert.Contains("'=HYPERLINK", System.Text.Encoding.UTF8.GetString(report.ToArray()), StringComparison.Ordinal);
+            return;
+        }
+
+        // Excel shows a quote-prefixed cell as text and never runs it; the text itself is unchanged.
+        using var package = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(report.ToArray()), false);
+        var workbook = package.WorkbookPart!;
+        var cell = workbook.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Cell>().First(c => c.CellReference == "A2");
+        var style = workbook.WorkbookStylesPart!.Stylesheet.CellFormats!.Elements<DocumentFormat.OpenXml.Spreadsheet.CellFormat>().ElementAt((int)cell.StyleIndex!.Value);
+        Assert.True(style.QuotePrefix?.Value);
+        Assert.Equal(Dangerous, (await host.Importer.For<Product>().From(XlsxSource.FromStream(report)).PreviewAsync()).PreviewRows.Single().Cells[0]);
+    }
+
     private static IExportSink Sink(string format, Stream output) => format switch
     {
         "csv" => CsvSink.ToStream(output),

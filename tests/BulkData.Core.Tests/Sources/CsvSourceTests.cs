@@ -32,6 +32,19 @@ public sealed class CsvSourceTests
         Assert.Equal(["A-1", $"x{delimiter}y", "1.5"], rows.Single().Cells);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OpenAsync_BlankLinesBeforeTheHeader_StillDetectTheDelimiter(bool csvHelperDialect)
+    {
+        var options = csvHelperDialect ? new CsvSourceOptions { Configure = _ => { } } : null;
+
+        var (headers, rows) = await ReadAsync(CsvSource.FromText("\n\r\n\nSku;Name;Price\nA-1;x;1,5\n", options: options));
+
+        Assert.Equal(["Sku", "Name", "Price"], headers);
+        Assert.Equal(["A-1", "x", "1,5"], rows.Single().Cells);
+    }
+
     [Fact]
     public async Task OpenAsync_DelimiterOverride_WinsOverDetection()
     {
