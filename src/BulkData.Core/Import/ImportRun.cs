@@ -30,6 +30,7 @@ internal sealed class ImportRun<T>
     private Tally uncommitted;
     private long errorCount;
     private long errorBytes;
+    private int rowWarnings;
     private int firstUncommittedOutcome;
     private long lastWrittenRow;
     private long checkpoint;
@@ -158,6 +159,11 @@ internal sealed class ImportRun<T>
             }
 
             row.Reset(sourceRow.RowNumber, sourceRow.LineNumber, sourceRow.Cells, cellOfColumn);
+            if (sourceRow.Warning is { } warning)
+            {
+                Warn(warning);
+            }
+
             T? item = null;
             if (sourceRow.Problem is { } problem)
             {
@@ -402,6 +408,21 @@ internal sealed class ImportRun<T>
     }
 
     private const int MaxRawValueLength = 256;
+
+    /// <summary>Keeps a row's warning, up to <see cref="MaxRowWarnings"/>; the last one kept says that more were left out.</summary>
+    private void Warn(string warning)
+    {
+        if (++rowWarnings < MaxRowWarnings)
+        {
+            warnings.Add(warning);
+        }
+        else if (rowWarnings == MaxRowWarnings)
+        {
+            warnings.Add("More rows have warnings like the ones above; they are not listed.");
+        }
+    }
+
+    private const int MaxRowWarnings = 100;
 
     private Task CreateJobAsync(IImportSource source, CancellationToken cancellationToken)
     {

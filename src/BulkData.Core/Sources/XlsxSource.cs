@@ -243,9 +243,11 @@ public sealed class XlsxSource : IImportSource
             return [];
         }
 
+        // A format id defined twice (some writers do) keeps its first definition.
         var custom = styles.NumberingFormats?.Elements<NumberingFormat>()
             .Where(f => f.NumberFormatId?.Value is not null)
-            .ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode?.Value ?? string.Empty) ?? [];
+            .GroupBy(f => f.NumberFormatId!.Value)
+            .ToDictionary(g => g.Key, g => g.First().FormatCode?.Value ?? string.Empty) ?? [];
         return styles.CellFormats.Elements<CellFormat>()
             .Select(format => format.NumberFormatId?.Value ?? 0u)
             .Select(id => custom.TryGetValue(id, out var code) ? DateKindOf(code) : BuiltInDateKind(id))
@@ -255,11 +257,15 @@ public sealed class XlsxSource : IImportSource
     private static DateKind BuiltInDateKind(uint id) => id switch
     {
         >= 14 and <= 17 or 22 or >= 27 and <= 36 or >= 50 and <= 58 => DateKind.Date,
-        >= 18 and <= 21 or >= 45 and <= 47 => DateKind.Time,
+        >= 18 and <= 21 or 45 or 47 => DateKind.Time,
+        46 => DateKind.Duration,
         _ => DateKind.None,
     };
 
-    /// <summary>A custom format is a date when d, m or y, or a time when h or s, appears outside quotes, brackets and escapes.</summary>
+    /// <summary>
+    /// A custom format is a duration when it has an elapsed-time part ([h], [mm], [ss]), a date when d, m or y,
+    /// or a time when h or s, appears outside quotes, other brackets and escapes.
+    /// </summary>
     internal static DateKind DateKindOf(string formatCode)
     {
         var section = formatCode.Split(';')[0];
@@ -272,7 +278,13 @@ public sealed class XlsxSource : IImportSource
                     i = section.IndexOf('"', i + 1) is var close and >= 0 ? close : section.Length;
                     break;
                 case '[':
-                    i = section.IndexOf(']', i + 1) is var end and >= 0 ? end : section.Length;
+                    var end = section.IndexOf(']', i + 1) is var found and >= 0 ? found : section.Length;
+                    if (section.AsSpan(i + 1, end - i - 1).Trim(['h', 'H', 'm', 'M', 's', 'S']).IsEmpty && end > i + 1)
+                    {
+                        return DateKind.Duration;
+                    }
+
+                    i = end;
                     break;
                 case '\\' or '_' or '*':
                     i++;
@@ -297,6 +309,9 @@ public sealed class XlsxSource : IImportSource
         None,
         Date,
         Time,
+
+        /// <summary>Elapsed time ([h]:mm), read as a duration, never as a date.</summary>
+        Duration,
     }
 
     /// <summary>Streams the rows of one worksheet part.</summary>
@@ -342,8 +357,9 @@ public sealed class XlsxSource : IImportSource
             {
                 if (row.Number >= headerRow)
                 {
-                    headers = row.Cells.Select(c => c.Text?.Trim() ?? string.Empty).ToArray();
-                    var last = Array.FindLastIndex(headers, h => h.Length > 0);
+                    // Kept exactly as written: only the header matcher normalises.
+                    headers = row.Cells.Select(c => c.Text ?? string.Empty).ToArray();
+                    var last = Array.FindLastIndex(headers, h => !string.IsNullOrWhiteSpace(h));
                     headers = headers[..(last + 1)];
                     return;
                 }
@@ -369,6 +385,7 @@ public sealed class XlsxSource : IImportSource
                 var cells = new string?[headers.Length];
                 var typed = new bool[headers.Length];
                 RowError? problem = null;
+                List<string>? beyond = null;
                 for (var i = 0; i < row.Cells.Count; i++)
                 {
                     var cell = row.Cells[i];
@@ -376,20 +393,21 @@ public sealed class XlsxSource : IImportSource
                     {
                         cells[i] = cell.Text;
                         typed[i] = cell.Typed;
+                        if (problem is null && cell.Problem is { } message)
+                        {
+                            problem = new RowError(RowErrorKind.Structure, $"Cell {SpreadsheetValues.ColumnName(i)}{row.Number}: {message}", dataRow, row.Number, headers[i], cell.Raw);
+                        }
                     }
-
-                    if (problem is not null || (cell.Problem is null && (i < cells.Length || string.IsNullOrWhiteSpace(cell.Text))))
+                    else if (!string.IsNullOrWhiteSpace(cell.Text) || cell.Problem is not null)
                     {
-                        continue;
+                        (beyond ??= []).Add($"{SpreadsheetValues.ColumnName(i)}{row.Number}");
                     }
-
-                    var column = i < headers.Length ? headers[i] : $"column {SpreadsheetValues.ColumnName(i)}";
-                    problem = cell.Problem is { } message
-                        ? new RowError(RowErrorKind.Structure, message, dataRow, row.Number, column, cell.Raw)
-                        : new RowError(RowErrorKind.Structure, $"This row has a value in column {SpreadsheetValues.ColumnName(i)}, to the right of the last header. Add a header for it or clear the cell.", dataRow, row.Number, column, cell.Text);
                 }
 
-                yield return new SourceRow(dataRow, row.Number, new TypedCells(cells, typed), problem);
+                yield return new SourceRow(dataRow, row.Number, new TypedCells(cells, typed), problem)
+                {
+                    Warning = beyond is null ? null : $"Row {dataRow} (line {row.Number}) has values to the right of the last header, in {string.Join(", ", beyond.Take(10))}{(beyond.Count > 10 ? $" and {beyond.Count - 10} more" : string.Empty)}: they are not imported. Add headers for them, or clear the cells.",
+                };
             }
         }
 
@@ -545,6 +563,12 @@ public sealed class XlsxSource : IImportSource
             }
 
             xml.Read();
+            if (string.IsNullOrEmpty(value) && inline is null)
+            {
+                // <c t="s"></c>, <v></v>: a typed cell with no value is empty, not damaged.
+                return default;
+            }
+
             return type switch
             {
                 "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Length
@@ -554,24 +578,63 @@ public sealed class XlsxSource : IImportSource
                 "str" => new SheetCell(value is null ? null : SpreadsheetValues.Unescape(value)),
                 "b" => new SheetCell(value switch { "1" => "true", "0" => "false", _ => value }, Typed: true),
                 "e" => new SheetCell(null, $"The cell holds the Excel error {value}. Fix the formula or type the value in.", value),
+                "d" when value is ['P', ..] or ['-', 'P', ..] => IsoDuration(value),
                 _ when value is not null && style < dateStyles.Length && dateStyles[style] != DateKind.None
-                    && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) => new SheetCell(DateText(serial, dateStyles[style]), Typed: true),
+                    && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) => DateCell(serial, dateStyles[style], value),
                 _ => new SheetCell(value, Typed: true),
             };
         }
 
-        private string DateText(double serial, DateKind kind)
+        /// <summary>An ISO 8601 duration ("PT0H11M"), as LibreOffice writes elapsed times in date cells.</summary>
+        private static SheetCell IsoDuration(string value)
         {
-            if (kind == DateKind.Time && serial is >= 0 and < 1)
+            try
             {
-                return TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(Math.Round(serial * 86_400_000d) % 86_400_000d)).ToString("HH:mm:ss.FFF", CultureInfo.InvariantCulture);
+                return new SheetCell(XmlConvert.ToTimeSpan(value).ToString("c", CultureInfo.InvariantCulture), Typed: true);
+            }
+            catch (FormatException)
+            {
+                return new SheetCell(null, $"The cell holds '{value}', which is not a duration. Type the time again.", value);
+            }
+            catch (OverflowException)
+            {
+                return new SheetCell(null, $"The cell holds '{value}', a duration too long to read. Type the time again.", value);
+            }
+        }
+
+        /// <summary>A number shown as a date, a time of day or an elapsed time, as text the converters read.</summary>
+        private SheetCell DateCell(double serial, DateKind kind, string raw)
+        {
+            var milliseconds = Math.Round(serial * 86_400_000d);
+            if (kind == DateKind.Duration || (kind == DateKind.Time && serial is < 0 or >= 1))
+            {
+                return Math.Abs(milliseconds) < TimeSpan.MaxValue.TotalMilliseconds
+                    ? new SheetCell(TimeSpan.FromMilliseconds(milliseconds).ToString("c", CultureInfo.InvariantCulture), Typed: true)
+                    : new SheetCell(null, $"The cell holds {raw}, too long a time to read. Type the time again, or format the cell as a number.", raw);
+            }
+
+            if (kind == DateKind.Time)
+            {
+                return new SheetCell(TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(milliseconds % 86_400_000d)).ToString("HH:mm:ss.FFF", CultureInfo.InvariantCulture), Typed: true);
+            }
+
+            // The 1904 system reaches back to 1900 with negative serials, as ExcelDataReader reads them.
+            if (date1904 ? serial < -Days1900To1904 || serial >= MaxDateSerial - Days1900To1904 : serial is < 0 or >= MaxDateSerial)
+            {
+                return new SheetCell(null, $"The cell holds {raw}, outside the dates Excel can show (1900 to 9999), though it is formatted as a date. Type the date again, or format the cell as a number.", raw);
             }
 
             var date = SpreadsheetValues.FromSerial(serial, date1904);
-            return date.TimeOfDay == TimeSpan.Zero
-                ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-                : date.ToString("yyyy-MM-ddTHH:mm:ss.FFF", CultureInfo.InvariantCulture);
+            return new SheetCell(
+                date.TimeOfDay == TimeSpan.Zero ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : date.ToString("yyyy-MM-ddTHH:mm:ss.FFF", CultureInfo.InvariantCulture),
+                Typed: true);
         }
+
+        /// <summary>The serial of 10000-01-01 in the 1900 system, the first day Excel cannot show.</summary>
+        private const double MaxDateSerial = 2_958_466;
+
+        /// <summary>How many days the 1904 system's serials count from later than the 1900 system's.</summary>
+        private const double Days1900To1904 = 1_462;
 
         /// <summary>A cell's text; typed for numbers, booleans and dates, which Excel stores in invariant notation.</summary>
         private readonly record struct SheetCell(string? Text, string? Problem = null, string? Raw = null, bool Typed = false);

@@ -21,15 +21,21 @@ internal static class OpenXmlWorkbooks
     public const uint TimeOnly21 = 5;     // built-in 21, h:mm:ss
     public const uint Bracketed = 6;      // "[Red]0.00" (not a date)
 
-    public static byte[] Create(bool date1904, params (string Name, Action<SheetData, SharedStrings> Fill)[] sheets)
+    public static byte[] Create(bool date1904, params (string Name, Action<SheetData, SharedStrings> Fill)[] sheets) => CreateWith(null, date1904, sheets);
+
+    /// <summary>Creates a workbook whose stylesheet <paramref name="adjust"/> may change (add formats, or null it out).</summary>
+    public static byte[] CreateWith(Func<Stylesheet, Stylesheet?>? adjust, bool date1904, params (string Name, Action<SheetData, SharedStrings> Fill)[] sheets)
     {
         using var stream = new MemoryStream();
         using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
         {
             var workbookPart = document.AddWorkbookPart();
             workbookPart.Workbook = new Workbook(new WorkbookProperties { Date1904 = date1904 }, new Sheets());
-            var styles = workbookPart.AddNewPart<WorkbookStylesPart>();
-            styles.Stylesheet = Stylesheet();
+            if ((adjust ?? (s => s))(Stylesheet()) is { } stylesheet)
+            {
+                workbookPart.AddNewPart<WorkbookStylesPart>().Stylesheet = stylesheet;
+            }
+
             var sharedPart = workbookPart.AddNewPart<SharedStringTablePart>();
             var shared = new SharedStrings(new SharedStringTable());
             uint id = 1;

@@ -139,7 +139,7 @@ public sealed class XlsxFidelityTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal((2L, 3L, "Amount", "#N/A"), (error.RowNumber, error.LineNumber, error.Column, error.RawValue));
-        Assert.Equal("The cell holds the Excel error #N/A. Fix the formula or type the value in.", error.Message);
+        Assert.Equal("Cell B3: The cell holds the Excel error #N/A. Fix the formula or type the value in.", error.Message);
     }
 
     [Theory]
