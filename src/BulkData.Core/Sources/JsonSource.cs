@@ -296,6 +296,11 @@ public sealed class JsonSource : IImportSource
                 // The reader state carries line and position from the start of the stream, so they are absolute.
                 throw Error($"The file is not valid JSON: {e.Message.Split(" LineNumber:")[0]}", (e.LineNumber ?? 0) + 1, (e.BytePositionInLine ?? 0) + 1, e);
             }
+            catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+            {
+                // Utf8JsonReader checks UTF-8 only when a string is read out of the record.
+                throw Error("A record holds bytes that are not UTF-8 text. Save the file as UTF-8 and upload it again.", line, linePosition + 1, e);
+            }
         }
 
         /// <summary>The first record's field names, in order: the header.</summary>

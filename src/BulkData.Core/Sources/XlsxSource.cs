@@ -127,6 +127,12 @@ public sealed class XlsxSource : IImportSource
             await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
             return reader;
         }
+        catch (Exception e) when (IsDamage(e))
+        {
+            document?.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw Damaged(e, "before its first row");
+        }
         catch
         {
             document?.Dispose();
@@ -134,6 +140,16 @@ public sealed class XlsxSource : IImportSource
             throw;
         }
     }
+
+    /// <summary>
+    /// True for what the ZIP, packaging, OpenXML and XML layers throw on a damaged or hostile workbook, as
+    /// opposed to cancellation and BulkData's own errors.
+    /// </summary>
+    internal static bool IsDamage(Exception e) => e is not (OperationCanceledException or BulkDataException or OutOfMemoryException);
+
+    /// <summary>A damaged workbook's error: where the reading broke, and what to do.</summary>
+    internal static ImportSourceException Damaged(Exception e, string where, long? line = null) =>
+        new($"The workbook is damaged and cannot be read {where} ({(e is XmlException xml ? $"XML line {xml.LineNumber}, position {xml.LinePosition}: " : string.Empty)}{e.Message.TrimEnd('.')}). Open it in Excel and save it again, or export it anew.", e) { LineNumber = line };
 
     /// <summary>
     /// Copies a stream of unknown kind (an HTTP request body) to a temporary file, asynchronously: a ZIP needs
@@ -469,6 +485,18 @@ public sealed class XlsxSource : IImportSource
         }
 
         private async Task<SheetRow?> NextRowAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await ReadNextRowAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsDamage(e))
+            {
+                throw Damaged(e, $"after spreadsheet row {lastRowNumber}", lastRowNumber + 1);
+            }
+        }
+
+        private async Task<SheetRow?> ReadNextRowAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             while (await xml.ReadAsync().ConfigureAwait(false))
