@@ -9,7 +9,8 @@ namespace BulkData.Sources;
 /// compound file holding an encrypted package) or an old .xls is named as such, a cut or damaged ZIP says
 /// so, and a ZIP bomb (too many entries, too much unpacked data, a part that unpacks to hundreds of times
 /// its size) is refused before anything is unpacked. The parts then read are counted against the limit as
-/// they unpack, since a ZIP's declared sizes can lie.
+/// they unpack, since a ZIP's declared sizes can lie. Entry names written with backslashes (by some
+/// Windows tools), which the packaging layer cannot resolve, are repaired in a temporary copy.
 /// </summary>
 internal static class WorkbookPackage
 {
@@ -17,7 +18,8 @@ internal static class WorkbookPackage
 
     private static readonly byte[] CompoundFile = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-    public static Budget Inspect(Stream stream, XlsxSourceOptions options)
+    /// <summary>Checks the container; returns the unpacking budget and, when entry names needed repair, the repaired package to read instead.</summary>
+    public static (Budget Budget, Stream? Repaired) Inspect(Stream stream, XlsxSourceOptions options)
     {
         var start = new byte[CompoundFile.Length];
         var read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
@@ -35,6 +37,7 @@ internal static class WorkbookPackage
         }
 
         long declared = 0;
+        Stream? repaired = null;
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
@@ -51,6 +54,11 @@ internal static class WorkbookPackage
                     throw Limit(nameof(XlsxSourceOptions.MaxCompressionRatio), options.MaxCompressionRatio, $"The part '{entry.FullName}' unpacks to more times its packed size than", "times");
                 }
             }
+
+            if (declared <= options.MaxDecompressedBytes && zip.Entries.Any(e => e.FullName.Contains('\\', StringComparison.Ordinal)))
+            {
+                repaired = WithForwardSlashes(zip);
+            }
         }
         catch (InvalidDataException e)
         {
@@ -66,7 +74,33 @@ internal static class WorkbookPackage
             throw Limit(nameof(XlsxSourceOptions.MaxDecompressedBytes), options.MaxDecompressedBytes, "The workbook unpacks to more than", "bytes");
         }
 
-        return new Budget(options.MaxDecompressedBytes);
+        return (new Budget(options.MaxDecompressedBytes), repaired);
+    }
+
+    /// <summary>Copies the package to a temporary file with every entry name's backslashes turned into slashes.</summary>
+    private static FileStream WithForwardSlashes(ZipArchive source)
+    {
+        var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose);
+        try
+        {
+            using (var target = new ZipArchive(copy, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var entry in source.Entries)
+                {
+                    using var from = entry.Open();
+                    using var to = target.CreateEntry(entry.FullName.Replace('\\', '/'), CompressionLevel.Fastest).Open();
+                    from.CopyTo(to);
+                }
+            }
+
+            copy.Position = 0;
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
     }
 
     private static ImportLimitExceededException Limit(string option, long maximum, string what, string unit) =>

@@ -111,7 +111,13 @@ public sealed class XlsxSource : IImportSource
                 throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxFileBytes)}", options.MaxFileBytes, "The workbook is larger than", "bytes");
             }
 
-            var budget = WorkbookPackage.Inspect(stream, options);
+            var (budget, repaired) = WorkbookPackage.Inspect(stream, options);
+            if (repaired is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                stream = repaired;
+            }
+
             document = OpenDocument(stream);
             var workbook = document.WorkbookPart ?? throw new ImportSourceException("The file is a ZIP archive but not an Excel workbook: it has no workbook part. Save it from Excel as .xlsx.");
             var sheet = FindSheet(workbook);

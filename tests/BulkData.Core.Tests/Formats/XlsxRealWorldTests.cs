@@ -184,9 +184,32 @@ public sealed class XlsxRealWorldTests
         Assert.Contains(result.Warnings, w => w.Contains("D2", StringComparison.Ordinal) && w.Contains("E2", StringComparison.Ordinal));
     }
 
-    /// <summary>A minimal package written by hand: workbook, one sheet, no styles and no shared strings part.</summary>
-    private static byte[] HandMade(string sheetData)
+    public static TheoryData<string> PackageQuirks => ["absolute-target", "mixed-case", "backslashes", "strict"];
+
+    [Theory]
+    [MemberData(nameof(PackageQuirks))]
+    public async Task PackagesShapedByOtherTools_AreRead(string quirk)
     {
+        var workbook = HandMade(
+            """<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>ok</t></is></c></row></sheetData>""",
+            quirk);
+
+        var (result, items) = await ImportAsync<Timing>(workbook);
+
+        Assert.True(result.Succeeded, $"{quirk}: {result.FailureReason} {string.Join("\n", result.Errors)}");
+        Assert.Equal("ok", Assert.Single(items).Name);
+    }
+
+    /// <summary>
+    /// A minimal package written by hand: workbook, one sheet, no styles and no shared strings part; a quirk
+    /// shapes it as other tools do (absolute relationship targets, mixed-case or backslashed entry names, Strict OOXML).
+    /// </summary>
+    private static byte[] HandMade(string sheetData, string quirk = "")
+    {
+        var main = quirk == "strict" ? "http://purl.oclc.org/ooxml/spreadsheetml/main" : "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var relationships = quirk == "strict" ? "http://purl.oclc.org/ooxml/officeDocument/relationships" : "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        var sheetEntry = quirk switch { "mixed-case" => "xl/Worksheets/Sheet1.xml", "backslashes" => "xl\\worksheets\\sheet1.xml", _ => "xl/worksheets/sheet1.xml" };
+        var sheetTarget = quirk == "absolute-target" ? "/xl/worksheets/sheet1.xml" : "worksheets/sheet1.xml";
         using var stream = new MemoryStream();
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -196,11 +219,11 @@ public sealed class XlsxRealWorldTests
                 writer.Write(xml);
             }
 
-            Part("[Content_Types].xml", """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>""");
-            Part("_rels/.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
-            Part("xl/workbook.xml", """<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>""");
-            Part("xl/_rels/workbook.xml.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>""");
-            Part("xl/worksheets/sheet1.xml", $"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sheetData}</worksheet>""");
+            Part("[Content_Types].xml", $"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/{sheetEntry.Replace('\\', '/')}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>""");
+            Part("_rels/.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
+            Part("xl/workbook.xml", $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{relationships}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>""");
+            Part("xl/_rels/workbook.xml.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/worksheet" Target="{sheetTarget}"/></Relationships>""");
+            Part(sheetEntry, $"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">{sheetData}</worksheet>""");
         }
 
         return stream.ToArray();
