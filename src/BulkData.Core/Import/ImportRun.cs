@@ -77,7 +77,7 @@ internal sealed class ImportRun<T>
             }
 
             var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
-            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), operation.ColumnMappings, options.Mapping, MustBeInFile);
+            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), operation.ColumnMappings, options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
             warnings.AddRange(Mapping.Warnings);
             if (!Mapping.IsValid)
             {

@@ -17,6 +17,9 @@ public enum MatchKind
 
     /// <summary>The header is similar to the column's name and suggestions were accepted.</summary>
     Fuzzy,
+
+    /// <summary>The file has no header row; the column was read from its <c>Position</c>.</summary>
+    Position,
 }
 
 /// <summary>One file column mapped to one resource column.</summary>

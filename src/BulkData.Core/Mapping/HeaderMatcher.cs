@@ -20,15 +20,20 @@ public static class HeaderMatcher
         IReadOnlyList<ResourceColumn> columns,
         IReadOnlyDictionary<string, string>? explicitMappings = null,
         MappingOptions? options = null) =>
-        Match(headers, columns, explicitMappings, options, static c => c.IsRequired);
+        Match(headers, columns, explicitMappings, options, static c => c.IsRequired, byPosition: false);
 
-    /// <summary>Matches headers to columns; <paramref name="mustBePresent"/> says which missing columns are errors rather than warnings.</summary>
+    /// <summary>
+    /// Matches headers to columns; <paramref name="mustBePresent"/> says which missing columns are errors rather
+    /// than warnings. A file without a header row (<paramref name="byPosition"/>) is matched by the columns'
+    /// positions only, never by the names its columns were given.
+    /// </summary>
     internal static ColumnMapping Match(
         IReadOnlyList<string> headers,
         IReadOnlyList<ResourceColumn> columns,
         IReadOnlyDictionary<string, string>? explicitMappings,
         MappingOptions? options,
-        Func<ResourceColumn, bool> mustBePresent)
+        Func<ResourceColumn, bool> mustBePresent,
+        bool byPosition)
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(columns);
@@ -83,6 +88,19 @@ public static class HeaderMatcher
             }
         }
 
+        if (byPosition)
+        {
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (columns[c].Position is { } position && position < headers.Count && columnOfHeader[position] == -1)
+                {
+                    Assign(position, c, MatchKind.Position, 1);
+                }
+            }
+
+            return Result(headers, columns, columnOfHeader, headerOfColumn, kinds, scores, errors, warnings, [], mustBePresent);
+        }
+
         MatchPass(headers, columns, columnOfHeader, (h, c) => columns[c].Name == h || columns[c].Aliases.Contains(h), MatchKind.Exact, Assign);
         var normalizedColumns = columns.Select(c => c.Aliases.Append(c.Name).Append(c.MemberName).Select(HeaderText.Normalize).ToHashSet()).ToArray();
         MatchPass(headers, columns, columnOfHeader, (h, c) => normalizedColumns[c].Contains(HeaderText.Normalize(h)), MatchKind.Normalized, Assign);
@@ -103,6 +121,24 @@ public static class HeaderMatcher
             }
         }
 
+        return Result(headers, columns, columnOfHeader, headerOfColumn, kinds, scores, errors, warnings, scored, mustBePresent, suggestions);
+    }
+
+    /// <summary>Reports missing columns and unmapped headers, and builds the mapping.</summary>
+    private static ColumnMapping Result(
+        IReadOnlyList<string> headers,
+        IReadOnlyList<ResourceColumn> columns,
+        int[] columnOfHeader,
+        int[] headerOfColumn,
+        MatchKind[] kinds,
+        double[] scores,
+        List<RowError> errors,
+        List<string> warnings,
+        List<ColumnSuggestion> scored,
+        Func<ResourceColumn, bool> mustBePresent,
+        List<ColumnSuggestion>? suggestions = null)
+    {
+        suggestions ??= [];
         var missing = new List<string>();
         for (var c = 0; c < columns.Count; c++)
         {

@@ -54,6 +54,7 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
         IsImported = setter is not null;
         Format = draft.Format;
         Order = draft.Order;
+        Position = draft.Position;
         Attributes = draft.Attributes;
 
         // An empty cell is null for nullable members, "" for non-nullable strings, and an error otherwise.

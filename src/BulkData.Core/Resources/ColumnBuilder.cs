@@ -36,6 +36,8 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public int Order { get; set; } = member.Order ?? int.MaxValue;
 
+    public int? Position { get; set; } = member.Position;
+
     public bool AcceptsNull => Member.AcceptsNull;
 
     public ValidationAttribute[] Attributes => Member.Attributes;
@@ -113,6 +115,16 @@ public sealed class ColumnBuilder
     {
         ArgumentNullException.ThrowIfNull(converter);
         draft.Converter = converter;
+        return this;
+    }
+
+    /// <summary>Reads this column from the given position in files without a header row (0 is the first column).</summary>
+    /// <param name="index">The 0-based position.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Position(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        draft.Position = index;
         return this;
     }
 

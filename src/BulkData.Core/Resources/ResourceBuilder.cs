@@ -219,6 +219,13 @@ public sealed class ResourceBuilder<T>
             .Select(c => c.Column)
             .ToArray();
         RejectDuplicateHeaders(exportColumns);
+        if (columns.Select(c => c.Column).Where(c => c.Position is not null).GroupBy(c => c.Position).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            throw new BulkDataConfigurationException(
+                Qualified(shared.Last().MemberName),
+                $"{string.Join(" and ", shared.Select(c => Qualified(c.MemberName)))} both read position {shared.Key}. Give each column its own Position.");
+        }
+
 
         var allValidators = new List<IRowValidator<T>>();
         if (DataAnnotationsValidator<T>.Create(columns) is { } annotations)

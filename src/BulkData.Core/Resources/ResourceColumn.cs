@@ -45,6 +45,9 @@ public abstract class ResourceColumn
     /// <summary>The culture and formats values are read and written in.</summary>
     public ValueFormat Format { get; private protected init; } = ValueFormat.Invariant;
 
+    /// <summary>The 0-based position the column is read from in files without a header row; null when it has none.</summary>
+    public int? Position { get; private protected init; }
+
     /// <summary>The column's place on export; columns sort by it, then by declaration order.</summary>
     public int Order { get; private protected init; }
 

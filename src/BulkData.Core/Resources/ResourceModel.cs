@@ -16,6 +16,7 @@ internal sealed record MemberModel(
     bool IsRequired,
     string? DisplayName,
     int? Order,
+    int? Position,
     ValidationAttribute[] Attributes);
 
 /// <summary>
@@ -68,6 +69,7 @@ internal static class ResourceModel<T>
             IsRequired: property.IsDefined(typeof(RequiredAttribute)),
             DisplayName: display?.GetName() ?? column?.Name,
             Order: display?.GetOrder() ?? (column is { Order: >= 0 } ? column.Order : null),
+            Position: property.GetCustomAttribute<PositionAttribute>()?.Index,
             Attributes: property.GetCustomAttributes<ValidationAttribute>(true).ToArray());
     }
 }

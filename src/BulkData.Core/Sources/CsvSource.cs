@@ -164,11 +164,14 @@ public sealed class CsvSource : IImportSource
     /// The row loop and row checks shared by both parsers: blank rows skipped, then a broken quote, a wrong
     /// number of values or invalid UTF-8 reported as the row's problem.
     /// </summary>
-    private abstract class CsvRows(TextReader text, InvalidByteCounter invalidBytes) : IImportReader
+    private abstract class CsvRows(TextReader text, InvalidByteCounter invalidBytes, bool hasHeaderRow) : IImportReader
     {
         private string[] headers = [];
+        private bool firstRowIsData;
 
         public IReadOnlyList<string> Headers => headers;
+
+        public bool HasHeaderRow => hasHeaderRow;
 
         /// <summary>The current record's cells, valid until the next read.</summary>
         protected abstract IReadOnlyList<string?> Cells { get; }
@@ -181,10 +184,16 @@ public sealed class CsvSource : IImportSource
 
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
-            if (await NextAsync(0, cancellationToken).ConfigureAwait(false))
+            if (!await NextAsync(hasHeaderRow ? 0 : 1, cancellationToken).ConfigureAwait(false))
             {
-                headers = Cells.Select(h => h?.Trim() ?? string.Empty).ToArray();
+                return;
             }
+
+            // Without a header row, the columns are named by position and the first record is the first row.
+            headers = hasHeaderRow
+                ? Cells.Select(h => h?.Trim() ?? string.Empty).ToArray()
+                : Enumerable.Range(1, Cells.Count).Select(i => $"Column {i}").ToArray();
+            firstRowIsData = !hasHeaderRow;
         }
 
         public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -195,14 +204,17 @@ public sealed class CsvSource : IImportSource
             }
 
             long rowNumber = 0;
+            var current = firstRowIsData;
+            firstRowIsData = false;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!await NextAsync(rowNumber + 1, cancellationToken).ConfigureAwait(false))
+                if (!current && !await NextAsync(rowNumber + 1, cancellationToken).ConfigureAwait(false))
                 {
                     yield break;
                 }
 
+                current = false;
                 if (IsBlank())
                 {
                     continue;
@@ -295,7 +307,7 @@ public sealed class CsvSource : IImportSource
         private string[] record = [];
 
         public CsvHelperRows(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
-            : base(text, invalidBytes)
+            : base(text, invalidBytes, options.HasHeaderRow)
         {
             maxFieldLength = options.MaxFieldLength;
             var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -382,7 +394,7 @@ public sealed class CsvSource : IImportSource
         private readonly bool detect;
 
         public SpanRows(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
-            : base(text, invalidBytes)
+            : base(text, invalidBytes, options.HasHeaderRow)
         {
             parser = new CsvSpanParser(text, options.MaxFieldLength);
             cells = new SpanCells(parser);

@@ -19,6 +19,12 @@ public sealed class CsvSourceOptions
     /// </summary>
     public Encoding? Encoding { get; set; }
 
+    /// <summary>
+    /// False for a file without a header row: its columns are named <c>Column 1</c>, <c>Column 2</c>, ... and
+    /// mapped by the resource columns' <c>Position</c>. Default: true.
+    /// </summary>
+    public bool HasHeaderRow { get; set; } = true;
+
     /// <summary>The longest value accepted, in characters. Default: 1,048,576. A longer one stops the import with its line.</summary>
     [Range(1, int.MaxValue)]
     public int MaxFieldLength { get; set; } = 1_048_576;

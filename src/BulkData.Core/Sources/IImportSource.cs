@@ -28,6 +28,12 @@ public interface IImportReader : IAsyncDisposable
     IReadOnlyList<string> Headers { get; }
 
     /// <summary>
+    /// False when the file has no header row: <see cref="Headers"/> then names the columns by position and
+    /// resource columns are matched by their <c>Position</c>, never by name. Default: true.
+    /// </summary>
+    bool HasHeaderRow => true;
+
+    /// <summary>
     /// Streams the data rows. Blank rows are skipped and not counted. Rows whose shape is broken
     /// come back with <see cref="SourceRow.Problem"/> set rather than as an exception.
     /// </summary>

@@ -22,6 +22,12 @@ public sealed class XlsxSourceOptions
     /// <summary>The 1-based spreadsheet row holding the header; rows above it are ignored. Default: 1.</summary>
     public int HeaderRow { get; set; } = 1;
 
+    /// <summary>
+    /// False for a sheet without a header row: data starts at <see cref="HeaderRow"/>, columns are named by
+    /// their letters (A, B, ...) and mapped by the resource columns' <c>Position</c>. Default: true.
+    /// </summary>
+    public bool HasHeaderRow { get; set; } = true;
+
     /// <summary>The largest workbook file accepted, in bytes. Default: 256 MiB.</summary>
     public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
 
@@ -102,6 +108,97 @@ public sealed class XlsxSource : IImportSource
     /// <inheritdoc/>
     public async ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default)
     {
+        var reader = await OpenSheetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            return reader;
+        }
+        catch
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Lists the workbook's sheets, in workbook order, with their visibility.</summary>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>The sheets.</returns>
+    /// <exception cref="ImportSourceException">The file is not a readable workbook.</exception>
+    public async Task<IReadOnlyList<SheetInfo>> ListSheetsAsync(CancellationToken cancellationToken = default)
+    {
+        var (stream, document, _) = await OpenPackageAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Sheets(document).Select((sheet, index) => new SheetInfo(
+                sheet.Name?.Value ?? string.Empty,
+                index,
+                sheet.State?.Value == SheetStateValues.Hidden ? SheetVisibility.Hidden
+                    : sheet.State?.Value == SheetStateValues.VeryHidden ? SheetVisibility.VeryHidden
+                    : SheetVisibility.Visible)).ToArray();
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            throw Damaged(e, "to list its sheets");
+        }
+        finally
+        {
+            document.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads every row of the sheet as typed cells with their references, the header row and the rows above
+    /// it included, for callers who need the raw table. Empty cells and empty rows are left out.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>The rows, in sheet order.</returns>
+    /// <exception cref="ImportSourceException">The file is not a readable workbook.</exception>
+    public async IAsyncEnumerable<SpreadsheetRow> ReadCellsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var reader = await OpenSheetAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var row in reader.ReadTypedRowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>Opens the package and the chosen sheet, before its header is read.</summary>
+    private async Task<SheetReader> OpenSheetAsync(CancellationToken cancellationToken)
+    {
+        var (stream, document, budget) = await OpenPackageAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var workbook = document.WorkbookPart!;
+            var sheet = FindSheet(workbook);
+            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            return new SheetReader(
+                stream,
+                document,
+                budget.Open(part),
+                await ReadSharedStringsAsync(workbook.SharedStringTablePart, budget, cancellationToken).ConfigureAwait(false),
+                DateStyles(workbook.WorkbookStylesPart?.Stylesheet),
+                workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false,
+                options);
+        }
+        catch (Exception e) when (IsDamage(e))
+        {
+            document.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw Damaged(e, "before its first row");
+        }
+        catch
+        {
+            document.Dispose();
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens the workbook package within the limits: size, ZIP bomb checks, a workbook part.</summary>
+    private async Task<(Stream Stream, SpreadsheetDocument Document, WorkbookPackage.Budget Budget)> OpenPackageAsync(CancellationToken cancellationToken)
+    {
         var stream = copyFirst ? await CopyToTemporaryFileAsync(open(), cancellationToken).ConfigureAwait(false) : open();
         SpreadsheetDocument? document = null;
         try
@@ -119,19 +216,8 @@ public sealed class XlsxSource : IImportSource
             }
 
             document = OpenDocument(stream);
-            var workbook = document.WorkbookPart ?? throw new ImportSourceException("The file is a ZIP archive but not an Excel workbook: it has no workbook part. Save it from Excel as .xlsx.");
-            var sheet = FindSheet(workbook);
-            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
-            var reader = new SheetReader(
-                stream,
-                document,
-                budget.Open(part),
-                await ReadSharedStringsAsync(workbook.SharedStringTablePart, budget, cancellationToken).ConfigureAwait(false),
-                DateStyles(workbook.WorkbookStylesPart?.Stylesheet),
-                workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false,
-                options.HeaderRow);
-            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
-            return reader;
+            _ = document.WorkbookPart ?? throw new ImportSourceException("The file is a ZIP archive but not an Excel workbook: it has no workbook part. Save it from Excel as .xlsx.");
+            return (stream, document, budget);
         }
         catch (Exception e) when (IsDamage(e))
         {
@@ -146,6 +232,9 @@ public sealed class XlsxSource : IImportSource
             throw;
         }
     }
+
+    private static List<Sheet> Sheets(SpreadsheetDocument document) =>
+        document.WorkbookPart!.Workbook.Sheets?.Elements<Sheet>().ToList() ?? [];
 
     /// <summary>
     /// True for what the ZIP, packaging, OpenXML and XML layers throw on a damaged or hostile workbook, as
@@ -357,34 +446,49 @@ public sealed class XlsxSource : IImportSource
         private readonly DateKind[] dateStyles;
         private readonly bool date1904;
         private readonly int headerRow;
+        private readonly bool hasHeaderRow;
         private string[] headers = [];
         private long lastRowNumber;
+        private SheetRow? firstDataRow;
 
-        public SheetReader(Stream stream, SpreadsheetDocument document, Stream sheetPart, string[] sharedStrings, DateKind[] dateStyles, bool date1904, int headerRow)
+        public SheetReader(Stream stream, SpreadsheetDocument document, Stream sheetPart, string[] sharedStrings, DateKind[] dateStyles, bool date1904, XlsxSourceOptions options)
         {
             this.stream = stream;
             this.document = document;
             this.sharedStrings = sharedStrings;
             this.dateStyles = dateStyles;
             this.date1904 = date1904;
-            this.headerRow = headerRow;
+            headerRow = options.HeaderRow;
+            hasHeaderRow = options.HasHeaderRow;
             xml = XmlReader.Create(sheetPart, XmlSettings);
         }
 
         public IReadOnlyList<string> Headers => headers;
 
+        public bool HasHeaderRow => hasHeaderRow;
+
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
             while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
             {
-                if (row.Number >= headerRow)
+                if (row.Number < headerRow || (!hasHeaderRow && IsBlank(row)))
                 {
-                    // Kept exactly as written: only the header matcher normalises.
-                    headers = row.Cells.Select(c => c.Text ?? string.Empty).ToArray();
-                    var last = Array.FindLastIndex(headers, h => !string.IsNullOrWhiteSpace(h));
-                    headers = headers[..(last + 1)];
+                    continue;
+                }
+
+                if (!hasHeaderRow)
+                {
+                    // Without a header row the columns are named by their letters, as wide as the first data row.
+                    headers = Enumerable.Range(0, row.Cells.Count).Select(SpreadsheetValues.ColumnName).ToArray();
+                    firstDataRow = row;
                     return;
                 }
+
+                // Kept exactly as written: only the header matcher normalises.
+                headers = row.Cells.Select(c => c.Text ?? string.Empty).ToArray();
+                var last = Array.FindLastIndex(headers, h => !string.IsNullOrWhiteSpace(h));
+                headers = headers[..(last + 1)];
+                return;
             }
         }
 
@@ -396,9 +500,12 @@ public sealed class XlsxSource : IImportSource
             }
 
             long dataRow = 0;
-            while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
+            var pending = firstDataRow;
+            firstDataRow = null;
+            while ((pending ?? await NextRowAsync(cancellationToken).ConfigureAwait(false)) is { } row)
             {
-                if (row.Cells.All(c => string.IsNullOrWhiteSpace(c.Text) && c.Problem is null))
+                pending = null;
+                if (IsBlank(row))
                 {
                     continue;
                 }
@@ -432,6 +539,39 @@ public sealed class XlsxSource : IImportSource
                 };
             }
         }
+
+        /// <summary>Every row from the top of the sheet as typed cells, empty cells and rows left out.</summary>
+        public async IAsyncEnumerable<SpreadsheetRow> ReadTypedRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                var cells = new List<SpreadsheetCell>();
+                for (var i = 0; i < row.Cells.Count; i++)
+                {
+                    if (row.Cells[i] is { Kind: not CellKind.Empty } cell && (cell.Text ?? cell.Raw) is { } text)
+                    {
+                        cells.Add(new SpreadsheetCell($"{SpreadsheetValues.ColumnName(i)}{row.Number}", cell.Kind, TypedValue(cell.Kind, text)));
+                    }
+                }
+
+                if (cells.Count > 0)
+                {
+                    yield return new SpreadsheetRow(row.Number, cells);
+                }
+            }
+        }
+
+        private static object TypedValue(CellKind kind, string text) => kind switch
+        {
+            CellKind.Number => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+            CellKind.Boolean => text == "true",
+            CellKind.Date => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            CellKind.Time => TimeOnly.Parse(text, CultureInfo.InvariantCulture),
+            CellKind.Duration => TimeSpan.ParseExact(text, "c", CultureInfo.InvariantCulture),
+            _ => text,
+        };
+
+        private static bool IsBlank(SheetRow row) => row.Cells.All(c => string.IsNullOrWhiteSpace(c.Text) && c.Problem is null);
 
         public ValueTask DisposeAsync()
         {
@@ -607,15 +747,16 @@ public sealed class XlsxSource : IImportSource
             {
                 "s" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Length
                     ? new SheetCell(sharedStrings[i])
-                    : new SheetCell(null, "The cell points to a shared text that the workbook does not have; the file is damaged. Open and save it in Excel.", value),
+                    : new SheetCell(null, "The cell points to a shared text that the workbook does not have; the file is damaged. Open and save it in Excel.", value, CellKind.Error),
                 "inlineStr" => new SheetCell(inline ?? (value is null ? null : SpreadsheetValues.Unescape(value))),
                 "str" => new SheetCell(value is null ? null : SpreadsheetValues.Unescape(value)),
-                "b" => new SheetCell(value switch { "1" => "true", "0" => "false", _ => value }, Typed: true),
-                "e" => new SheetCell(null, $"The cell holds the Excel error {value}. Fix the formula or type the value in.", value),
+                "b" => new SheetCell(value switch { "1" => "true", "0" => "false", _ => value }, Kind: CellKind.Boolean),
+                "e" => new SheetCell(null, $"The cell holds the Excel error {value}. Fix the formula or type the value in.", value, CellKind.Error),
                 "d" when value is ['P', ..] or ['-', 'P', ..] => IsoDuration(value),
                 _ when value is not null && style < dateStyles.Length && dateStyles[style] != DateKind.None
                     && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) => DateCell(serial, dateStyles[style], value),
-                _ => new SheetCell(value, Typed: true),
+                "d" => new SheetCell(value, Kind: CellKind.Date),
+                _ => new SheetCell(value, Kind: CellKind.Number),
             };
         }
 
@@ -624,15 +765,15 @@ public sealed class XlsxSource : IImportSource
         {
             try
             {
-                return new SheetCell(XmlConvert.ToTimeSpan(value).ToString("c", CultureInfo.InvariantCulture), Typed: true);
+                return new SheetCell(XmlConvert.ToTimeSpan(value).ToString("c", CultureInfo.InvariantCulture), Kind: CellKind.Duration);
             }
             catch (FormatException)
             {
-                return new SheetCell(null, $"The cell holds '{value}', which is not a duration. Type the time again.", value);
+                return new SheetCell(null, $"The cell holds '{value}', which is not a duration. Type the time again.", value, CellKind.Error);
             }
             catch (OverflowException)
             {
-                return new SheetCell(null, $"The cell holds '{value}', a duration too long to read. Type the time again.", value);
+                return new SheetCell(null, $"The cell holds '{value}', a duration too long to read. Type the time again.", value, CellKind.Error);
             }
         }
 
@@ -643,25 +784,25 @@ public sealed class XlsxSource : IImportSource
             if (kind == DateKind.Duration || (kind == DateKind.Time && serial is < 0 or >= 1))
             {
                 return Math.Abs(milliseconds) < TimeSpan.MaxValue.TotalMilliseconds
-                    ? new SheetCell(TimeSpan.FromMilliseconds(milliseconds).ToString("c", CultureInfo.InvariantCulture), Typed: true)
-                    : new SheetCell(null, $"The cell holds {raw}, too long a time to read. Type the time again, or format the cell as a number.", raw);
+                    ? new SheetCell(TimeSpan.FromMilliseconds(milliseconds).ToString("c", CultureInfo.InvariantCulture), Kind: CellKind.Duration)
+                    : new SheetCell(null, $"The cell holds {raw}, too long a time to read. Type the time again, or format the cell as a number.", raw, CellKind.Number);
             }
 
             if (kind == DateKind.Time)
             {
-                return new SheetCell(TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(milliseconds % 86_400_000d)).ToString("HH:mm:ss.FFF", CultureInfo.InvariantCulture), Typed: true);
+                return new SheetCell(TimeOnly.FromTimeSpan(TimeSpan.FromMilliseconds(milliseconds % 86_400_000d)).ToString("HH:mm:ss.FFF", CultureInfo.InvariantCulture), Kind: CellKind.Time);
             }
 
             // The 1904 system reaches back to 1900 with negative serials, as ExcelDataReader reads them.
             if (date1904 ? serial < -Days1900To1904 || serial >= MaxDateSerial - Days1900To1904 : serial is < 0 or >= MaxDateSerial)
             {
-                return new SheetCell(null, $"The cell holds {raw}, outside the dates Excel can show (1900 to 9999), though it is formatted as a date. Type the date again, or format the cell as a number.", raw);
+                return new SheetCell(null, $"The cell holds {raw}, outside the dates Excel can show (1900 to 9999), though it is formatted as a date. Type the date again, or format the cell as a number.", raw, CellKind.Number);
             }
 
             var date = SpreadsheetValues.FromSerial(serial, date1904);
             return new SheetCell(
                 date.TimeOfDay == TimeSpan.Zero ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : date.ToString("yyyy-MM-ddTHH:mm:ss.FFF", CultureInfo.InvariantCulture),
-                Typed: true);
+                Kind: CellKind.Date);
         }
 
         /// <summary>The serial of 10000-01-01 in the 1900 system, the first day Excel cannot show.</summary>
@@ -670,8 +811,11 @@ public sealed class XlsxSource : IImportSource
         /// <summary>How many days the 1904 system's serials count from later than the 1900 system's.</summary>
         private const double Days1900To1904 = 1_462;
 
-        /// <summary>A cell's text; typed for numbers, booleans and dates, which Excel stores in invariant notation.</summary>
-        private readonly record struct SheetCell(string? Text, string? Problem = null, string? Raw = null, bool Typed = false);
+        /// <summary>A cell's text and kind; numbers, booleans, dates and times are typed: Excel stores them in invariant notation.</summary>
+        private readonly record struct SheetCell(string? Text, string? Problem = null, string? Raw = null, CellKind Kind = CellKind.Text)
+        {
+            public bool Typed => Kind is CellKind.Number or CellKind.Boolean or CellKind.Date or CellKind.Time or CellKind.Duration;
+        }
 
         private sealed record SheetRow(long Number, List<SheetCell> Cells);
     }
