@@ -7,6 +7,7 @@ namespace BulkData.Core.Tests.Export;
 /// Exports of 1,000,000 rows stream: the managed heap, measured after a full collection at every 100,000
 /// rows, does not grow with the row count. (The real figures, with peak working set, are in docs/benchmarks.md.)
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class ExportMemoryTests
 {
     private const int Rows = 1_000_000;

@@ -193,7 +193,7 @@ public sealed class LimitTests
 /// A 1 MB hostile file never costs more than 64 MB of memory or 10 s of CPU. Run alone, so the
 /// allocation count is this test's own.
 /// </summary>
-[Collection(HostileFiles.Name)]
+[Collection(MeasuredAlone.Name)]
 public sealed class HostileFileBudgetTests
 {
     public static TheoryData<string> Files => ["xlsx-bomb", "xlsx-wide", "xlsx-shared-bomb", "csv-one-field", "csv-commas", "csv-quotes", "json-deep", "json-wide"];
@@ -277,10 +277,4 @@ public sealed class HostileFileBudgetTests
         Assert.True(used < 64L * 1024 * 1024, $"{name}: {used:N0} bytes allocated");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{name}: {clock.Elapsed}");
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class HostileFiles
-{
-    public const string Name = "Hostile files, measured alone";
 }
