@@ -4,6 +4,9 @@ using BulkData.Resources;
 using BulkData.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BulkData.DependencyInjection;
 
@@ -70,6 +73,46 @@ public sealed class BulkDataBuilder
         where TStore : class, IJobStore
     {
         Services.Replace(ServiceDescriptor.Singleton<IJobStore, TStore>());
+        return this;
+    }
+
+    /// <summary>
+    /// Registers where queued imports of <typeparamref name="T"/> are written, created in the job's own scope
+    /// (e.g. an <c>EntityFrameworkImportTarget</c>). Replaces an earlier registration.
+    /// </summary>
+    /// <typeparam name="T">The resource's item type.</typeparam>
+    /// <param name="create">Creates the target from the job's scope.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder AddImportTarget<T>(Func<IServiceProvider, IImportTarget<T>> create)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        Services.Replace(ServiceDescriptor.Scoped(create));
+        return this;
+    }
+
+    /// <summary>
+    /// Runs queued imports (<c>EnqueueAsync</c>) in this process, as a hosted service, and keeps their uploads
+    /// in the registered <see cref="IFileStore"/> (a local folder unless the application registered another).
+    /// On start it takes up the jobs a stopped or crashed process left queued or processing. For one process
+    /// per job store; use a clustered runner for several.
+    /// </summary>
+    /// <param name="configure">Sets the concurrency; null for the defaults.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder UseInProcessRunner(Action<InProcessRunnerOptions>? configure = null)
+    {
+        var options = new InProcessRunnerOptions();
+        configure?.Invoke(options);
+        OptionsValidation.ThrowIfInvalid(options);
+        Services.TryAddSingleton<IFileStore>(provider => new LocalFolderFileStore(time: provider.GetService<TimeProvider>()));
+        Services.TryAddSingleton<QueuedJobExecutor>();
+        Services.TryAddSingleton(provider => new InProcessJobRunner(
+            provider.GetRequiredService<QueuedJobExecutor>(),
+            provider.GetRequiredService<IJobStore>(),
+            options,
+            provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData.Runner") ?? NullLogger.Instance));
+        Services.TryAddSingleton<IJobRunner>(provider => provider.GetRequiredService<InProcessJobRunner>());
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InProcessJobRunner>(provider => provider.GetRequiredService<InProcessJobRunner>()));
         return this;
     }
 

@@ -37,7 +37,9 @@ public static class BulkDataServiceCollectionExtensions
         services.TryAddSingleton(provider => new JobServices(
             provider.GetRequiredService<IJobStore>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance));
+            provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance,
+            provider.GetService<IFileStore>(),
+            provider.GetService<IJobRunner>()));
         services.TryAddScoped<IBulkImporter, BulkImporter>();
         services.TryAddScoped<IBulkExporter, BulkExporter>();
         return builder;

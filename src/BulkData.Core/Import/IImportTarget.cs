@@ -110,6 +110,13 @@ public sealed class ImportBatch<T>
     /// <summary>How many items the batch holds.</summary>
     public int Count => items.Count;
 
+    /// <summary>
+    /// The last data row read before this batch was written: every row up to it is in this batch, in an
+    /// earlier one, or was reported invalid. A target that records a checkpoint records this row, so that a
+    /// resumed import starts after it.
+    /// </summary>
+    public long LastRowRead { get; internal set; }
+
     /// <summary>The data row an item came from.</summary>
     /// <param name="index">The item's index in the batch.</param>
     /// <returns>The 1-based data row.</returns>

@@ -206,6 +206,54 @@ public sealed class ImportOperation<T>
         return new ImportResult(run.Job, run.Mapping, run.Outcomes);
     }
 
+    /// <summary>
+    /// Stores the upload in the file store and queues the import as a job, returning its id at once; a runner
+    /// (<c>UseInProcessRunner</c>, or a clustered one) imports it into the target registered for the resource
+    /// with <c>AddImportTarget</c>. The job carries everything needed to run it in any process: options,
+    /// mappings, culture, formats, owner and tenant, and the reading options given as parameters
+    /// (<c>WithParameter("sheet", ...)</c>, <c>"delimiter"</c>, <c>"hasHeaderRow"</c>). Poll it in the job store.
+    /// </summary>
+    /// <param name="upload">The file's content, read to its end asynchronously (a request body will do).</param>
+    /// <param name="fileName">The file's name; its extension gives the format (.csv, .tsv, .xlsx, .json, .ndjson).</param>
+    /// <param name="cancellationToken">Cancels storing and queuing; no job is left behind.</param>
+    /// <returns>The queued job's id.</returns>
+    /// <exception cref="InvalidOperationException">No runner is registered.</exception>
+    public async Task<Guid> EnqueueAsync(Stream upload, string fileName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
+        var runner = Services.Runner ?? throw new InvalidOperationException("Queued imports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
+        var format = QueuedImport.FormatOf(fileName);
+        var stored = await Services.Files!.SaveAsync(upload, fileName, cancellationToken).ConfigureAwait(false);
+        var parameters = QueuedImport.Describe(this);
+        parameters[QueuedImport.FileParameter] = stored.Id.ToString();
+        parameters["fileSha256"] = stored.Sha256;
+        parameters["fileBytes"] = stored.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var now = Services.Time.GetUtcNow();
+        var job = await Services.JobStore.CreateAsync(
+            new Job
+            {
+                Id = Guid.CreateVersion7(),
+                Kind = JobKind.Import,
+                Resource = Resource.Name,
+                Format = format,
+                FileName = fileName,
+                Owner = Owner,
+                Tenant = Tenant,
+                Status = JobStatus.Queued,
+                CreatedAt = now,
+                Parameters = parameters,
+            },
+            cancellationToken).ConfigureAwait(false);
+        await Services.JobStore.AppendEventAsync(job.Id, new JobEvent(now, "queued", JobStatus.Queued, Owner, $"{fileName}, {stored.Length:N0} bytes"), cancellationToken).ConfigureAwait(false);
+        await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
+        return job.Id;
+    }
+
+    /// <summary>Runs (or resumes) a queued job with this operation's source.</summary>
+    internal async Task RunQueuedAsync(Job job, IImportTarget<T> target, CancellationToken cancellationToken) =>
+        await new ImportRun<T>(this, JobKind.Import, target, previewRows: 0, job).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
     /// <summary>Imports into a collection; see <see cref="CollectionTarget{T}"/>.</summary>
     /// <param name="collection">The collection to add to.</param>
     /// <param name="cancellationToken">Cancels the import.</param>

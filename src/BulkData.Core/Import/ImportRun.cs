@@ -33,17 +33,34 @@ internal sealed class ImportRun<T>
     private int rowWarnings;
     private int firstUncommittedOutcome;
     private long lastWrittenRow;
+    private long lastRowRead;
     private long checkpoint;
     private ImportTargetContext? targetContext;
 
-    public ImportRun(ImportOperation<T> operation, JobKind kind, IImportTarget<T>? target, int previewRows)
+    private readonly Job? queued;
+    private readonly long resumeAfter;
+
+    /// <summary>Prepares a run; <paramref name="queued"/> is a job stored by <c>EnqueueAsync</c> to run (or resume) instead of a new one.</summary>
+    public ImportRun(ImportOperation<T> operation, JobKind kind, IImportTarget<T>? target, int previewRows, Job? queued = null)
     {
         this.operation = operation;
         this.kind = kind;
         this.target = target;
+        this.queued = queued;
         previewLimit = previewRows;
         options = operation.Options;
         recorder = new JobRecorder(operation.Services.JobStore, operation.Services.Time, operation.Services.Logger, operation.Owner);
+
+        // A partial import that committed batches before it stopped resumes after its checkpoint: those rows are
+        // in the target already, and its counts and errors carry on. All-or-nothing imports start again.
+        if (queued is { Checkpoint: > 0 } && options.CommitMode == CommitMode.Partial)
+        {
+            resumeAfter = queued.Checkpoint;
+            counts = Tally.From(queued.Counts);
+            errors.AddRange(queued.Errors);
+            errorCount = queued.ErrorCount;
+            checkpoint = queued.Checkpoint;
+        }
     }
 
     public Job Job => recorder.Job;
@@ -59,7 +76,15 @@ internal sealed class ImportRun<T>
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var source = operation.Source ?? throw new InvalidOperationException("Call From(...) with a source before running the import.");
-        await CreateJobAsync(source, cancellationToken).ConfigureAwait(false);
+        if (queued is null)
+        {
+            await CreateJobAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            recorder.Attach(queued);
+        }
+
         try
         {
             await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -94,11 +119,26 @@ internal sealed class ImportRun<T>
 
             await CompleteAsync(stopReason, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && queued is not null)
+        {
+            // A runner stopping (its process shutting down) is not a cancel: the job stays processing, with its
+            // checkpoint, for the next runner to resume.
+            await DiscardAsync().ConfigureAwait(false);
+            throw;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await DiscardAsync().ConfigureAwait(false);
             await FinishAsync(JobStatus.Cancelled, "Cancelled by the caller.", CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+        catch (CancelRequestedException)
+        {
+            await DiscardAsync().ConfigureAwait(false);
+            var kept = options.CommitMode == CommitMode.Partial && counts.Created + counts.Updated > 0
+                ? $" The {counts.Created + counts.Updated} rows committed before it stopped are kept."
+                : " Nothing was written.";
+            await FinishAsync(JobStatus.Cancelled, "Cancelled on request." + kept, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ImportSourceException e)
         {
@@ -153,6 +193,11 @@ internal sealed class ImportRun<T>
         var phase = Committing ? "importing" : "validating";
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (sourceRow.RowNumber <= resumeAfter)
+            {
+                continue;
+            }
+
             if (++counts.Read > options.MaxRows)
             {
                 throw new ImportLimitExceededException($"{nameof(ImportOptions)}.{nameof(ImportOptions.MaxRows)}", options.MaxRows, "The file has more data rows than", "rows");
@@ -252,6 +297,7 @@ internal sealed class ImportRun<T>
 
             if (counts.Read % options.BatchSize == 0)
             {
+                batch.LastRowRead = sourceRow.RowNumber;
                 await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
                 if (ExceedsInvalidFraction() is { } reason)
                 {
@@ -259,12 +305,30 @@ internal sealed class ImportRun<T>
                 }
 
                 await SaveProgressAsync(phase, cancellationToken).ConfigureAwait(false);
+                await StopIfCancelRequestedAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            lastRowRead = sourceRow.RowNumber;
         }
 
+        batch.LastRowRead = lastRowRead;
         await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
         return ExceedsInvalidFraction();
     }
+
+    /// <summary>
+    /// Stops at a batch boundary when someone asked, from any process, to cancel the job: a partial import
+    /// keeps what it committed, an all-or-nothing one writes nothing.
+    /// </summary>
+    private async Task StopIfCancelRequestedAsync(CancellationToken cancellationToken)
+    {
+        if (Committing && await operation.Services.JobStore.GetAsync(Job.Id, cancellationToken).ConfigureAwait(false) is { CancelRequested: true })
+        {
+            throw new CancelRequestedException();
+        }
+    }
+
+    private sealed class CancelRequestedException : Exception;
 
     private string? ExceedsInvalidFraction() =>
         options.MaxInvalidFraction is { } fraction && counts.Read > 0 && (double)counts.Invalid / counts.Read > fraction
@@ -310,7 +374,7 @@ internal sealed class ImportRun<T>
             }
         }
 
-        lastWrittenRow = batch.RowNumberAt(batch.Count - 1);
+        lastWrittenRow = batch.LastRowRead;
         batch.Clear();
         batchOutcomeIndexes.Clear();
         if (options.CommitMode == CommitMode.Partial)
@@ -426,26 +490,7 @@ internal sealed class ImportRun<T>
 
     private Task CreateJobAsync(IImportSource source, CancellationToken cancellationToken)
     {
-        var parameters = new Dictionary<string, string>(operation.Parameters)
-        {
-            ["commitMode"] = options.CommitMode.ToString(),
-            ["batchSize"] = options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var (header, column) in operation.ColumnMappings)
-        {
-            parameters[$"map:{header}"] = column;
-        }
-
-        if (operation.Culture is { } culture)
-        {
-            parameters["culture"] = culture.Name;
-        }
-
-        foreach (var (member, formats) in operation.ColumnFormats)
-        {
-            parameters[$"format:{member}"] = string.Join(" | ", formats);
-        }
-
+        var parameters = QueuedImport.Describe(operation);
         var job = new Job
         {
             Id = Guid.CreateVersion7(),
@@ -564,5 +609,15 @@ internal sealed class ImportRun<T>
         }
 
         public readonly JobCounts ToCounts() => new(Read, Valid, Invalid, Created, Updated, Skipped);
+
+        public static Tally From(JobCounts counts) => new()
+        {
+            Read = counts.Read,
+            Valid = counts.Valid,
+            Invalid = counts.Invalid,
+            Created = counts.Created,
+            Updated = counts.Updated,
+            Skipped = counts.Skipped,
+        };
     }
 }

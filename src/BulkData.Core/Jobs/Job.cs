@@ -24,6 +24,9 @@ public enum JobStatus
     /// <summary>Created, not started.</summary>
     Pending,
 
+    /// <summary>Stored with its file and waiting for a runner to start it.</summary>
+    Queued,
+
     /// <summary>Reading and validating rows (previews and dry runs).</summary>
     Validating,
 
@@ -147,6 +150,12 @@ public sealed record Job
 
     /// <summary>The last data row whose batch was committed, for resuming after a crash; 0 before the first commit.</summary>
     public long Checkpoint { get; init; }
+
+    /// <summary>
+    /// True once someone asked to cancel the job (from any process): the running worker stops at its next
+    /// batch, keeping what partial batches committed, and the job ends <see cref="JobStatus.Cancelled"/>.
+    /// </summary>
+    public bool CancelRequested { get; init; }
 
     /// <summary>True once the job can change no further (except by a rollback).</summary>
     public bool IsFinished => Status is JobStatus.Validated or JobStatus.ValidationFailed or JobStatus.Completed

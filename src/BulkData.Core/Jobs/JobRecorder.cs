@@ -17,6 +17,9 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
         LogCreated(logger, Job.Id, Job.Kind, Job.Resource, details);
     }
 
+    /// <summary>Records on a job created earlier (a queued one) instead of a new one.</summary>
+    public void Attach(Job job) => Job = job;
+
     public async Task StartAsync(JobStatus status, string phase, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -36,7 +39,11 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
         }
         catch (JobConcurrencyException)
         {
-            Job = await store.UpdateAsync(job.Id, current => job with { Checkpoint = Math.Max(current.Checkpoint, job.Checkpoint) }, cancellationToken).ConfigureAwait(false);
+            // Keeps what others wrote meanwhile: the target's checkpoint, and a cancel requested from another process.
+            Job = await store.UpdateAsync(
+                job.Id,
+                current => job with { Checkpoint = Math.Max(current.Checkpoint, job.Checkpoint), CancelRequested = current.CancelRequested || job.CancelRequested },
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -2,5 +2,5 @@ using Microsoft.Extensions.Logging;
 
 namespace BulkData.Jobs;
 
-/// <summary>The shared services every import and export job needs.</summary>
-internal sealed record JobServices(IJobStore JobStore, TimeProvider Time, ILogger Logger);
+/// <summary>The shared services every import and export job needs; the file store and queue when a runner is registered.</summary>
+internal sealed record JobServices(IJobStore JobStore, TimeProvider Time, ILogger Logger, IFileStore? Files = null, IJobRunner? Runner = null);

@@ -212,7 +212,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             if (recordsChanges)
             {
-                await RecordChangesAsync(created, updated, rewritten, batch.RowNumberAt(batch.Count - 1), cancellationToken).ConfigureAwait(false);
+                await RecordChangesAsync(created, updated, rewritten, batch.LastRowRead, cancellationToken).ConfigureAwait(false);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.

@@ -224,6 +224,7 @@ internal static class JobMapping
         record.StartedAt = job.StartedAt;
         record.CompletedAt = job.CompletedAt;
         record.Checkpoint = job.Checkpoint;
+        record.CancelRequested = job.CancelRequested;
         record.Version = job.Version;
     }
 
@@ -248,6 +249,7 @@ internal static class JobMapping
         StartedAt = record.StartedAt,
         CompletedAt = record.CompletedAt,
         Checkpoint = record.Checkpoint,
+        CancelRequested = record.CancelRequested,
         Version = record.Version,
     };
 

@@ -81,6 +81,9 @@ public sealed class JobRecord
     /// <summary>The last committed data row.</summary>
     public long Checkpoint { get; set; }
 
+    /// <summary>True once someone asked to cancel the job.</summary>
+    public bool CancelRequested { get; set; }
+
     /// <summary>The concurrency token: every update must name the version it read.</summary>
     public long Version { get; set; }
 }

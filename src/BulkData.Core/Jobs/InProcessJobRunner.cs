@@ -1,0 +1,67 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BulkData.Jobs;
+
+/// <summary>How the in-process runner runs queued jobs.</summary>
+public sealed class InProcessRunnerOptions
+{
+    /// <summary>How many jobs run at once. Default: 2.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256)]
+    public int MaxConcurrency { get; set; } = 2;
+}
+
+/// <summary>
+/// Runs queued jobs in this process, a few at a time, as a hosted service. On start it takes up the jobs a
+/// previous process left <see cref="JobStatus.Queued"/> or <see cref="JobStatus.Processing"/> when it stopped or
+/// died: a partial import resumes after its last committed batch, an all-or-nothing one starts again. Meant for
+/// one process per job store; several processes share work through a clustered engine instead.
+/// </summary>
+internal sealed partial class InProcessJobRunner(QueuedJobExecutor executor, IJobStore store, InProcessRunnerOptions options, ILogger logger)
+    : BackgroundService, IJobRunner
+{
+    private readonly Channel<Guid> queue = Channel.CreateUnbounded<Guid>();
+
+    public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default) => queue.Writer.WriteAsync(jobId, cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var orphans = store.QueryAsync(new JobQuery { Kind = JobKind.Import, Status = JobStatus.Queued, Take = int.MaxValue }, stoppingToken)
+            .Concat(store.QueryAsync(new JobQuery { Kind = JobKind.Import, Status = JobStatus.Processing, Take = int.MaxValue }, stoppingToken));
+        await foreach (var job in orphans.ConfigureAwait(false))
+        {
+            LogTakingUp(logger, job.Id, job.Status);
+            await queue.Writer.WriteAsync(job.Id, stoppingToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, options.MaxConcurrency).Select(_ => WorkAsync(stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var jobId in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await executor.RunAsync(jobId, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The process is stopping: the job stays where it was and is taken up on the next start.
+                return;
+            }
+            catch (Exception e)
+            {
+                // The job recorded its failure; one job's failure never stops the runner.
+                LogFailed(logger, e, jobId);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Taking up job {JobId}, left {Status} by a previous process")]
+    private static partial void LogTakingUp(ILogger logger, Guid jobId, JobStatus status);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Queued job {JobId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, Guid jobId);
+}

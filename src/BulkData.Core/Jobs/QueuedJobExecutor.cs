@@ -1,0 +1,82 @@
+using System.Reflection;
+using BulkData.DependencyInjection;
+using BulkData.Import;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkData.Jobs;
+
+/// <summary>
+/// Runs one queued job wherever a runner picked it up: finds its resource by name, reads its stored file,
+/// and imports into the target the application registered for the resource (<c>AddImportTarget</c>), in a
+/// scope of its own. A job cancelled before it started ends cancelled; one that cannot run fails saying why.
+/// </summary>
+internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceRegistry registry, IJobStore store, TimeProvider time, IFileStore files)
+{
+    private static readonly MethodInfo ImportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ImportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
+
+    public async Task RunAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) is not { IsFinished: false } job)
+        {
+            return;
+        }
+
+        if (job.CancelRequested)
+        {
+            await EndAsync(job, JobStatus.Cancelled, "Cancelled on request before it started. Nothing was written.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (registry.FindType(job.Resource) is not { } type)
+        {
+            await EndAsync(job, JobStatus.Failed, $"The resource '{job.Resource}' is not registered in this process. Register it with AddResource in every process that runs jobs.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await ((Task)ImportMethod.MakeGenericMethod(type).Invoke(this, [job, cancellationToken])!).ConfigureAwait(false);
+    }
+
+    private async Task ImportAsync<T>(Job job, CancellationToken cancellationToken)
+        where T : class
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (scope.ServiceProvider.GetService<IImportTarget<T>>() is not { } target)
+            {
+                await EndAsync(job, JobStatus.Failed, $"No import target is registered for {job.Resource}. Register one with AddImportTarget<{typeof(T).Name}>(...).", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!job.Parameters.TryGetValue(QueuedImport.FileParameter, out var fileId) || !Guid.TryParse(fileId, out var id))
+            {
+                await EndAsync(job, JobStatus.Failed, "The job has no stored file to import.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            Stream file;
+            try
+            {
+                file = await files.OpenAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeyNotFoundException)
+            {
+                await EndAsync(job, JobStatus.Failed, $"The job's file {id} is no longer in the file store (expired or deleted). Upload it again.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await using (file.ConfigureAwait(false))
+            {
+                var operation = QueuedImport.Restore(scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>(), job);
+                await operation.From(QueuedImport.Source(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task EndAsync(Job job, JobStatus status, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ended = await store.UpdateAsync(job.Id, j => j with { Status = status, FailureReason = reason, CompletedAt = now }, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(job.Id, new JobEvent(now, status == JobStatus.Cancelled ? "cancelled" : "failed", ended.Status, job.Owner, reason), cancellationToken).ConfigureAwait(false);
+    }
+}

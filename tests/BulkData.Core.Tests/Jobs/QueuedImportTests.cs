@@ -1,0 +1,249 @@
+using System.Text;
+using BulkData.Import;
+using BulkData.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace BulkData.Core.Tests.Jobs;
+
+/// <summary>
+/// Issue 11: an import queued with its upload returns a job id at once, runs on the in-process runner, can be
+/// polled, cancelled by id and resumed, and survives the runner stopping mid-import: the next runner resumes
+/// after the last committed batch and no row is written twice or lost.
+/// </summary>
+public sealed class QueuedImportTests : IDisposable
+{
+    private const string Tenant = "acme";
+    private readonly InMemoryJobStore store = new();
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"bulkdata-files-{Guid.NewGuid():N}");
+    private readonly LocalFolderFileStore files;
+    private readonly List<Product> committed = [];
+
+    public QueuedImportTests()
+    {
+        files = new LocalFolderFileStore(new LocalFolderFileStoreOptions { Folder = folder });
+    }
+
+    private static MemoryStream Csv(int rows)
+    {
+        var csv = new StringBuilder("Sku,Product Name,Quantity\n");
+        for (var i = 1; i <= rows; i++)
+        {
+            csv.Append("S-").Append(i).Append(",item,1\n");
+        }
+
+        return new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
+    }
+
+    /// <summary>An application process: BulkData with the in-process runner, sharing the store, the files and the target's data.</summary>
+    private async Task<(ServiceProvider Services, SlowTarget Target)> StartAsync(TimeSpan batchDelay = default, int? failOnBatch = null)
+    {
+        var target = new SlowTarget(committed, batchDelay, failOnBatch);
+        var services = new ServiceCollection()
+            .AddSingleton<IJobStore>(store)
+            .AddSingleton<IFileStore>(files);
+        services.AddBulkData(b => b.AddResource<Product>().UseInProcessRunner().AddImportTarget<Product>(_ => target));
+        var provider = services.BuildServiceProvider();
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        return (provider, target);
+    }
+
+    private static async Task StopAsync(ServiceProvider services)
+    {
+        foreach (var hosted in services.GetServices<IHostedService>())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        await services.DisposeAsync();
+    }
+
+    private async Task<Job> WaitAsync(Guid jobId, Func<Job, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var job = (await store.GetAsync(jobId))!;
+            if (until(job))
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Job {jobId} is still {job.Status} at row {job.Checkpoint}.");
+            await Task.Delay(20);
+        }
+    }
+
+    private static Task<Guid> EnqueueAsync(ServiceProvider services, int rows, int batchSize = 100) =>
+        services.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Product>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = batchSize; })
+            .OwnedBy("ann", Tenant)
+            .EnqueueAsync(Csv(rows), "products.csv");
+
+    private void AssertEveryRowOnce(int rows)
+    {
+        lock (committed)
+        {
+            Assert.Equal(rows, committed.Count);
+            Assert.Equal(rows, committed.Select(p => p.Sku).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_ReturnsAtOnce_AndTheRunnerCompletesTheJob()
+    {
+        var (services, _) = await StartAsync();
+
+        var jobId = await EnqueueAsync(services, 2_500, batchSize: 500);
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+
+        Assert.Equal(JobStatus.Completed, job.Status);
+        Assert.Equal(2_500L, job.Counts.Created);
+        AssertEveryRowOnce(2_500);
+        var file = (await files.GetAsync(Guid.Parse(job.Parameters["file"])))!;
+        Assert.Equal((job.Parameters["fileSha256"], "products.csv"), (file.Sha256, file.Name));
+        Assert.Equal(["queued", "started", "completed"], (await store.GetHistoryAsync(jobId)).Select(e => e.Action));
+        await StopAsync(services);
+    }
+
+    [Fact]
+    public async Task RunnerStoppedMidImport_TheNextRunnerResumesAfterTheCheckpoint()
+    {
+        var (first, _) = await StartAsync(batchDelay: TimeSpan.FromMilliseconds(40));
+        var jobId = await EnqueueAsync(first, 1_000);
+        await WaitAsync(jobId, j => j.Checkpoint >= 300);
+
+        await StopAsync(first);
+        var left = (await store.GetAsync(jobId))!;
+        var (second, _) = await StartAsync();
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+
+        Assert.Equal(JobStatus.Processing, left.Status);
+        Assert.InRange(left.Checkpoint, 300, 999);
+        Assert.Equal(JobStatus.Completed, job.Status);
+        AssertEveryRowOnce(1_000);
+        Assert.Equal(1_000L, job.Counts.Created);
+        await StopAsync(second);
+    }
+
+    [Fact]
+    public async Task RequestCancelAsync_StopsAtTheNextBatch_KeepingTheCommittedOnes()
+    {
+        var (services, _) = await StartAsync(batchDelay: TimeSpan.FromMilliseconds(30));
+        var jobId = await EnqueueAsync(services, 1_000);
+        await WaitAsync(jobId, j => j.Checkpoint >= 200);
+
+        await store.RequestCancelAsync(jobId, new JobScope(Tenant, "ann"));
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.Contains("committed before it stopped are kept", job.FailureReason, StringComparison.Ordinal);
+        lock (committed)
+        {
+            Assert.InRange(committed.Count, 200, 999);
+            Assert.Equal(0, committed.Count % 100);
+            Assert.Equal(committed.Count, job.Counts.Created);
+        }
+
+        Assert.Contains(await store.GetHistoryAsync(jobId), e => e is { Action: "cancel requested", Actor: "ann" });
+        await StopAsync(services);
+    }
+
+    [Fact]
+    public async Task ResumeAsync_FailedPartialImport_CompletesWithEveryRowOnce()
+    {
+        var (services, _) = await StartAsync(failOnBatch: 3);
+        var jobId = await EnqueueAsync(services, 1_000);
+        var failed = await WaitAsync(jobId, j => j.IsFinished);
+
+        var runner = services.GetRequiredService<IJobRunner>();
+        await runner.ResumeAsync(store, jobId, new JobScope(Tenant));
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+
+        Assert.Equal((JobStatus.Failed, 200L), (failed.Status, failed.Checkpoint));
+        Assert.Equal(JobStatus.Completed, job.Status);
+        AssertEveryRowOnce(1_000);
+        await StopAsync(services);
+    }
+
+    [Fact]
+    public async Task EveryJobPath_FromAnotherTenant_FindsNothing()
+    {
+        var (services, _) = await StartAsync();
+        var jobId = await EnqueueAsync(services, 10);
+        await WaitAsync(jobId, j => j.IsFinished);
+        var stranger = new JobScope("globex");
+
+        Assert.Null(await store.GetAsync(jobId, stranger));
+        Assert.Null(await store.GetAsync(jobId, new JobScope(Tenant, "mallory")));
+        Assert.NotNull(await store.GetAsync(jobId, new JobScope(Tenant, "ann")));
+        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await store.RequestCancelAsync(jobId, stranger));
+        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await services.GetRequiredService<IJobRunner>().ResumeAsync(store, jobId, stranger));
+        await StopAsync(services);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_WithoutARunner_SaysWhatToAdd()
+    {
+        using var host = new TestHost(b => b.AddResource<Product>());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.Importer.For<Product>().EnqueueAsync(Csv(1), "products.csv"));
+
+        Assert.Contains("UseInProcessRunner", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A target that commits batch by batch into a shared list, slowly if asked, and fails once on batch k if asked.</summary>
+    private sealed class SlowTarget(List<Product> committed, TimeSpan delay, int? failOnBatch) : IImportTarget<Product>
+    {
+        private int batches;
+
+        public ValueTask<IImportTransaction<Product>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<IImportTransaction<Product>>(new Transaction(this));
+
+        private async ValueTask WriteAsync(List<Product> pending, ImportBatch<Product> batch, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref batches) == failOnBatch)
+            {
+                throw new InvalidOperationException("injected failure");
+            }
+
+            await Task.Delay(delay, cancellationToken);
+            pending.AddRange(batch.Items);
+        }
+
+        private void Commit(List<Product> pending)
+        {
+            lock (committed)
+            {
+                committed.AddRange(pending);
+            }
+        }
+
+        private sealed class Transaction(SlowTarget target) : IImportTransaction<Product>
+        {
+            private readonly List<Product> pending = [];
+
+            public ValueTask WriteAsync(ImportBatch<Product> batch, CancellationToken cancellationToken = default) => target.WriteAsync(pending, batch, cancellationToken);
+
+            public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+            {
+                target.Commit(pending);
+                return ValueTask.CompletedTask;
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}
