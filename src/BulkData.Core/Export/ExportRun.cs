@@ -66,6 +66,7 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
 
     private async Task FinishAsync(JobStatus status, string? reason, CancellationToken cancellationToken)
     {
+        BulkDataDiagnostics.RowsWritten.Add(rows, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() } });
         await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, $"{rows} rows written", cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
     }

@@ -351,8 +351,12 @@ internal sealed class ImportRun<T>
             return;
         }
 
+        using var span = BulkDataDiagnostics.Source.StartActivity("bulkdata.batch", System.Diagnostics.ActivityKind.Internal, recorder.Span);
+        span?.SetTag("bulkdata.batch.rows", batch.Count).SetTag("bulkdata.batch.last_row", batch.LastRowRead);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         transaction ??= await target!.BeginAsync(targetContext!, cancellationToken).ConfigureAwait(false);
         await transaction.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        BulkDataDiagnostics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource } });
         for (var i = 0; i < batch.Count; i++)
         {
             var outcome = batch.OutcomeAt(i);
@@ -396,6 +400,7 @@ internal sealed class ImportRun<T>
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
+        BulkDataDiagnostics.RowsWritten.Add(uncommitted.Created + uncommitted.Updated, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() } });
         counts.Created += uncommitted.Created;
         counts.Updated += uncommitted.Updated;
         counts.Skipped += uncommitted.Skipped;
@@ -512,6 +517,7 @@ internal sealed class ImportRun<T>
     /// </summary>
     private async Task SaveProgressAsync(string phase, CancellationToken cancellationToken)
     {
+        recorder.CountRows(counts.Read, counts.Invalid);
         var snapshot = Snapshot(phase);
         if (transaction is null)
         {
@@ -534,6 +540,7 @@ internal sealed class ImportRun<T>
 
     private async Task FinishAsync(JobStatus status, string? reason, CancellationToken cancellationToken)
     {
+        recorder.CountRows(counts.Read, counts.Invalid);
         var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped";
         await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);

@@ -23,7 +23,11 @@ internal sealed partial class InProcessJobRunner(QueuedJobExecutor executor, IJo
 {
     private readonly Channel<Guid> queue = Channel.CreateUnbounded<Guid>();
 
-    public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default) => queue.Writer.WriteAsync(jobId, cancellationToken);
+    public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        BulkDataDiagnostics.QueueLength.Add(1);
+        return queue.Writer.WriteAsync(jobId, cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +36,7 @@ internal sealed partial class InProcessJobRunner(QueuedJobExecutor executor, IJo
         await foreach (var job in orphans.ConfigureAwait(false))
         {
             LogTakingUp(logger, job.Id, job.Status);
-            await queue.Writer.WriteAsync(job.Id, stoppingToken).ConfigureAwait(false);
+            await EnqueueAsync(job.Id, stoppingToken).ConfigureAwait(false);
         }
 
         await Task.WhenAll(Enumerable.Range(0, options.MaxConcurrency).Select(_ => WorkAsync(stoppingToken))).ConfigureAwait(false);
@@ -42,6 +46,7 @@ internal sealed partial class InProcessJobRunner(QueuedJobExecutor executor, IJo
     {
         await foreach (var jobId in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
+            BulkDataDiagnostics.QueueLength.Add(-1);
             try
             {
                 await executor.RunAsync(jobId, stoppingToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace BulkData.Jobs;
@@ -8,7 +9,23 @@ namespace BulkData.Jobs;
 /// </summary>
 internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, ILogger logger, string? actor)
 {
+    private Activity? activity;
+    private long rowsReported;
+    private long failedReported;
+
     public Job Job { get; private set; } = null!;
+
+    /// <summary>The job's span, the parent of its batch spans; default when no listener records it.</summary>
+    public ActivityContext Span => activity?.Context ?? default;
+
+    /// <summary>Adds what the job read and refused since the last report to the row counters.</summary>
+    public void CountRows(long read, long invalid)
+    {
+        var tags = new TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() } };
+        BulkDataDiagnostics.RowsRead.Add(read - rowsReported, tags);
+        BulkDataDiagnostics.RowsFailed.Add(invalid - failedReported, tags);
+        (rowsReported, failedReported) = (read, invalid);
+    }
 
     public async Task CreateAsync(Job job, string details, CancellationToken cancellationToken)
     {
@@ -22,6 +39,8 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
 
     public async Task StartAsync(JobStatus status, string phase, CancellationToken cancellationToken)
     {
+        activity = BulkDataDiagnostics.Source.StartActivity($"bulkdata.{Job.Kind.ToString().ToLowerInvariant()}");
+        activity?.SetTag("bulkdata.job.id", Job.Id).SetTag("bulkdata.resource", Job.Resource).SetTag("bulkdata.format", Job.Format).SetTag("bulkdata.tenant", Job.Tenant);
         var now = time.GetUtcNow();
         Job = await store.UpdateAsync(Job with { Status = status, StartedAt = now, Progress = new JobProgress(0, null, phase) }, cancellationToken).ConfigureAwait(false);
         await store.AppendEventAsync(Job.Id, new JobEvent(now, "started", status, actor), cancellationToken).ConfigureAwait(false);
@@ -59,6 +78,28 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
         var entry = new JobEvent(now, Action(Job.Status), Job.Status, actor, details);
         await RetryAsync(() => store.AppendEventAsync(Job.Id, entry, cancellationToken).AsTask(), cancellationToken).ConfigureAwait(false);
         LogFinished(logger, Job.Id, Job.Status, details);
+        EndSpan();
+    }
+
+    private void EndSpan()
+    {
+        var tags = new TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() }, { "bulkdata.status", Job.Status.ToString() } };
+        if (Job.StartedAt is { } started && Job.CompletedAt is { } ended)
+        {
+            BulkDataDiagnostics.JobDuration.Record((ended - started).TotalSeconds, tags);
+        }
+
+        if (activity is not null)
+        {
+            activity.SetTag("bulkdata.status", Job.Status.ToString()).SetTag("bulkdata.rows.read", Job.Counts.Read).SetTag("bulkdata.rows.committed", Job.Counts.Committed);
+            if (Job.Status == JobStatus.Failed)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, Job.FailureReason);
+            }
+
+            activity.Dispose();
+            activity = null;
+        }
     }
 
     private static async Task RetryAsync(Func<Task> write, CancellationToken cancellationToken)
