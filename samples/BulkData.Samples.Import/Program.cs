@@ -19,6 +19,7 @@ File.Delete(databasePath);
 var services = new ServiceCollection()
     .AddLogging()
     .AddDbContextFactory<ShopContext>(o => o.UseSqlite($"Data Source={databasePath}"))
+    .AddSingleton<IFileStore>(new LocalFolderFileStore(new LocalFolderFileStoreOptions { Folder = Path.Combine(output, "files") }))
     .AddBulkData(b => b
         .AddResource<Product>(r => r
             .Key(p => p.Sku)
@@ -26,7 +27,10 @@ var services = new ServiceCollection()
             .Column(p => p.UnitPrice, c => c.Name("Unit Price"))
             .Column(p => p.Quantity, c => c.Aliases("Qty"))
             .Rule(p => p.UnitPrice >= 0, "Unit price must not be negative."))
-        .UseEntityFrameworkJobStore<ShopContext>())
+        .UseEntityFrameworkJobStore<ShopContext>()
+        .UseInProcessRunner()
+        .AddImportTarget<Product>(provider => new EntityFrameworkImportTarget<ShopContext, Product>(
+            provider.GetRequiredService<IDbContextFactory<ShopContext>>(), new EntityFrameworkTargetOptions { MergeStrategy = MergeStrategy.Upsert })))
     .Services
     .BuildServiceProvider();
 
@@ -96,7 +100,32 @@ Console.WriteLine();
 Console.WriteLine($"Rolled back the update: {undone.Deleted} created deleted, {undone.Restored} updated restored");
 Console.WriteLine($"  products in the database: {await DescribeAsync()}");
 
-// 6. Export from the database (the query runs in SQLite) to every format, and hand back the rejected rows.
+// 6. Queued: the upload is stored and the job id comes back at once; the in-process runner imports it
+//    while the caller polls the job store, as a web page polling its status would.
+foreach (var hosted in services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+{
+    await hosted.StartAsync(CancellationToken.None);
+}
+
+Guid queuedId;
+await using (var upload = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "data", "products-update.csv")))
+{
+    queuedId = await importer.For<Product>().OwnedBy("sample-user", "acme").EnqueueAsync(upload, "products-update.csv");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Queued import {queuedId}:");
+Job queued;
+while (!(queued = (await jobs.GetAsync(queuedId, new JobScope("acme")))!).IsFinished)
+{
+    Console.WriteLine($"  {queued.Status} ({queued.Counts.Read} rows read)");
+    await Task.Delay(50);
+}
+
+Console.WriteLine($"  {queued.Status}: {queued.Counts.Created} created, {queued.Counts.Updated} updated, {queued.Counts.Skipped} skipped");
+Console.WriteLine($"  products in the database: {await DescribeAsync()}");
+
+// 7. Export from the database (the query runs in SQLite) to every format, and hand back the rejected rows.
 Console.WriteLine();
 IExportSink[] sinks =
 [
@@ -121,7 +150,7 @@ await using (var report = File.Create(reportPath))
     Console.WriteLine($"Wrote {rejected} rejected rows, with an '{ImportErrorReport.ErrorColumn}' column, to {Path.GetFileName(reportPath)}");
 }
 
-// 7. The jobs, durable in the database, with the history of the one that was rolled back.
+// 8. The jobs, durable in the database, with the history of the one that was rolled back.
 Console.WriteLine();
 Console.WriteLine("Jobs:");
 await foreach (var job in jobs.QueryAsync(new JobQuery { Owner = "sample-user" }))
@@ -137,6 +166,10 @@ foreach (var entry in await jobs.GetHistoryAsync(update.JobId))
 
 Console.WriteLine();
 Console.WriteLine($"Files and the SQLite database are in {output}");
+foreach (var hosted in services.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+{
+    await hosted.StopAsync(CancellationToken.None);
+}
 
 async Task<int> CountAsync()
 {
