@@ -173,13 +173,14 @@ public static class JobStoreExtensions
         }
     }
 
-    /// <summary>Deletes finished jobs created before a time, with their history: a retention policy.</summary>
+    /// <summary>Deletes finished jobs created before a time, with their history and stored files: a retention policy.</summary>
     /// <param name="store">The store.</param>
     /// <param name="createdBefore">Jobs created before this time are deleted, if finished.</param>
+    /// <param name="actor">Who expires them, for the audit history.</param>
+    /// <param name="files">The file store holding queued jobs' uploads, which expire with their jobs; null when there is none.</param>
     /// <param name="cancellationToken">Cancels the expiry.</param>
     /// <returns>The number of jobs deleted.</returns>
-    /// <param name="actor">Who expires them, for the audit history.</param>
-    public static async ValueTask<int> ExpireAsync(this IJobStore store, DateTimeOffset createdBefore, string? actor = null, CancellationToken cancellationToken = default)
+    public static async ValueTask<int> ExpireAsync(this IJobStore store, DateTimeOffset createdBefore, string? actor = null, IFileStore? files = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var deleted = 0;
@@ -194,6 +195,11 @@ public static class JobStoreExtensions
 
             foreach (var job in page)
             {
+                if (files is not null && job.Parameters.TryGetValue(Import.QueuedImport.FileParameter, out var file) && Guid.TryParse(file, out var fileId))
+                {
+                    await files.DeleteAsync(fileId, cancellationToken).ConfigureAwait(false);
+                }
+
                 deleted += await store.DeleteAsync(job.Id, actor, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
         }

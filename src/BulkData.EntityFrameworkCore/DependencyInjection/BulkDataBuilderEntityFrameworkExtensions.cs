@@ -34,4 +34,21 @@ public static class BulkDataBuilderEntityFrameworkExtensions
             rollback));
         return builder;
     }
+
+    /// <summary>
+    /// Keeps the files of queued jobs in <typeparamref name="TContext"/>'s database, in chunks, instead of a local
+    /// folder: for processes that share a database but no disk. Call before <c>UseInProcessRunner</c>.
+    /// </summary>
+    /// <typeparam name="TContext">The application's context, whose model calls <c>AddBulkDataJobs()</c>.</typeparam>
+    /// <param name="builder">The BulkData builder.</param>
+    /// <returns>The builder.</returns>
+    public static BulkDataBuilder UseEntityFrameworkFileStore<TContext>(this BulkDataBuilder builder)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFileStore>(provider => new EntityFrameworkFileStore<TContext>(
+            provider.GetRequiredService<IDbContextFactory<TContext>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System)));
+        return builder;
+    }
 }

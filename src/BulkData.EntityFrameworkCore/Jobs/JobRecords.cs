@@ -140,3 +140,35 @@ public sealed class RowChangeRecord
     /// <summary>The record's values as the import wrote them, as JSON.</summary>
     public string After { get; set; } = "";
 }
+
+/// <summary>A stored file, in the <c>bulkdata_files</c> table; its content is in <see cref="FileChunkRecord"/>s.</summary>
+public sealed class FileRecord
+{
+    /// <summary>The file's id.</summary>
+    public Guid Id { get; set; }
+
+    /// <summary>The name it was uploaded with.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Its size in bytes.</summary>
+    public long Length { get; set; }
+
+    /// <summary>Its SHA-256 hash, as lower-case hex.</summary>
+    public string Sha256 { get; set; } = "";
+
+    /// <summary>When it was stored.</summary>
+    public DateTimeOffset StoredAt { get; set; }
+}
+
+/// <summary>One chunk (up to 1 MiB) of a stored file, in the <c>bulkdata_file_chunks</c> table.</summary>
+public sealed class FileChunkRecord
+{
+    /// <summary>The file.</summary>
+    public Guid FileId { get; set; }
+
+    /// <summary>The chunk's place in the file, from 0.</summary>
+    public int Index { get; set; }
+
+    /// <summary>The chunk's bytes.</summary>
+    public byte[] Data { get; set; } = [];
+}

@@ -8,8 +8,8 @@ namespace Microsoft.EntityFrameworkCore;
 public static class BulkDataModelBuilderExtensions
 {
     /// <summary>
-    /// Adds the tables of the job store (jobs, history, row changes) to this model, so that jobs live in the
-    /// application's own database and an import's rows, change records and checkpoint commit in one transaction.
+    /// Adds the tables of the job store (jobs, history, row changes, stored files) to this model, so that jobs live
+    /// in the application's own database and an import's rows, change records and checkpoint commit in one transaction.
     /// </summary>
     /// <param name="modelBuilder">The model builder of <c>OnModelCreating</c>.</param>
     /// <returns>The model builder.</returns>
@@ -43,6 +43,17 @@ public static class BulkDataModelBuilderExtensions
             change.ToTable("bulkdata_row_changes");
             change.HasKey(c => c.Id);
             change.HasIndex(c => new { c.JobId, c.Id });
+        });
+        modelBuilder.Entity<FileRecord>(file =>
+        {
+            file.ToTable("bulkdata_files");
+            file.HasKey(f => f.Id);
+            file.Property(f => f.StoredAt).HasConversion(time);
+        });
+        modelBuilder.Entity<FileChunkRecord>(chunk =>
+        {
+            chunk.ToTable("bulkdata_file_chunks");
+            chunk.HasKey(c => new { c.FileId, c.Index });
         });
         return modelBuilder;
     }

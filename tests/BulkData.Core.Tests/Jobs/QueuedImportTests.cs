@@ -107,6 +107,8 @@ public sealed class QueuedImportTests : IDisposable
         var file = (await files.GetAsync(Guid.Parse(job.Parameters["file"])))!;
         Assert.Equal((job.Parameters["fileSha256"], "products.csv"), (file.Sha256, file.Name));
         Assert.Equal(["queued", "started", "completed"], (await store.GetHistoryAsync(jobId)).Select(e => e.Action));
+        Assert.Equal(1, await store.ExpireAsync(DateTimeOffset.UtcNow.AddMinutes(1), "retention", files));
+        Assert.Null(await files.GetAsync(file.Id));
         await StopAsync(services);
     }
 

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using BulkData.DependencyInjection;
+using BulkData.EntityFrameworkCore.Import;
+using BulkData.EntityFrameworkCore.Jobs;
+using BulkData.Import;
+using BulkData.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace BulkData.EntityFrameworkCore.Tests.Issues;
+
+/// <summary>
+/// Issue 11 on real databases: files kept in the database in chunks, and a queued import whose job, file and
+/// rows all live in one SQLite or PostgreSQL database, run by the in-process runner and polled to completion.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task EntityFrameworkFileStore_KeepsAFileInChunksAndGivesItBackExactly(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var store = new EntityFrameworkFileStore<ShopContext>(database.Factory, TimeProvider.System);
+        var content = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 12_345);
+
+        var stored = await store.SaveAsync(new MemoryStream(content), "upload.bin");
+        using var read = new MemoryStream();
+        await using (var opened = await store.OpenAsync(stored.Id))
+        {
+            await opened.CopyToAsync(read);
+        }
+
+        Assert.Equal((content.LongLength, Convert.ToHexStringLower(SHA256.HashData(content))), (stored.Length, stored.Sha256));
+        Assert.Equal(content, read.ToArray());
+        Assert.Equal(stored, await store.GetAsync(stored.Id));
+        Assert.True(await store.DeleteAsync(stored.Id));
+        Assert.Null(await store.GetAsync(stored.Id));
+        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await store.OpenAsync(stored.Id));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task EnqueueAsync_OnTheDatabase_IsRunAndPolledToCompletion(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var services = new ServiceCollection().AddSingleton(database.Factory);
+        services.AddBulkData(b => b
+            .AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id))
+            .UseEntityFrameworkJobStore<ShopContext>()
+            .UseEntityFrameworkFileStore<ShopContext>()
+            .UseInProcessRunner()
+            .AddImportTarget<Item>(p => new EntityFrameworkImportTarget<ShopContext, Item>(p.GetRequiredService<IDbContextFactory<ShopContext>>(), new() { MergeStrategy = MergeStrategy.Upsert })));
+        await using var app = services.BuildServiceProvider();
+        foreach (var hosted in app.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 1; i <= 1_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"Q-{i},queued,{i}.5,{i}\n");
+        }
+
+        var jobId = await app.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Item>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 250; })
+            .OwnedBy("ann", "acme")
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobs = app.GetRequiredService<IJobStore>();
+        Job job;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(job = (await jobs.GetAsync(jobId, new JobScope("acme")))!).IsFinished)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still {job.Status}");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal((JobStatus.Completed, 1_000L, 1_000L), (job.Status, job.Counts.Created, job.Checkpoint));
+        Assert.Equal(1_000, (await database.ItemsAsync()).Count(i => i.Name == "queued"));
+        Assert.NotNull(await app.GetRequiredService<IFileStore>().GetAsync(Guid.Parse(job.Parameters["file"])));
+        foreach (var hosted in app.GetServices<IHostedService>())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+    }
+}
