@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text;
+using BulkData.DependencyInjection;
+using BulkData.Import;
+using BulkData.Jobs;
+using BulkData.Worker;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkData.EntityFrameworkCore.Tests.Issues;
+
+/// <summary>
+/// Issue 11: a worker process running a queued partial import is killed (SIGKILL) mid-import; a new worker
+/// takes the job up on start and resumes after the last committed batch: every row once, none lost.
+/// </summary>
+public sealed class WorkerKillTests : IAsyncLifetime
+{
+    private const int Rows = 20_000;
+    private readonly string database = Path.Combine(Path.GetTempPath(), $"bulkdata-worker-{Guid.NewGuid():N}.db");
+    private ServiceProvider services = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The web application's side: it stores the upload and queues the job; the workers run it.
+        services = new ServiceCollection()
+            .AddDbContextFactory<WorkerContext>(o => o.UseSqlite($"Data Source={database};Pooling=False"))
+            .AddBulkData(b => b
+                .AddResource<WorkerItem>(r => r.Key(i => i.Sku).Ignore(i => i.Id))
+                .UseEntityFrameworkJobStore<WorkerContext>()
+                .UseEntityFrameworkFileStore<WorkerContext>()
+                .UseInProcessRunner())
+            .Services
+            .BuildServiceProvider();
+        await using var context = await services.GetRequiredService<IDbContextFactory<WorkerContext>>().CreateDbContextAsync();
+        await context.Database.EnsureCreatedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        File.Delete(database);
+    }
+
+    [Fact]
+    public async Task WorkerKilledMidImport_TheNextWorkerResumesWithEveryRowOnce()
+    {
+        var csv = new StringBuilder("Sku,Quantity\n");
+        for (var i = 1; i <= Rows; i++)
+        {
+            csv.Append("W-").Append(i).Append(",1\n");
+        }
+
+        var jobId = await services.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<WorkerItem>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 200; })
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobs = services.GetRequiredService<IJobStore>();
+
+        using (var first = StartWorker())
+        {
+            await WaitAsync(jobs, jobId, j => j.Checkpoint >= 2_000 || j.IsFinished);
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+
+        var killed = (await jobs.GetAsync(jobId))!;
+        var taken = Stopwatch.StartNew();
+        using var second = StartWorker();
+        var job = await WaitAsync(jobs, jobId, j => j.IsFinished);
+        second.Kill(entireProcessTree: true);
+
+        Assert.Equal(JobStatus.Processing, killed.Status);
+        Assert.InRange(killed.Checkpoint, 2_000, Rows - 1);
+        Assert.Equal(JobStatus.Completed, job.Status);
+        await using var context = await services.GetRequiredService<IDbContextFactory<WorkerContext>>().CreateDbContextAsync();
+        var skus = await context.Items.Select(i => i.Sku).ToListAsync();
+        Assert.Equal(Rows, skus.Count);
+        Assert.Equal(Rows, skus.Distinct().Count());
+        Console.WriteLine($"Resumed after row {killed.Checkpoint}; the new worker finished in {taken.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    private Process StartWorker()
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory, "BulkData.Worker.dll");
+        var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{worker}\" \"{database}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<Job> WaitAsync(IJobStore jobs, Guid jobId, Func<Job, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var job = (await jobs.GetAsync(jobId))!;
+            if (until(job))
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Job {jobId} is still {job.Status} at row {job.Checkpoint}.");
+            await Task.Delay(25);
+        }
+    }
+}
