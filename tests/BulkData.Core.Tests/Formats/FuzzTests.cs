@@ -33,11 +33,15 @@ public sealed class FuzzAttribute : PropertyAttribute
 /// <summary>
 /// Issue 10's fuzzing: valid CSV, XLSX and JSON files mutated (cut short, bytes flipped, quotes, delimiters,
 /// invalid UTF-8, huge numbers, deep nesting and duplicate ZIP entries inserted) are read to the end or
-/// refused with BulkData's own error and a location: never another exception, never a hang.
+/// refused with BulkData's own error and a location: never another exception, never a hang (10 s a case),
+/// never more than 64 MB allocated by a case (measured alone, after the other tests).
 /// </summary>
+[Collection(MeasuredAlone.Name)]
 public sealed class FuzzTests
 {
     private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
+
+    private const long MemoryLimit = 64L * 1024 * 1024;
 
     private static readonly byte[][] Nasty =
     [
@@ -154,10 +158,13 @@ public sealed class FuzzTests
     private static void ReadsCleanly(IImportSource source)
     {
         using var timeout = new CancellationTokenSource();
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var run = Host.Importer.For<Product>().From(source).DryRunAsync(timeout.Token);
         var finished = run.Wait(PerCase);
         timeout.Cancel();
         Assert.True(finished, $"The read took more than {PerCase.TotalSeconds} s.");
+        var used = GC.GetTotalAllocatedBytes(precise: false) - allocated;
+        Assert.True(used < MemoryLimit, $"The read allocated {used:N0} bytes.");
         var result = run.Result;
         Assert.NotEqual(JobStatus.Processing, result.Status);
         Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
