@@ -511,15 +511,15 @@ internal sealed class ImportRun<T>
     }
 
     /// <summary>
-    /// Reports progress, and saves it to the job store unless a target transaction is open: a target in the
-    /// store's own database (SQLite locks the whole file) would otherwise wait on itself. So all-or-nothing
-    /// imports save progress at start and end, partial imports and dry runs after every batch.
+    /// Reports progress and saves it to the job store after every batch, so that another process polling the
+    /// job sees it, all-or-nothing imports included; except while the transaction of a target that locks the
+    /// store's database is open (SQLite locks the whole file: the save would wait on the import itself).
     /// </summary>
     private async Task SaveProgressAsync(string phase, CancellationToken cancellationToken)
     {
         recorder.CountRows(counts.Read, counts.Invalid);
         var snapshot = Snapshot(phase);
-        if (transaction is null)
+        if (transaction is null || target?.LocksJobStoreWhileWriting == false)
         {
             await recorder.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
         }

@@ -68,6 +68,12 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
     /// <summary>True under <see cref="MergeStrategy.Upsert"/>: an update sets only the file's members, and the merged record is validated here.</summary>
     public bool ValidatesMergedRecords => options.MergeStrategy == MergeStrategy.Upsert;
 
+    /// <summary>
+    /// True on SQLite when the context also holds the job tables: SQLite locks the whole file while a transaction
+    /// writes, so the job store (in the same file) is written between transactions only. Known once a transaction began.
+    /// </summary>
+    public bool LocksJobStoreWhileWriting { get; private set; }
+
     /// <inheritdoc/>
     public async ValueTask<IImportTransaction<TEntity>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default)
     {
@@ -84,6 +90,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             var keys = context.KeyMembers.Select(m => entityType.FindProperty(m)
                 ?? throw new BulkDataConfigurationException($"{typeof(TEntity).Name}.{m}", $"The key member {m} is not a mapped property of {typeof(TEntity).Name}.")).ToArray();
+            LocksJobStoreWhileWriting = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" && db.Model.FindEntityType(typeof(JobRecord)) is not null;
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             return new Transaction(db, transaction, entityType, keys, context, options, writtenByImport.GetValue(context, _ => []));
         }

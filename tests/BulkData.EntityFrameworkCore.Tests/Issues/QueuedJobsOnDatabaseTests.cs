@@ -5,6 +5,7 @@ using BulkData.EntityFrameworkCore.Import;
 using BulkData.EntityFrameworkCore.Jobs;
 using BulkData.Import;
 using BulkData.Jobs;
+using BulkData.Sources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -87,5 +88,46 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
         {
             await hosted.StopAsync(CancellationToken.None);
         }
+    }
+}
+
+/// <summary>Issue 11: pollers see an all-or-nothing import's progress while it runs, where the database allows it.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ProgressDuringTransactionTests(PostgresServer postgres)
+{
+    [Theory]
+    [InlineData("postgres", true)]
+    [InlineData("sqlite", false)]
+    public async Task AllOrNothingImport_SavesProgressEveryBatch_UnlessTheTargetLocksTheStore(string provider, bool visible)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        using var host = new TestHost(database);
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 1; i <= 20_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"P-{i},n,1,1\n");
+        }
+
+        var seen = new List<long>();
+        using var done = new CancellationTokenSource();
+        var poller = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await foreach (var job in host.Jobs.QueryAsync(new JobQuery { Status = JobStatus.Processing }))
+                {
+                    seen.Add(job.Progress.RowsProcessed);
+                }
+
+                await Task.Delay(5);
+            }
+        });
+
+        var result = await host.Importer.For<Item>().From(CsvSource.FromText(csv.ToString())).WithOptions(o => o.BatchSize = 500).IntoAsync(host.Target(MergeStrategy.Upsert));
+        await done.CancelAsync();
+        await poller;
+
+        Assert.Equal(JobStatus.Completed, result.Status);
+        Assert.Equal(visible, seen.Any(rows => rows is > 0 and < 20_000));
     }
 }
