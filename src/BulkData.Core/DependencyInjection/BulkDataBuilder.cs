@@ -2,6 +2,7 @@ using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
 using BulkData.Validation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -17,11 +18,15 @@ namespace BulkData.DependencyInjection;
 /// </summary>
 public sealed class BulkDataBuilder
 {
-    internal BulkDataBuilder(IServiceCollection services, ResourceRegistry registry)
+    internal BulkDataBuilder(IServiceCollection services, ResourceRegistry registry, IConfiguration? configuration = null)
     {
         Services = services;
         Registry = registry;
+        Configuration = configuration;
     }
+
+    /// <summary>The <c>BulkData</c> configuration section, when <c>AddBulkData</c> was given one.</summary>
+    internal IConfiguration? Configuration { get; }
 
     /// <summary>The application's services, for extension packages.</summary>
     public IServiceCollection Services { get; }
@@ -101,10 +106,14 @@ public sealed class BulkDataBuilder
     /// <returns>This builder.</returns>
     public BulkDataBuilder UseInProcessRunner(Action<InProcessRunnerOptions>? configure = null)
     {
+        // Configuration (the Runner and Files sections) is applied over the code's settings, so operators can change them.
         var options = new InProcessRunnerOptions();
         configure?.Invoke(options);
+        Configuration?.GetSection("Runner").Bind(options);
         OptionsValidation.ThrowIfInvalid(options);
-        Services.TryAddSingleton<IFileStore>(provider => new LocalFolderFileStore(time: provider.GetService<TimeProvider>()));
+        var files = new LocalFolderFileStoreOptions();
+        Configuration?.GetSection("Files").Bind(files);
+        Services.TryAddSingleton<IFileStore>(provider => new LocalFolderFileStore(files, provider.GetService<TimeProvider>()));
         Services.TryAddSingleton<QueuedJobExecutor>();
         Services.TryAddSingleton(provider => new InProcessJobRunner(
             provider.GetRequiredService<QueuedJobExecutor>(),

@@ -2,6 +2,7 @@ using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +21,22 @@ public static class BulkDataServiceCollectionExtensions
     /// <param name="configure">Registers resources, validators, the job store and import defaults.</param>
     /// <returns>The builder, to configure further.</returns>
     /// <exception cref="BulkData.BulkDataConfigurationException">The configuration is wrong (unknown member, duplicate resource, ...).</exception>
-    public static BulkDataBuilder AddBulkData(this IServiceCollection services, Action<BulkDataBuilder>? configure = null)
+    public static BulkDataBuilder AddBulkData(this IServiceCollection services, Action<BulkDataBuilder>? configure = null) =>
+        services.AddBulkData(null, configure);
+
+    /// <summary>
+    /// Adds BulkData as <see cref="AddBulkData(IServiceCollection, Action{BulkDataBuilder}?)"/> does, with settings from
+    /// configuration applied over the code's: the <c>Import</c> section over the import defaults
+    /// (<c>BulkData:Import:CommitMode = Partial</c>, <c>BatchSize</c>, <c>MaxRows</c>, <c>Mapping:AcceptSuggestions</c>, ...),
+    /// <c>Runner</c> over the in-process runner's options, <c>Files:Folder</c> for the local file store. Every value
+    /// is validated here, at start-up, not when the first job runs.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The <c>BulkData</c> section, e.g. <c>builder.Configuration.GetSection("BulkData")</c>; null for none.</param>
+    /// <param name="configure">Registers resources, validators, the job store and import defaults.</param>
+    /// <returns>The builder, to configure further.</returns>
+    /// <exception cref="BulkData.BulkDataConfigurationException">The configuration is wrong (unknown member, duplicate resource, a value out of range, ...).</exception>
+    public static BulkDataBuilder AddBulkData(this IServiceCollection services, IConfiguration? configuration, Action<BulkDataBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var registry = services.FirstOrDefault(d => d.ServiceType == typeof(ResourceRegistry))?.ImplementationInstance as ResourceRegistry;
@@ -30,8 +46,22 @@ public static class BulkDataServiceCollectionExtensions
             services.AddSingleton(registry);
         }
 
-        var builder = new BulkDataBuilder(services, registry);
+        var builder = new BulkDataBuilder(services, registry, configuration);
         configure?.Invoke(builder);
+        if (configuration?.GetSection("Import") is { } import && import.Exists())
+        {
+            try
+            {
+                import.Bind(registry.ImportDefaults);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new BulkData.BulkDataConfigurationException(import.Path, $"A setting under {import.Path} has a value that cannot be read: {e.Message}");
+            }
+
+            registry.ImportDefaults.Validate();
+        }
+
         services.TryAddSingleton<IJobStore>(provider => new InMemoryJobStore(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new JobServices(
