@@ -36,6 +36,7 @@ internal sealed class ImportRun<T>
     private long lastRowRead;
     private long checkpoint;
     private ImportTargetContext? targetContext;
+    private IImportReader? reader;
 
     private readonly Job? queued;
     private readonly long resumeAfter;
@@ -88,6 +89,7 @@ internal sealed class ImportRun<T>
         try
         {
             await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            this.reader = reader;
             await recorder.StartAsync(Committing ? JobStatus.Processing : JobStatus.Validating, "reading header", cancellationToken).ConfigureAwait(false);
             if (reader.Headers.Count == 0)
             {
@@ -529,7 +531,7 @@ internal sealed class ImportRun<T>
 
     private Job Snapshot(string phase)
     {
-        var snapshot = Job with { Progress = new JobProgress(counts.Read, null, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
+        var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
         if (snapshot.Errors.Count != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
             snapshot = snapshot with { Errors = errors.ToArray(), Warnings = warnings.ToArray() };

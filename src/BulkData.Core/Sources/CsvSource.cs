@@ -168,10 +168,13 @@ public sealed class CsvSource : IImportSource
     {
         private string[] headers = [];
         private bool firstRowIsData;
+        private long rowsRead;
 
         public IReadOnlyList<string> Headers => headers;
 
         public bool HasHeaderRow => hasHeaderRow;
+
+        public long? EstimatedRows => text is StreamReader reader ? SourceStreams.EstimateRows(reader.BaseStream, rowsRead) : null;
 
         /// <summary>The current record's cells, valid until the next read.</summary>
         protected abstract IReadOnlyList<string?> Cells { get; }
@@ -221,6 +224,7 @@ public sealed class CsvSource : IImportSource
                 }
 
                 rowNumber++;
+                rowsRead = rowNumber;
                 yield return new SourceRow(rowNumber, Line, Cells, FindProblem(rowNumber));
             }
         }

@@ -34,6 +34,13 @@ public interface IImportReader : IAsyncDisposable
     bool HasHeaderRow => true;
 
     /// <summary>
+    /// How many data rows the source expects, when it can tell before reading them all: exact from an XLSX
+    /// sheet's dimension, estimated from the bytes read so far for a seekable CSV or JSON stream. Null when
+    /// unknown. Read it again as rows are read: estimates improve.
+    /// </summary>
+    long? EstimatedRows => null;
+
+    /// <summary>
     /// Streams the data rows. Blank rows are skipped and not counted. Rows whose shape is broken
     /// come back with <see cref="SourceRow.Problem"/> set rather than as an exception.
     /// </summary>

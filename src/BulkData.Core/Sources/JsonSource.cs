@@ -127,6 +127,7 @@ public sealed class JsonSource : IImportSource
         private byte[][] headerNames = [];
         private readonly CharCells cells = new();
         private JsonRecord? first;
+        private long records;
 
         public RecordReader(Stream stream, bool ownsStream, JsonSourceOptions options)
         {
@@ -136,6 +137,8 @@ public sealed class JsonSource : IImportSource
         }
 
         public IReadOnlyList<string> Headers => headers;
+
+        public long? EstimatedRows => SourceStreams.EstimateRows(stream, records);
 
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
@@ -171,6 +174,7 @@ public sealed class JsonSource : IImportSource
             while (record is not null)
             {
                 rowNumber++;
+                records = rowNumber;
                 yield return ToRow(record, rowNumber);
                 record = await NextRecordAsync(cancellationToken).ConfigureAwait(false);
             }

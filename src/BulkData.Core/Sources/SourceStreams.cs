@@ -26,6 +26,15 @@ internal static class SourceStreams
         };
     }
 
+    /// <summary>
+    /// Estimates a stream's rows from the rows read so far and the share of its bytes they took (the stream's
+    /// position runs ahead by what is buffered, so early estimates are low); null for a stream of unknown length.
+    /// </summary>
+    public static long? EstimateRows(Stream stream, long rowsRead) =>
+        stream.CanSeek && rowsRead > 0 && stream.Position > 0
+            ? Math.Max(rowsRead, (long)Math.Round((double)rowsRead * stream.Length / stream.Position))
+            : null;
+
     /// <summary>Reads text held in memory as UTF-8.</summary>
     public static Func<Stream> Text(string text)
     {

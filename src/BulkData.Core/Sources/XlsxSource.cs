@@ -450,6 +450,7 @@ public sealed class XlsxSource : IImportSource
         private string[] headers = [];
         private long lastRowNumber;
         private SheetRow? firstDataRow;
+        private long? lastSheetRow;
 
         public SheetReader(Stream stream, SpreadsheetDocument document, Stream sheetPart, string[] sharedStrings, DateKind[] dateStyles, bool date1904, XlsxSourceOptions options)
         {
@@ -466,6 +467,22 @@ public sealed class XlsxSource : IImportSource
         public IReadOnlyList<string> Headers => headers;
 
         public bool HasHeaderRow => hasHeaderRow;
+
+        /// <summary>The data rows the sheet's dimension (<c>A1:H1001</c>) implies, blank rows included; null without one.</summary>
+        public long? EstimatedRows => lastSheetRow is { } last && last > headerRow ? last - headerRow + (hasHeaderRow ? 0 : 1) : null;
+
+        /// <summary>The last row of a range reference such as <c>A1:H1001</c>; null for a single cell or none.</summary>
+        private static long? LastRowOf(string? reference)
+        {
+            var colon = reference?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            if (colon < 0)
+            {
+                return null;
+            }
+
+            var end = reference.AsSpan(colon + 1).TrimStart("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$");
+            return long.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var row) ? row : null;
+        }
 
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
@@ -647,7 +664,11 @@ public sealed class XlsxSource : IImportSource
             cancellationToken.ThrowIfCancellationRequested();
             while (await xml.ReadAsync().ConfigureAwait(false))
             {
-                if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "row")
+                if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "dimension")
+                {
+                    lastSheetRow = LastRowOf(xml.GetAttribute("ref"));
+                }
+                else if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "row")
                 {
                     var number = long.TryParse(xml.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : lastRowNumber + 1;
                     lastRowNumber = number;
