@@ -106,7 +106,7 @@ public sealed class InMemoryJobStoreTests
         Assert.Equal("web upload", job.Parameters["source"]);
         Assert.Equal("AllOrNothing", job.Parameters["commitMode"]);
         Assert.True(job.CreatedAt <= job.StartedAt && job.StartedAt <= job.CompletedAt);
-        Assert.Equal(new JobProgress(1, null, "done"), job.Progress);
+        Assert.Equal(new JobProgress(1, 1, "done"), job.Progress);
         var history = await host.Jobs.GetHistoryAsync(job.Id);
         Assert.Equal([("created", JobStatus.Pending), ("started", JobStatus.Processing), ("completed", JobStatus.Completed)], history.Select(e => (e.Action, e.Status)));
         Assert.All(history, e => Assert.Equal("ann", e.Actor));
