@@ -7,6 +7,10 @@ internal static class SourceStreams
     public static Func<Stream> File(string path) =>
         () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65_536, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
+    /// <summary>A temporary file for a copy of an input, deleted when the stream is closed.</summary>
+    public static FileStream TemporaryFile() =>
+        new(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
     /// <summary>Hands out a caller's stream: rewound on each read when seekable, readable once otherwise.</summary>
     public static Func<Stream> Caller(Stream stream)
     {

@@ -80,7 +80,7 @@ internal static class WorkbookPackage
     /// <summary>Copies the package to a temporary file with every entry name's backslashes turned into slashes.</summary>
     private static FileStream WithForwardSlashes(ZipArchive source)
     {
-        var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose);
+        var copy = SourceStreams.TemporaryFile();
         try
         {
             using (var target = new ZipArchive(copy, ZipArchiveMode.Create, leaveOpen: true))
@@ -103,7 +103,8 @@ internal static class WorkbookPackage
         }
     }
 
-    private static ImportLimitExceededException Limit(string option, long maximum, string what, string unit) =>
+    /// <summary>The error for an <see cref="XlsxSourceOptions"/> limit, named after its option.</summary>
+    internal static ImportLimitExceededException Limit(string option, long maximum, string what, string unit) =>
         new($"{nameof(XlsxSourceOptions)}.{option}", maximum, what, unit);
 
     /// <summary>An encrypted package names its streams EncryptionInfo and EncryptedPackage (UTF-16) in the compound file's directory.</summary>

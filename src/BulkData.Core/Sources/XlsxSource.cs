@@ -182,16 +182,15 @@ public sealed class XlsxSource : IImportSource
                 workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false,
                 options);
         }
-        catch (Exception e) when (IsDamage(e))
+        catch (Exception e)
         {
             document.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw Damaged(e, "before its first row");
-        }
-        catch
-        {
-            document.Dispose();
-            await stream.DisposeAsync().ConfigureAwait(false);
+            if (IsDamage(e))
+            {
+                throw Damaged(e, "before its first row");
+            }
+
             throw;
         }
     }
@@ -205,7 +204,7 @@ public sealed class XlsxSource : IImportSource
         {
             if (stream.Length > options.MaxFileBytes)
             {
-                throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxFileBytes)}", options.MaxFileBytes, "The workbook is larger than", "bytes");
+                throw FileTooLarge();
             }
 
             var (budget, repaired) = WorkbookPackage.Inspect(stream, options);
@@ -219,16 +218,15 @@ public sealed class XlsxSource : IImportSource
             _ = document.WorkbookPart ?? throw new ImportSourceException("The file is a ZIP archive but not an Excel workbook: it has no workbook part. Save it from Excel as .xlsx.");
             return (stream, document, budget);
         }
-        catch (Exception e) when (IsDamage(e))
+        catch (Exception e)
         {
             document?.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw Damaged(e, "before its first row");
-        }
-        catch
-        {
-            document?.Dispose();
-            await stream.DisposeAsync().ConfigureAwait(false);
+            if (IsDamage(e))
+            {
+                throw Damaged(e, "before its first row");
+            }
+
             throw;
         }
     }
@@ -253,7 +251,7 @@ public sealed class XlsxSource : IImportSource
     /// </summary>
     private async Task<Stream> CopyToTemporaryFileAsync(Stream input, CancellationToken cancellationToken)
     {
-        var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var copy = SourceStreams.TemporaryFile();
         try
         {
             var buffer = new byte[81_920];
@@ -262,7 +260,7 @@ public sealed class XlsxSource : IImportSource
             {
                 if (copy.Length + read > options.MaxFileBytes)
                 {
-                    throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxFileBytes)}", options.MaxFileBytes, "The workbook is larger than", "bytes");
+                    throw FileTooLarge();
                 }
 
                 await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -277,6 +275,9 @@ public sealed class XlsxSource : IImportSource
             throw;
         }
     }
+
+    private ImportLimitExceededException FileTooLarge() =>
+        WorkbookPackage.Limit(nameof(XlsxSourceOptions.MaxFileBytes), options.MaxFileBytes, "The workbook is larger than", "bytes");
 
     private static SpreadsheetDocument OpenDocument(Stream stream)
     {
@@ -326,12 +327,12 @@ public sealed class XlsxSource : IImportSource
                 characters += text.Length;
                 if (strings.Count >= options.MaxSharedStrings)
                 {
-                    throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxSharedStrings)}", options.MaxSharedStrings, "The workbook holds more shared texts than", "texts");
+                    throw WorkbookPackage.Limit(nameof(XlsxSourceOptions.MaxSharedStrings), options.MaxSharedStrings, "The workbook holds more shared texts than", "texts");
                 }
 
                 if (characters > options.MaxSharedStringChars)
                 {
-                    throw new ImportLimitExceededException($"{nameof(XlsxSourceOptions)}.{nameof(XlsxSourceOptions.MaxSharedStringChars)}", options.MaxSharedStringChars, "The workbook's shared texts hold more than", "characters");
+                    throw WorkbookPackage.Limit(nameof(XlsxSourceOptions.MaxSharedStringChars), options.MaxSharedStringChars, "The workbook's shared texts hold more than", "characters");
                 }
 
                 strings.Add(text);
