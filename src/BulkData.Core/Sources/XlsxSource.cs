@@ -568,7 +568,8 @@ public sealed class XlsxSource : IImportSource
                 {
                     if (row.Cells[i] is { Kind: not CellKind.Empty } cell && (cell.Text ?? cell.Raw) is { } text)
                     {
-                        cells.Add(new SpreadsheetCell($"{SpreadsheetValues.ColumnName(i)}{row.Number}", cell.Kind, TypedValue(cell.Kind, text)));
+                        var (kind, value) = TypedValue(cell.Kind, text);
+                        cells.Add(new SpreadsheetCell($"{SpreadsheetValues.ColumnName(i)}{row.Number}", kind, value));
                     }
                 }
 
@@ -579,14 +580,16 @@ public sealed class XlsxSource : IImportSource
             }
         }
 
-        private static object TypedValue(CellKind kind, string text) => kind switch
+        /// <summary>A cell's value as its kind's type; a value that does not read as its type (a damaged or hand-made sheet) is text.</summary>
+        private static (CellKind Kind, object Value) TypedValue(CellKind kind, string text) => kind switch
         {
-            CellKind.Number => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
-            CellKind.Boolean => text == "true",
-            CellKind.Date => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-            CellKind.Time => TimeOnly.Parse(text, CultureInfo.InvariantCulture),
-            CellKind.Duration => TimeSpan.ParseExact(text, "c", CultureInfo.InvariantCulture),
-            _ => text,
+            CellKind.Number when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => (kind, number),
+            CellKind.Boolean when text is "true" or "false" => (kind, text == "true"),
+            CellKind.Date when DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date) => (kind, date),
+            CellKind.Time when TimeOnly.TryParse(text, CultureInfo.InvariantCulture, out var time) => (kind, time),
+            CellKind.Duration when TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out var duration) => (kind, duration),
+            CellKind.Error => (kind, text),
+            _ => (CellKind.Text, text),
         };
 
         private static bool IsBlank(SheetRow row) => row.Cells.All(c => string.IsNullOrWhiteSpace(c.Text) && c.Problem is null);

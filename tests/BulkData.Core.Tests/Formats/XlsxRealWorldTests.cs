@@ -184,6 +184,18 @@ public sealed class XlsxRealWorldTests
         Assert.Contains(result.Warnings, w => w.Contains("D2", StringComparison.Ordinal) && w.Contains("E2", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ReadCellsAsync_ValuesThatDoNotReadAsTheirType_AreGivenAsText()
+    {
+        var workbook = HandMade("""<sheetData><row r="1"><c r="A1"><v>abc</v></c><c r="B1" t="d"><v>not a date</v></c><c r="C1"><v>2.5</v></c></row></sheetData>""");
+
+        var rows = await XlsxSource.FromStream(new MemoryStream(workbook)).ReadCellsAsync().ToListAsync();
+
+        Assert.Equal(
+            [new SpreadsheetCell("A1", CellKind.Text, "abc"), new SpreadsheetCell("B1", CellKind.Text, "not a date"), new SpreadsheetCell("C1", CellKind.Number, 2.5)],
+            Assert.Single(rows).Cells);
+    }
+
     public static TheoryData<string> PackageQuirks => ["absolute-target", "mixed-case", "backslashes", "strict"];
 
     [Theory]
