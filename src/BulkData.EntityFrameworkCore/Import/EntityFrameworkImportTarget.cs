@@ -120,12 +120,12 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
-            var existing = await FindExistingAsync(batch.Items, cancellationToken).ConfigureAwait(false);
+            var itemKeys = batch.Items.Select(KeyOf).ToArray();
+            var existing = await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
             var rewritten = new List<TEntity>();
             var writtenInBatch = new HashSet<ImportKey>();
-            var itemKeys = batch.Items.Select(KeyOf).ToArray();
 
             // New records go to the bulk inserter only when no key repeats, so none is both inserted and updated here.
             var bulk = options.BulkInserter is not null && itemKeys.Distinct().Count() == batch.Count
@@ -213,7 +213,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 else if (recordsChanges)
                 {
                     // Database-generated keys are known only to the database: read the new records back, in one query.
-                    created = [.. (await FindExistingAsync(created, cancellationToken).ConfigureAwait(false)).Values];
+                    created = [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
                 }
             }
 
@@ -298,7 +298,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         }
 
         /// <summary>Loads the batch's existing records in one query filtering on every key member, then matches whole keys as typed values.</summary>
-        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, CancellationToken cancellationToken)
+        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, ImportKey[] itemKeys, CancellationToken cancellationToken)
         {
             IQueryable<TEntity> query = db.Set<TEntity>();
             foreach (var key in keys)
@@ -307,7 +307,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 query = (IQueryable<TEntity>)WhereInMethod.MakeGenericMethod(key.ClrType).Invoke(null, [query, key, values])!;
             }
 
-            var wanted = items.Select(KeyOf).ToHashSet();
+            var wanted = itemKeys.ToHashSet();
             var found = new Dictionary<ImportKey, TEntity>();
             await foreach (var entity in query.AsTracking().AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {

@@ -103,14 +103,18 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
             }
 
             before = page[^1].Id;
-            await PreloadAsync(db, page, cancellationToken).ConfigureAwait(false);
-            var blocked = await FindDependentsAsync(db, jobId, page, cancellationToken).ConfigureAwait(false);
+
+            // Each record's key is read from its JSON once, for the preload, the dependents and the undo.
+            var keyed = page.Select(change => db.Model.FindEntityType(change.EntityType) is { } type
+                    ? new KeyedChange(change, type, EntitySnapshots.ReadKey(type, change.Key))
+                    : throw new RollbackRefusedException(jobId, $"The import changed {change.EntityType} records, which {typeof(TContext).Name} no longer maps."))
+                .ToList();
+            await PreloadAsync(db, keyed, cancellationToken).ConfigureAwait(false);
+            var blocked = await FindDependentsAsync(db, jobId, keyed, cancellationToken).ConfigureAwait(false);
             dependents.AddRange(blocked.SelectMany(b => b.Value));
-            foreach (var change in page)
+            foreach (var (change, type, key) in keyed)
             {
-                var type = db.Model.FindEntityType(change.EntityType)
-                    ?? throw new RollbackRefusedException(jobId, $"The import changed {change.EntityType} records, which {typeof(TContext).Name} no longer maps.");
-                var current = await db.FindAsync(type.ClrType, EntitySnapshots.ReadKey(type, change.Key), cancellationToken).ConfigureAwait(false);
+                var current = await db.FindAsync(type.ClrType, key, cancellationToken).ConfigureAwait(false);
                 var entry = current is null ? null : db.Entry(current);
                 if (entry is null || !EntitySnapshots.Matches(entry, change.After))
                 {
@@ -138,7 +142,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
                 {
                     // Deleted since the import, rolled back by force: put the before-image back.
                     var revived = db.Add(Activator.CreateInstance(type.ClrType)!);
-                    foreach (var (property, value) in EntitySnapshots.ReadKey(type, change.Key).Zip(type.FindPrimaryKey()!.Properties, (v, p) => (p, v)))
+                    foreach (var (property, value) in key.Zip(type.FindPrimaryKey()!.Properties, (v, p) => (p, v)))
                     {
                         revived.Property(property.Name).CurrentValue = value;
                     }
@@ -193,17 +197,17 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
     /// Loads the changed records set-based, a thousand keys per query, so that the per-record lookups below
     /// find them in the change tracker instead of querying once per row. Composite keys are looked up one by one.
     /// </summary>
-    private static async Task PreloadAsync(DbContext db, List<RowChangeRecord> changes, CancellationToken cancellationToken)
+    private static async Task PreloadAsync(DbContext db, List<KeyedChange> changes, CancellationToken cancellationToken)
     {
-        foreach (var group in changes.GroupBy(c => c.EntityType))
+        foreach (var group in changes.GroupBy(c => c.Type))
         {
-            if (db.Model.FindEntityType(group.Key) is not { } type || type.FindPrimaryKey()!.Properties is not [var key])
+            if (group.Key.FindPrimaryKey()!.Properties is not [var key])
             {
                 continue;
             }
 
-            var values = group.Select(c => EntitySnapshots.ReadKey(type, c.Key)[0]).ToList();
-            var load = PreloadMethod.MakeGenericMethod(type.ClrType, key.ClrType);
+            var values = group.Select(c => c.Key[0]).ToList();
+            var load = PreloadMethod.MakeGenericMethod(group.Key.ClrType, key.ClrType);
             await ((Task)load.Invoke(null, [db, key.Name, values, cancellationToken])!).ConfigureAwait(false);
         }
     }
@@ -212,23 +216,24 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
     /// Finds, for the records a page of changes created, the records of other entities that reference them
     /// through a foreign key and that this import did not create itself. Keyed by the created record's key.
     /// </summary>
-    private static async Task<Dictionary<string, List<string>>> FindDependentsAsync(DbContext db, Guid jobId, List<RowChangeRecord> changes, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, List<string>>> FindDependentsAsync(DbContext db, Guid jobId, List<KeyedChange> changes, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, List<string>>();
-        foreach (var group in changes.Where(c => c.Created).GroupBy(c => c.EntityType))
+        foreach (var group in changes.Where(c => c.Change.Created).GroupBy(c => c.Type))
         {
-            if (db.Model.FindEntityType(group.Key) is not { } type || type.FindPrimaryKey()!.Properties is not [_])
+            var type = group.Key;
+            if (type.FindPrimaryKey()!.Properties is not [_])
             {
                 continue;
             }
 
-            var keyOf = group.ToDictionary(c => EntitySnapshots.ReadKey(type, c.Key)[0]!, c => c.Key);
+            var keyOf = group.ToDictionary(c => c.Key[0]!, c => c.Change.Key);
             foreach (var foreignKey in type.GetReferencingForeignKeys().Where(f => f.PrincipalKey.IsPrimaryKey() && f.Properties is [_]))
             {
                 var dependent = foreignKey.DeclaringEntityType;
                 var column = foreignKey.Properties[0];
                 var query = DependentsMethod.MakeGenericMethod(dependent.ClrType, column.ClrType);
-                var rows = await ((Task<List<(object Principal, string Key)>>)query.Invoke(null, [db, dependent, column, keyOf.Keys.ToList(), cancellationToken])!).ConfigureAwait(false);
+                var rows = await ((Task<List<(object Principal, string Key)>>)query.Invoke(null, [db, column, keyOf.Keys.ToList(), cancellationToken])!).ConfigureAwait(false);
                 var ownKeys = await OwnCreatedKeysAsync(db, jobId, dependent.Name, rows.Select(r => r.Key).ToList(), cancellationToken).ConfigureAwait(false);
                 foreach (var (principal, key) in rows.Where(r => !ownKeys.Contains(r.Key)))
                 {
@@ -269,7 +274,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
     private static async Task LoadByKeysAsync<TEntity, TKey>(DbContext db, string name, List<object?> values, CancellationToken cancellationToken)
         where TEntity : class
     {
-        foreach (var chunk in values.OfType<TKey>().Distinct().Chunk(1_000))
+        foreach (var chunk in values.OfType<TKey>().Distinct().Chunk(PageSize))
         {
             await db.Set<TEntity>().Where(e => chunk.Contains(EF.Property<TKey>(e, name))).LoadAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -277,13 +282,13 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
 
     /// <summary>The dependents whose foreign key points at one of the principals: (principal key, dependent's primary key as JSON).</summary>
     private static async Task<List<(object Principal, string Key)>> ReferencingAsync<TDependent, TForeignKey>(
-        DbContext db, Microsoft.EntityFrameworkCore.Metadata.IEntityType dependent, Microsoft.EntityFrameworkCore.Metadata.IProperty column, List<object> principals, CancellationToken cancellationToken)
+        DbContext db, Microsoft.EntityFrameworkCore.Metadata.IProperty column, List<object> principals, CancellationToken cancellationToken)
         where TDependent : class
     {
         var name = column.Name;
         var keys = principals.Select(p => (TForeignKey)Convert.ChangeType(p, Nullable.GetUnderlyingType(typeof(TForeignKey)) ?? typeof(TForeignKey), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var found = new List<(object, string)>();
-        foreach (var chunk in keys.Chunk(1_000))
+        foreach (var chunk in keys.Chunk(PageSize))
         {
             var rows = await db.Set<TDependent>().AsNoTracking().Where(e => chunk.Contains(EF.Property<TForeignKey>(e, name))).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
@@ -295,6 +300,9 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
 
         return found;
     }
+
+    /// <summary>A change record with its entity type and its key, read from its JSON once.</summary>
+    private sealed record KeyedChange(RowChangeRecord Change, Microsoft.EntityFrameworkCore.Metadata.IEntityType Type, object?[] Key);
 
     private void Refuse(JobRecord job, bool committedChanges)
     {
