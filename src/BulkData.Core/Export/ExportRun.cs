@@ -26,7 +26,7 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
             Tenant = operation.Tenant,
             Parameters = new Dictionary<string, string>(operation.Parameters) { ["columns"] = string.Join(", ", columns.Select(c => c.Column.Name)) },
         };
-        await recorder.CreateAsync(job, $"Export of {job.Resource} to {sink.Format}", cancellationToken).ConfigureAwait(false);
+        await recorder.CreateAsync(job, $"Export of {job.Resource} to {sink.Format}", JobStatus.Pending, cancellationToken).ConfigureAwait(false);
         try
         {
             await recorder.StartAsync(JobStatus.Processing, "exporting", cancellationToken).ConfigureAwait(false);

@@ -229,23 +229,19 @@ public sealed class ImportOperation<T>
         parameters[QueuedImport.FileParameter] = stored.Id.ToString();
         parameters["fileSha256"] = stored.Sha256;
         parameters["fileBytes"] = stored.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var now = Services.Time.GetUtcNow();
-        var job = await Services.JobStore.CreateAsync(
-            new Job
-            {
-                Id = Guid.CreateVersion7(),
-                Kind = JobKind.Import,
-                Resource = Resource.Name,
-                Format = format,
-                FileName = fileName,
-                Owner = Owner,
-                Tenant = Tenant,
-                Status = JobStatus.Queued,
-                CreatedAt = now,
-                Parameters = parameters,
-            },
-            cancellationToken).ConfigureAwait(false);
-        await Services.JobStore.AppendEventAsync(job.Id, new JobEvent(now, "queued", JobStatus.Queued, Owner, $"{fileName}, {stored.Length:N0} bytes"), cancellationToken).ConfigureAwait(false);
+        var recorder = new JobRecorder(Services.JobStore, Services.Time, Services.Logger, Owner);
+        var job = new Job
+        {
+            Id = Guid.CreateVersion7(),
+            Kind = JobKind.Import,
+            Resource = Resource.Name,
+            Format = format,
+            FileName = fileName,
+            Owner = Owner,
+            Tenant = Tenant,
+            Parameters = parameters,
+        };
+        await recorder.CreateAsync(job, $"{fileName}, {stored.Length:N0} bytes", JobStatus.Queued, cancellationToken).ConfigureAwait(false);
         await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
         return job.Id;
     }

@@ -509,7 +509,7 @@ internal sealed class ImportRun<T>
             Tenant = operation.Tenant,
             Parameters = parameters,
         };
-        return recorder.CreateAsync(job, $"{kind} of {job.Resource} from {source.Name ?? source.Format}", cancellationToken);
+        return recorder.CreateAsync(job, $"{kind} of {job.Resource} from {source.Name ?? source.Format}", JobStatus.Pending, cancellationToken);
     }
 
     /// <summary>

@@ -27,10 +27,11 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
         (rowsReported, failedReported) = (read, invalid);
     }
 
-    public async Task CreateAsync(Job job, string details, CancellationToken cancellationToken)
+    /// <summary>Stores a new job, <see cref="JobStatus.Pending"/> to run now or <see cref="JobStatus.Queued"/> for a runner.</summary>
+    public async Task CreateAsync(Job job, string details, JobStatus status, CancellationToken cancellationToken)
     {
-        Job = await store.CreateAsync(job with { Status = JobStatus.Pending, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
-        await store.AppendEventAsync(Job.Id, new JobEvent(Job.CreatedAt, "created", JobStatus.Pending, actor, details), cancellationToken).ConfigureAwait(false);
+        Job = await store.CreateAsync(job with { Status = status, CreatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(Job.Id, new JobEvent(Job.CreatedAt, status == JobStatus.Queued ? "queued" : "created", status, actor, details), cancellationToken).ConfigureAwait(false);
         LogCreated(logger, Job.Id, Job.Kind, Job.Resource, details);
     }
 

@@ -2,6 +2,8 @@ using System.Reflection;
 using BulkData.DependencyInjection;
 using BulkData.Import;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BulkData.Jobs;
 
@@ -10,7 +12,7 @@ namespace BulkData.Jobs;
 /// and imports into the target the application registered for the resource (<c>AddImportTarget</c>), in a
 /// scope of its own. A job cancelled before it started ends cancelled; one that cannot run fails saying why.
 /// </summary>
-internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceRegistry registry, IJobStore store, TimeProvider time, IFileStore files)
+internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceRegistry registry, IJobStore store, TimeProvider time, IFileStore files, ILoggerFactory? loggers = null)
 {
     private static readonly MethodInfo ImportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ImportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
@@ -73,10 +75,11 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
         }
     }
 
+    /// <summary>Ends a job that could not start, through the same recorder (retries, history, log) as a job that ran.</summary>
     private async Task EndAsync(Job job, JobStatus status, string reason, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var ended = await store.UpdateAsync(job.Id, j => j with { Status = status, FailureReason = reason, CompletedAt = now }, cancellationToken).ConfigureAwait(false);
-        await store.AppendEventAsync(job.Id, new JobEvent(now, status == JobStatus.Cancelled ? "cancelled" : "failed", ended.Status, job.Owner, reason), cancellationToken).ConfigureAwait(false);
+        var recorder = new JobRecorder(store, time, loggers?.CreateLogger("BulkData") ?? NullLogger.Instance, job.Owner);
+        recorder.Attach(job);
+        await recorder.FinishAsync(job with { Status = status, FailureReason = reason }, "not started", cancellationToken).ConfigureAwait(false);
     }
 }
