@@ -51,15 +51,13 @@ internal static class Datasets
 
     private static byte[] Csv(int count)
     {
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var writer = new CsvWriter(text, CultureInfo.InvariantCulture))
+        using var stream = new MemoryStream();
+        using (var writer = CsvWriter.Create(stream, new CsvWriterOptions { FormatProvider = CultureInfo.InvariantCulture }, leaveOpen: true))
         {
-            writer.Context.TypeConverterOptionsCache.GetOptions<DateTime>().Formats = ["O"];
-            writer.Context.TypeConverterOptionsCache.GetOptions<DateOnly>().Formats = ["yyyy-MM-dd"];
             writer.WriteRecords(BenchmarkRow.Generate(count));
         }
 
-        return Encoding.UTF8.GetBytes(text.ToString());
+        return stream.ToArray();
     }
 
     private static byte[] Export(int count, Func<Stream, IExportSink> sink)

@@ -114,7 +114,7 @@ internal static class QueuedImport
         var hasHeaderRow = !p.TryGetValue("hasHeaderRow", out var header) || header != "false";
         return job.Format switch
         {
-            "csv" => CsvSource.FromStream(file, job.FileName, new CsvSourceOptions { Delimiter = p.GetValueOrDefault("delimiter"), HasHeaderRow = hasHeaderRow }),
+            "csv" => CsvSource.FromStream(file, job.FileName, new CsvSourceOptions { Delimiter = p.GetValueOrDefault("delimiter") is [var delimiter] ? delimiter : null, HasHeaderRow = hasHeaderRow }),
             "xlsx" => XlsxSource.FromStream(file, job.FileName, new XlsxSourceOptions { SheetName = p.GetValueOrDefault("sheet"), HasHeaderRow = hasHeaderRow }),
             _ => JsonSource.FromStream(file, job.FileName),
         };

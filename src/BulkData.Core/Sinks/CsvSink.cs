@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text;
 using BulkData.Mapping;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace BulkData.Sinks;
 
@@ -10,7 +8,7 @@ namespace BulkData.Sinks;
 public sealed class CsvSinkOptions
 {
     /// <summary>The delimiter. Default: comma.</summary>
-    public string Delimiter { get; set; } = ",";
+    public char Delimiter { get; set; } = ',';
 
     /// <summary>The encoding. Default: UTF-8 with a byte order mark, so Excel shows accented letters correctly.</summary>
     public Encoding Encoding { get; set; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
@@ -20,27 +18,31 @@ public sealed class CsvSinkOptions
     /// do not run it as a formula. Default: true. Numbers and dates are never changed.
     /// </summary>
     public bool NeutralizeFormulas { get; set; } = true;
-
-    /// <summary>Adjusts CsvHelper's writer settings (quoting, line endings) after BulkData's defaults. Default: null.</summary>
-    public Action<CsvConfiguration>? Configure { get; set; }
 }
 
-/// <summary>Writes CSV with CsvHelper, streaming: each value is formatted by its column's converter and format.</summary>
+/// <summary>
+/// Writes CSV with CsvHelper, streaming: each value is formatted by its column's converter and format, quoted
+/// when it needs to be, and the output is written asynchronously as CsvHelper's buffer fills.
+/// </summary>
 public sealed class CsvSink : IExportSink
 {
     private readonly Stream stream;
     private readonly bool ownsStream;
     private readonly CsvSinkOptions options;
     private readonly CsvWriter writer;
+    private readonly char[] buffer = new char[128];
 
     private CsvSink(Stream stream, bool ownsStream, CsvSinkOptions? options)
     {
         this.stream = stream;
         this.ownsStream = ownsStream;
         this.options = options ?? new CsvSinkOptions();
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = this.options.Delimiter };
-        this.options.Configure?.Invoke(configuration);
-        writer = new CsvWriter(new StreamWriter(stream, this.options.Encoding, 65_536, leaveOpen: true), configuration);
+        var csvOptions = new CsvWriterOptions { Separator = this.options.Delimiter };
+
+        // CsvHelper writes UTF-8 to a stream itself; any other encoding goes through a text writer that encodes.
+        writer = this.options.Encoding is UTF8Encoding utf8
+            ? CsvWriter.Create(stream, csvOptions with { WriteByteOrderMark = utf8.Preamble.Length > 0 }, leaveOpen: true)
+            : CsvWriter.Create(new StreamWriter(stream, this.options.Encoding, 65_536, leaveOpen: true), csvOptions, leaveOpen: false);
     }
 
     /// <inheritdoc/>
@@ -70,34 +72,41 @@ public sealed class CsvSink : IExportSink
     {
         foreach (var header in headers)
         {
-            writer.WriteField(header);
+            writer.WriteField(header.AsSpan());
         }
 
-        writer.NextRecord();
-        return ValueTask.CompletedTask;
+        return writer.EndRecordAsync(cancellationToken);
     }
 
     /// <inheritdoc/>
     public void WriteCell<TValue>(TValue value, ValueConverter<TValue> converter, ValueFormat format)
     {
-        var text = converter.Format(value, format);
-        writer.WriteField(options.NeutralizeFormulas && text is not null && (typeof(TValue) == typeof(string) || typeof(TValue) == typeof(char)) ? FormulaGuard.Neutralize(text) : text);
+        if (typeof(TValue) == typeof(string) || typeof(TValue) == typeof(char))
+        {
+            var text = converter.Format(value, format);
+            writer.WriteField((options.NeutralizeFormulas && text is not null ? FormulaGuard.Neutralize(text) : text).AsSpan());
+        }
+        else if (converter.TryFormat(value, buffer, out var written, format))
+        {
+            // Numbers, dates, GUIDs and the like are formatted into a reused buffer: no string per cell.
+            writer.WriteField(buffer.AsSpan(0, written));
+        }
+        else
+        {
+            writer.WriteField(converter.Format(value, format).AsSpan());
+        }
     }
 
     /// <inheritdoc/>
-    public void WriteEmptyCell() => writer.WriteField(string.Empty);
+    public void WriteEmptyCell() => writer.WriteField(ReadOnlySpan<char>.Empty);
 
     /// <inheritdoc/>
-    public ValueTask EndRowAsync(CancellationToken cancellationToken = default)
-    {
-        writer.NextRecord();
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask EndRowAsync(CancellationToken cancellationToken = default) => writer.EndRecordAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
-        await writer.FlushAsync().ConfigureAwait(false);
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Unicode;
 using BulkData.Validation;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace BulkData.Sources;
 
 /// <summary>
 /// Reads CSV and TSV files with CsvHelper, streaming: quoted fields with delimiters, quotes and
 /// line breaks, delimiter and encoding detection, blank lines skipped, and every broken row
-/// reported with its line instead of stopping the import.
+/// reported with its line instead of stopping the import. CsvHelper was chosen by measurement over Sep and the
+/// span parser this project used to keep (docs/benchmarks.md, "One CSV parser").
 /// </summary>
 public sealed class CsvSource : IImportSource
 {
@@ -73,13 +74,18 @@ public sealed class CsvSource : IImportSource
         var stream = open();
         try
         {
-            var invalidBytes = new InvalidByteCounter();
-            var encoding = options.Encoding ?? await DetectEncodingAsync(stream, invalidBytes, cancellationToken).ConfigureAwait(false);
-            var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 65_536, leaveOpen: !ownsStream);
-            CsvRows reader = options.Configure is null && options.Delimiter is null or { Length: 1 }
-                ? new SpanRows(text, options, invalidBytes)
-                : new CsvHelperRows(text, options, invalidBytes);
-            await reader.ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
+            var encoding = options.Encoding ?? await DetectUnmarkedUtf16Async(stream, cancellationToken).ConfigureAwait(false);
+            var reader = new CsvRows(stream, ownsStream, encoding, options);
+            try
+            {
+                await reader.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             return reader;
         }
         catch
@@ -94,17 +100,14 @@ public sealed class CsvSource : IImportSource
     }
 
     /// <summary>
-    /// UTF-16 without a byte order mark shows as zero bytes in every other position. The UTF-8 encoding
-    /// names its byte order mark as its preamble, so the reader skips a BOM and keeps this encoding (and its
-    /// invalid-byte counter) rather than switching to a stock UTF-8 decoder that replaces bad bytes silently.
+    /// UTF-16 without a byte order mark shows as zero bytes in every other position; anything else is left to
+    /// CsvHelper (byte order marks honoured, UTF-8 otherwise).
     /// </summary>
-    private static async ValueTask<Encoding> DetectEncodingAsync(Stream stream, InvalidByteCounter invalidBytes, CancellationToken cancellationToken)
+    private static async ValueTask<Encoding?> DetectUnmarkedUtf16Async(Stream stream, CancellationToken cancellationToken)
     {
-        var utf8 = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).Clone();
-        utf8.DecoderFallback = invalidBytes;
         if (!stream.CanSeek)
         {
-            return utf8;
+            return null;
         }
 
         var start = new byte[4];
@@ -114,89 +117,69 @@ public sealed class CsvSource : IImportSource
         {
             >= 4 when start[0] != 0 && start[1] == 0 && start[2] != 0 && start[3] == 0 => Encoding.Unicode,
             >= 4 when start[0] == 0 && start[1] != 0 && start[2] == 0 && start[3] != 0 => Encoding.BigEndianUnicode,
-            _ => utf8,
+            _ => null,
         };
     }
 
     /// <summary>
-    /// A decoder fallback that writes U+FFFD for each invalid byte sequence, as the default does, and
-    /// counts them, so rows are searched for U+FFFD only in files that really had bad bytes.
+    /// Reads records with CsvHelper and checks each: blank rows skipped, then a broken quote, a wrong number of
+    /// values or invalid UTF-8 reported as the row's problem instead of stopping the import.
     /// </summary>
-    private sealed class InvalidByteCounter : DecoderFallback
+    private sealed class CsvRows : IImportReader
     {
-        public int Count { get; private set; }
-
-        public override int MaxCharCount => 1;
-
-        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer(this);
-
-        private sealed class Buffer(InvalidByteCounter owner) : DecoderFallbackBuffer
-        {
-            private int remaining;
-
-            public override int Remaining => remaining;
-
-            public override bool Fallback(byte[] bytesUnknown, int index)
-            {
-                owner.Count++;
-                remaining = 1;
-                return true;
-            }
-
-            public override char GetNextChar() => remaining-- > 0 ? '\uFFFD' : '\0';
-
-            public override bool MovePrevious()
-            {
-                if (remaining >= 1)
-                {
-                    return false;
-                }
-
-                remaining++;
-                return true;
-            }
-
-            public override void Reset() => remaining = 0;
-        }
-    }
-
-    /// <summary>
-    /// The row loop and row checks shared by both parsers: blank rows skipped, then a broken quote, a wrong
-    /// number of values or invalid UTF-8 reported as the row's problem.
-    /// </summary>
-    private abstract class CsvRows(TextReader text, InvalidByteCounter invalidBytes, bool hasHeaderRow) : IImportReader
-    {
+        private const byte Quote = (byte)'"';
+        private readonly Stream stream;
+        private readonly bool ownsStream;
+        private readonly CsvSourceOptions options;
+        private readonly CsvReader reader;
+        private readonly Utf8Cells cells;
+        private CsvMalformedReason? malformed;
         private string[] headers = [];
         private bool firstRowIsData;
         private long rowsRead;
 
+        public CsvRows(Stream stream, bool ownsStream, Encoding? encoding, CsvSourceOptions options)
+        {
+            this.stream = stream;
+            this.ownsStream = ownsStream;
+            this.options = options;
+            reader = CsvReader.Create(
+                stream,
+                new CsvReaderOptions
+                {
+                    Separator = options.Delimiter,
+                    HasHeader = false,
+                    Encoding = encoding,
+                    CommentPrefix = options.Comment,
+                    TrackLineNumbers = true,
+
+                    // Bytes bound the buffer against a quote never closed; a UTF-8 character takes at most four.
+                    MaxRecordSize = (int)Math.Min(int.MaxValue, 4L * options.MaxFieldLength),
+                    OnMalformedRecord = record => malformed ??= record.Reason,
+                },
+                leaveOpen: true);
+            cells = new Utf8Cells(reader);
+        }
+
         public IReadOnlyList<string> Headers => headers;
 
-        public bool HasHeaderRow => hasHeaderRow;
+        public bool HasHeaderRow => options.HasHeaderRow;
 
-        public long? EstimatedRows => text is StreamReader reader ? SourceStreams.EstimateRows(reader.BaseStream, rowsRead) : null;
+        public long? EstimatedRows => SourceStreams.EstimateRows(stream, rowsRead);
 
-        /// <summary>The current record's cells, valid until the next read.</summary>
-        protected abstract IReadOnlyList<string?> Cells { get; }
-
-        /// <summary>The line the current record starts on.</summary>
-        protected abstract long Line { get; }
-
-        /// <summary>The cell with a stray or unclosed quote (-1 for none), and whether it is unclosed.</summary>
-        protected abstract (int Cell, bool Unterminated) BadQuote { get; }
-
-        public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
+        /// <summary>Reads the header (or, without one, counts the columns from the first row).</summary>
+        public async ValueTask StartAsync(CancellationToken cancellationToken)
         {
-            if (!await NextAsync(hasHeaderRow ? 0 : 1, cancellationToken).ConfigureAwait(false))
+            if (!await NextAsync(options.HasHeaderRow ? 0 : 1, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
 
             // Without a header row, the columns are named by position and the first record is the first row.
-            headers = hasHeaderRow
-                ? Cells.Select(h => h?.Trim() ?? string.Empty).ToArray()
-                : Enumerable.Range(1, Cells.Count).Select(i => $"Column {i}").ToArray();
-            firstRowIsData = !hasHeaderRow;
+            headers = options.HasHeaderRow
+                ? cells.Select(h => h?.Trim() ?? string.Empty).ToArray()
+                : Enumerable.Range(1, cells.Count).Select(i => $"Column {i}").ToArray();
+            firstRowIsData = !options.HasHeaderRow;
         }
 
         public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -218,78 +201,120 @@ public sealed class CsvSource : IImportSource
                 }
 
                 current = false;
-                if (IsBlank())
-                {
-                    continue;
-                }
-
                 rowNumber++;
                 rowsRead = rowNumber;
-                yield return new SourceRow(rowNumber, Line, Cells, FindProblem(rowNumber));
+                yield return new SourceRow(rowNumber, reader.LineNumber, cells, FindProblem(rowNumber));
             }
         }
 
-        public virtual ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
-            text.Dispose();
-            return ValueTask.CompletedTask;
+            await reader.DisposeAsync().ConfigureAwait(false);
+            if (ownsStream)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
-        /// <summary>Reads the next record; <paramref name="rowNumber"/> locates errors.</summary>
-        protected abstract ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken);
+        /// <summary>Reads the next record that is not blank; <paramref name="rowNumber"/> locates errors.</summary>
+        private async ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken)
+        {
+            do
+            {
+                malformed = null;
+                try
+                {
+                    if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+                }
+                catch (CsvFormatException e)
+                {
+                    throw new ImportSourceException(
+                        $"A value on line {e.LineNumber} is longer than the limit of {options.MaxFieldLength:N0} characters. Check for a quote that is never closed, or raise CsvSourceOptions.MaxFieldLength.",
+                        e)
+                    { LineNumber = e.LineNumber, RowNumber = rowNumber };
+                }
+
+                cells.Reset();
+                for (var index = 0; reader.RawRecord.Length > options.MaxFieldLength && index < cells.Count; index++)
+                {
+                    if (cells.GetSpan(index).Length > options.MaxFieldLength)
+                    {
+                        throw new ImportSourceException(
+                            $"A value on line {reader.LineNumber} is longer than the limit of {options.MaxFieldLength:N0} characters. Check for a quote that is never closed, or raise CsvSourceOptions.MaxFieldLength.")
+                        { LineNumber = reader.LineNumber, RowNumber = rowNumber };
+                    }
+                }
+            }
+            while (IsBlank());
+
+            return true;
+        }
 
         /// <summary>True when every cell is empty or white space: a row to skip, not a row of empty values.</summary>
-        protected abstract bool IsBlank();
+        private bool IsBlank()
+        {
+            for (var index = 0; index < cells.Count; index++)
+            {
+                if (!cells.GetSpan(index).IsWhiteSpace())
+                {
+                    return false;
+                }
+            }
 
-        /// <summary>True when the cell holds the U+FFFD that the decoder wrote for invalid bytes.</summary>
-        protected abstract bool HasReplacementCharacter(int cell);
+            return true;
+        }
 
         private RowError? FindProblem(long rowNumber)
         {
-            var cells = Cells;
-            var (bad, unterminated) = BadQuote;
-            if (bad >= 0)
+            var line = reader.LineNumber;
+            if (malformed is { } reason && reason != CsvMalformedReason.FieldCountMismatch)
             {
+                var unterminated = reason == CsvMalformedReason.UnterminatedQuote;
+                var bad = unterminated ? cells.Count - 1 : BadlyQuotedField();
                 return new RowError(
                     RowErrorKind.Structure,
                     unterminated
                         ? "A quote that opens this value is never closed, so the rest of the file was read into it. Add the closing quote."
                         : "This value has a quote in the middle. Put the whole value in quotes and double the inner quote (\"\").",
                     rowNumber,
-                    Line,
+                    line,
                     ColumnName(bad),
                     cells[bad]);
             }
 
-            if (cells.Count != headers.Length)
+            var count = cells.Count;
+            if (count != headers.Length)
             {
-                return cells.Count < headers.Length
+                return count < headers.Length
                     ? new RowError(
                         RowErrorKind.Structure,
-                        $"This row has {cells.Count} values but the header has {headers.Length} columns, so '{headers[cells.Count]}' and any after it are missing. Check for a missing delimiter.",
+                        $"This row has {count} values but the header has {headers.Length} columns, so '{headers[count]}' and any after it are missing. Check for a missing delimiter.",
                         rowNumber,
-                        Line,
-                        headers[cells.Count])
+                        line,
+                        headers[count])
                     : new RowError(
                         RowErrorKind.Structure,
-                        $"This row has {cells.Count} values but the header has only {headers.Length} columns. A value probably contains the delimiter; put such values in quotes.",
+                        $"This row has {count} values but the header has only {headers.Length} columns. A value probably contains the delimiter; put such values in quotes.",
                         rowNumber,
-                        Line,
+                        line,
                         ColumnName(headers.Length),
                         cells[headers.Length]);
             }
 
-            if (invalidBytes.Count > 0)
+            if (!Utf8.IsValid(reader.RawRecord))
             {
-                for (var index = 0; index < cells.Count; index++)
+                for (var index = 0; index < count; index++)
                 {
-                    if (HasReplacementCharacter(index))
+                    if (!Utf8.IsValid(reader.GetRawSpan(index)))
                     {
                         return new RowError(
                             RowErrorKind.Structure,
                             "This value contains bytes that are not valid UTF-8 text. Save the file as 'CSV UTF-8', or set CsvSourceOptions.Encoding to the file's encoding.",
                             rowNumber,
-                            Line,
+                            line,
                             ColumnName(index),
                             cells[index]);
                     }
@@ -299,165 +324,87 @@ public sealed class CsvSource : IImportSource
             return null;
         }
 
-        private string ColumnName(int index) => index < headers.Length ? headers[index] : $"column {index + 1}";
-    }
-
-    /// <summary>Reads with CsvHelper's parser: used when the caller adjusts CsvHelper's dialect settings.</summary>
-    private sealed class CsvHelperRows : CsvRows
-    {
-        private readonly CsvParser parser;
-        private readonly int maxFieldLength;
-        private string? badField;
-        private string[] record = [];
-
-        public CsvHelperRows(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
-            : base(text, invalidBytes, options.HasHeaderRow)
+        /// <summary>The first field with a quote that does not wrap the whole value (with inner quotes doubled).</summary>
+        private int BadlyQuotedField()
         {
-            maxFieldLength = options.MaxFieldLength;
-            var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+            for (var index = 0; index < cells.Count; index++)
             {
-                DetectDelimiter = options.Delimiter is null,
-                IgnoreBlankLines = true,
-                MaxFieldSize = options.MaxFieldLength,
-                BadDataFound = args => badField ??= args.Field,
-            };
-            if (options.Delimiter is not null)
-            {
-                configuration.Delimiter = options.Delimiter;
-            }
-
-            options.Configure?.Invoke(configuration);
-            parser = new CsvParser(text, configuration);
-        }
-
-        protected override IReadOnlyList<string?> Cells => record;
-
-        /// <summary>CsvHelper counts the line a record ends on; a record starts that many line breaks earlier.</summary>
-        protected override long Line => parser.RawRow - record.Sum(cell => CsvSpanParser.Breaks(cell));
-
-        protected override (int Cell, bool Unterminated) BadQuote
-        {
-            get
-            {
-                if (badField is not { } bad)
+                var raw = reader.GetRawSpan(index).Trim((byte)' ');
+                if (raw.IndexOf(Quote) >= 0 && !(raw.Length >= 2 && raw[0] == Quote && raw[^1] == Quote && QuotesDoubled(raw[1..^1])))
                 {
-                    return (-1, false);
+                    return index;
                 }
-
-                var quote = parser.Configuration.Quote;
-                var unterminated = bad.Length > 0 && bad[0] == quote && (bad.Length == 1 || bad.TrimEnd()[^1] != quote);
-                var index = unterminated ? record.Length - 1 : Array.FindIndex(record, c => c.Contains(quote, StringComparison.Ordinal));
-                return (Math.Max(index, 0), unterminated);
             }
+
+            return 0;
         }
 
-        public override ValueTask DisposeAsync()
+        private static bool QuotesDoubled(ReadOnlySpan<byte> inner)
         {
-            parser.Dispose();
-            return base.DisposeAsync();
-        }
-
-        /// <summary>Reads a record, turning CsvHelper's fatal errors into one with the line and a fix.</summary>
-        protected override async ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken)
-        {
-            badField = null;
-            try
+            for (var i = inner.IndexOf(Quote); i >= 0; i = inner.IndexOf(Quote))
             {
-                if (!await parser.ReadAsync().ConfigureAwait(false))
+                if (i + 1 == inner.Length || inner[i + 1] != Quote)
                 {
                     return false;
                 }
 
-                record = parser.Record!;
-                return true;
-            }
-            catch (MaxFieldSizeException e)
-            {
-                throw new ImportSourceException(
-                    $"A value on line {parser.RawRow} is longer than the limit of {maxFieldLength:N0} characters. Check for a quote that is never closed, or raise CsvSourceOptions.MaxFieldLength.",
-                    e)
-                { LineNumber = parser.RawRow, RowNumber = rowNumber };
-            }
-            catch (CsvHelperException e)
-            {
-                throw new ImportSourceException($"The file could not be read as CSV near line {parser.RawRow}: {e.Message}", e)
-                { LineNumber = parser.RawRow, RowNumber = rowNumber };
-            }
-        }
-
-        protected override bool IsBlank() => Array.TrueForAll(record, string.IsNullOrWhiteSpace);
-
-        protected override bool HasReplacementCharacter(int cell) => record[cell].Contains('\uFFFD', StringComparison.Ordinal);
-    }
-
-    /// <summary>Reads with <see cref="CsvSpanParser"/>: cells reach converters as spans, strings are made only when asked for.</summary>
-    private sealed class SpanRows : CsvRows
-    {
-        private readonly CsvSpanParser parser;
-        private readonly SpanCells cells;
-        private readonly bool detect;
-
-        public SpanRows(TextReader text, CsvSourceOptions options, InvalidByteCounter invalidBytes)
-            : base(text, invalidBytes, options.HasHeaderRow)
-        {
-            parser = new CsvSpanParser(text, options.MaxFieldLength);
-            cells = new SpanCells(parser);
-            detect = options.Delimiter is null;
-            if (options.Delimiter is { } delimiter)
-            {
-                parser.Delimiter = delimiter[0];
-            }
-        }
-
-        protected override IReadOnlyList<string?> Cells => cells;
-
-        protected override long Line => parser.RecordLine;
-
-        protected override (int Cell, bool Unterminated) BadQuote => (parser.BadQuoteField, parser.Unterminated);
-
-        protected override async ValueTask<bool> NextAsync(long rowNumber, CancellationToken cancellationToken)
-        {
-            if (rowNumber == 0 && detect)
-            {
-                await parser.DetectDelimiterAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            try
-            {
-                var read = await parser.ReadAsync(cancellationToken).ConfigureAwait(false);
-                cells.Reset();
-                return read;
-            }
-            catch (ImportSourceException e) when (e.RowNumber is null)
-            {
-                throw new ImportSourceException(e.Message) { LineNumber = e.LineNumber, RowNumber = rowNumber };
-            }
-        }
-
-        protected override bool IsBlank()
-        {
-            for (var i = 0; i < parser.Count; i++)
-            {
-                if (!parser[i].IsWhiteSpace())
-                {
-                    return false;
-                }
+                inner = inner[(i + 2)..];
             }
 
             return true;
         }
 
-        protected override bool HasReplacementCharacter(int cell) => parser[cell].Contains('\uFFFD');
+        private string ColumnName(int index) => index < headers.Length ? headers[index] : $"column {index + 1}";
     }
 }
 
-/// <summary>The current record of a <see cref="CsvSpanParser"/> as cells, making each cell's string only when it is read.</summary>
-internal sealed class SpanCells(CsvSpanParser parser) : FieldCells
+/// <summary>
+/// The current record of a CsvHelper reader as cells: each field's UTF-8 bytes decoded once into one reused
+/// buffer when first read, its string made only when asked for; valid until the next read.
+/// </summary>
+internal sealed class Utf8Cells(CsvReader reader) : FieldCells
 {
-    public override int Count => parser.Count;
+    private char[] text = new char[1_024];
+    private int[] start = new int[16];
+    private int[] length = new int[16];
+    private int count;
+    private int used;
 
-    public override ReadOnlySpan<char> GetSpan(int index) => parser[index];
+    public override int Count => count;
 
-    /// <summary>Forgets the strings of the previous record.</summary>
-    public void Reset() => ResetStrings(parser.Count);
+    public override ReadOnlySpan<char> GetSpan(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        if (length[index] < 0)
+        {
+            var bytes = reader.GetSpan(index);
+
+            // UTF-8 never takes fewer bytes than UTF-16 takes chars, so the byte count bounds the chars.
+            if (used + bytes.Length > text.Length)
+            {
+                Array.Resize(ref text, Math.Max(text.Length * 2, used + bytes.Length));
+            }
+
+            start[index] = used;
+            Utf8.ToUtf16(bytes, text.AsSpan(used), out _, out length[index]);
+            used += length[index];
+        }
+
+        return text.AsSpan(start[index], length[index]);
+    }
+
+    /// <summary>Starts on the record just read.</summary>
+    public void Reset()
+    {
+        count = reader.FieldCount;
+        if (start.Length < count)
+        {
+            start = new int[count * 2];
+            length = new int[count * 2];
+        }
+
+        ResetStrings(count);
+        length.AsSpan(0, count).Fill(-1);
+        used = 0;
+    }
 }

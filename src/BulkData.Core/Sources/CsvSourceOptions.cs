@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
-using CsvHelper.Configuration;
 
 namespace BulkData.Sources;
 
@@ -10,7 +9,7 @@ public sealed class CsvSourceOptions
     /// <summary>
     /// The delimiter. Default: null, detected from the file among comma, semicolon, tab and pipe.
     /// </summary>
-    public string? Delimiter { get; set; }
+    public char? Delimiter { get; set; }
 
     /// <summary>
     /// The text encoding. Default: null, detected: a byte order mark names UTF-8, UTF-16 or UTF-32;
@@ -25,14 +24,13 @@ public sealed class CsvSourceOptions
     /// </summary>
     public bool HasHeaderRow { get; set; } = true;
 
-    /// <summary>The longest value accepted, in characters. Default: 1,048,576. A longer one stops the import with its line.</summary>
+    /// <summary>
+    /// The longest value accepted, in characters. Default: 1,048,576. A longer one stops the import with its line;
+    /// so does a row longer than 16,777,216 characters, the most the parser holds, whatever this limit.
+    /// </summary>
     [Range(1, int.MaxValue)]
     public int MaxFieldLength { get; set; } = 1_048_576;
 
-    /// <summary>
-    /// Adjusts CsvHelper's dialect settings (quote, escape, comments, trimming, line endings) after
-    /// BulkData's defaults are applied. Default: null.
-    /// </summary>
-    public Action<CsvConfiguration>? Configure { get; set; }
-
+    /// <summary>Lines starting with this character are comments and skipped, e.g. <c>'#'</c>. Default: null, no comments.</summary>
+    public char? Comment { get; set; }
 }

@@ -134,7 +134,7 @@ public sealed class ExportTests
             .Computed("Value", p => p.UnitPrice * p.Quantity)));
         using var output = new MemoryStream();
 
-        await host.Exporter.For<Product>().From(Products.Take(1)).Columns("Sku", "UnitPrice", "Released", "Value").ToAsync(CsvSink.ToStream(output, new CsvSinkOptions { Delimiter = ";" }));
+        await host.Exporter.For<Product>().From(Products.Take(1)).Columns("Sku", "UnitPrice", "Released", "Value").ToAsync(CsvSink.ToStream(output, new CsvSinkOptions { Delimiter = ';' }));
 
         Assert.Equal("Sku;UnitPrice;Released;Value\r\nA-1;12,5;31.03.2024;37,5\r\n", Encoding.UTF8.GetString(output.ToArray()).TrimStart('\uFEFF'));
     }

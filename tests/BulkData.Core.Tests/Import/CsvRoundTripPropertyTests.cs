@@ -1,7 +1,6 @@
 using System.Globalization;
 using BulkData.Sources;
 using CsvHelper;
-using CsvHelper.Configuration;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -97,20 +96,33 @@ public sealed class CsvRoundTripPropertyTests : IDisposable
     private static string WriteWithCsvHelper(IEnumerable<AllTypes> items)
     {
         var text = new StringWriter(CultureInfo.InvariantCulture);
-        using var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture));
+        var properties = typeof(AllTypes).GetProperties();
+        using (var csv = CsvWriter.Create(text, new CsvWriterOptions(), leaveOpen: true))
+        {
+            csv.WriteHeader(properties.Select(p => p.Name).ToArray());
+            foreach (var item in items)
+            {
+                csv.WriteRecord(properties.Select(p => Format(p.GetValue(item))).ToArray());
+            }
+        }
 
-        // Full-precision, culture-free formats: BulkData reads ISO 8601 and round-trip notation without configuration.
-        csv.Context.TypeConverterOptionsCache.GetOptions<DateTime>().Formats = ["O"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<DateTimeOffset>().Formats = ["O"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<TimeOnly>().Formats = ["O"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<DateOnly>().Formats = ["yyyy-MM-dd"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<DateOnly?>().Formats = ["yyyy-MM-dd"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<TimeSpan>().Formats = ["c"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<float>().Formats = ["R"];
-        csv.Context.TypeConverterOptionsCache.GetOptions<double>().Formats = ["R"];
-        csv.WriteRecords(items);
         return text.ToString();
     }
+
+    /// <summary>Full-precision, culture-free formats: BulkData reads ISO 8601 and round-trip notation without configuration.</summary>
+    private static string Format(object? value) => value switch
+    {
+        null => string.Empty,
+        DateTime v => v.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset v => v.ToString("O", CultureInfo.InvariantCulture),
+        TimeOnly v => v.ToString("O", CultureInfo.InvariantCulture),
+        DateOnly v => v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        TimeSpan v => v.ToString("c", CultureInfo.InvariantCulture),
+        float v => v.ToString("R", CultureInfo.InvariantCulture),
+        double v => v.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable v => v.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
 
     private static void AssertEqual(AllTypes expected, AllTypes actual)
     {
