@@ -117,7 +117,7 @@ internal static class MemoryHarness
 
         public ValueTask WriteAsync(ImportBatch<BenchmarkRow> batch, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-        public ValueTask CommitAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+        public ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -109,19 +109,45 @@ public sealed class BulkDataBuilder
         // Configuration (the Runner and Files sections) is applied over the code's settings, so operators can change them.
         var options = new InProcessRunnerOptions();
         configure?.Invoke(options);
-        Configuration?.GetSection("Runner").Bind(options);
-        OptionsValidation.ThrowIfInvalid(options);
-        var files = new LocalFolderFileStoreOptions();
-        Configuration?.GetSection("Files").Bind(files);
-        Services.TryAddSingleton<IFileStore>(provider => new LocalFolderFileStore(files, provider.GetService<TimeProvider>()));
-        Services.TryAddSingleton<QueuedJobExecutor>();
+        BindOptions(options, "Runner");
         Services.TryAddSingleton(provider => new InProcessJobRunner(
-            provider.GetRequiredService<QueuedJobExecutor>(),
+            provider.GetRequiredService<IQueuedJobExecutor>(),
             provider.GetRequiredService<IJobStore>(),
             options,
             provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData.Runner") ?? NullLogger.Instance));
-        Services.TryAddSingleton<IJobRunner>(provider => provider.GetRequiredService<InProcessJobRunner>());
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InProcessJobRunner>(provider => provider.GetRequiredService<InProcessJobRunner>()));
+        return UseRunner(provider => provider.GetRequiredService<InProcessJobRunner>());
+    }
+
+    /// <summary>
+    /// Applies a section of the <c>BulkData</c> configuration (when <c>AddBulkData</c> was given one) over
+    /// options set in code, so operators can change them, then checks their DataAnnotations. For extension packages.
+    /// </summary>
+    /// <param name="options">The options, as the code set them.</param>
+    /// <param name="section">The section's name, e.g. <c>Runner</c>.</param>
+    /// <exception cref="BulkDataConfigurationException">An option is missing or out of range; the message names it.</exception>
+    public void BindOptions(object options, string section)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Configuration?.GetSection(section).Bind(options);
+        OptionsValidation.ThrowIfInvalid(options);
+    }
+
+    /// <summary>
+    /// Runs queued jobs with this runner (a clustered engine's package calls it), keeps uploads in the
+    /// registered <see cref="IFileStore"/> (a local folder unless the application registered another), and
+    /// registers the <see cref="IQueuedJobExecutor"/> the runner's workers call.
+    /// </summary>
+    /// <param name="create">Creates the runner.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder UseRunner(Func<IServiceProvider, IJobRunner> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var files = new LocalFolderFileStoreOptions();
+        Configuration?.GetSection("Files").Bind(files);
+        Services.TryAddSingleton<IFileStore>(provider => new LocalFolderFileStore(files, provider.GetService<TimeProvider>()));
+        Services.TryAddSingleton<IQueuedJobExecutor, QueuedJobExecutor>();
+        Services.Replace(ServiceDescriptor.Singleton(create));
         return this;
     }
 

@@ -24,7 +24,7 @@ public sealed class CollectionTarget<T>(ICollection<T> collection) : IImportTarg
             return ValueTask.CompletedTask;
         }
 
-        public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        public ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
         {
             lock (collection)
             {

@@ -1,3 +1,5 @@
+using BulkData.Jobs;
+using BulkData.Validation;
 namespace BulkData.Import;
 
 /// <summary>
@@ -56,11 +58,23 @@ public interface IImportTransaction<T> : IAsyncDisposable
     /// <returns>A task that completes when the batch is written.</returns>
     ValueTask WriteAsync(ImportBatch<T> batch, CancellationToken cancellationToken = default);
 
-    /// <summary>Makes everything written in this transaction permanent.</summary>
+    /// <summary>
+    /// Makes everything written in this transaction permanent. A target in the job store's database records
+    /// <paramref name="progress"/> on the job in the same transaction, so that a partial import resumed after a
+    /// crash starts after the last committed row with counts that include it.
+    /// </summary>
+    /// <param name="progress">The job's checkpoint and counts as they stand once this commit is done.</param>
     /// <param name="cancellationToken">Cancels the commit.</param>
     /// <returns>A task that completes when the transaction is committed.</returns>
-    ValueTask CommitAsync(CancellationToken cancellationToken = default);
+    ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An import's state once a transaction commits: where a resumed import starts, and what it had done.</summary>
+/// <param name="LastRow">The last data row read: every row up to it is committed or was reported invalid.</param>
+/// <param name="Counts">The job's counts, this commit's rows included.</param>
+/// <param name="ErrorCount">Every row error found so far.</param>
+/// <param name="Errors">The errors kept on the job so far.</param>
+public sealed record ImportProgress(long LastRow, JobCounts Counts, long ErrorCount, IReadOnlyList<RowError> Errors);
 
 /// <summary>What became of one row.</summary>
 public enum RowOutcomeKind

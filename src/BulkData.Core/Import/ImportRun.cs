@@ -399,13 +399,15 @@ internal sealed class ImportRun<T>
         // Once decided, a commit runs to its end: a cancel arriving during it must not leave the job's
         // record unsure of what the target holds.
         cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        var committed = counts;
+        committed.Created += uncommitted.Created;
+        committed.Updated += uncommitted.Updated;
+        committed.Skipped += uncommitted.Skipped;
+        await transaction.CommitAsync(new ImportProgress(lastWrittenRow, committed.ToCounts(), errorCount, errors.ToArray()), CancellationToken.None).ConfigureAwait(false);
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
         BulkDataDiagnostics.RowsWritten.Add(uncommitted.Created + uncommitted.Updated, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() } });
-        counts.Created += uncommitted.Created;
-        counts.Updated += uncommitted.Updated;
-        counts.Skipped += uncommitted.Skipped;
+        counts = committed;
         uncommitted = default;
         firstUncommittedOutcome = outcomes.Count;
         checkpoint = lastWrittenRow;

@@ -18,7 +18,7 @@ public sealed class InProcessRunnerOptions
 /// died: a partial import resumes after its last committed batch, an all-or-nothing one starts again. Meant for
 /// one process per job store; several processes share work through a clustered engine instead.
 /// </summary>
-internal sealed partial class InProcessJobRunner(QueuedJobExecutor executor, IJobStore store, InProcessRunnerOptions options, ILogger logger)
+internal sealed partial class InProcessJobRunner(IQueuedJobExecutor executor, IJobStore store, InProcessRunnerOptions options, ILogger logger)
     : BackgroundService, IJobRunner
 {
     private readonly Channel<Guid> queue = Channel.CreateUnbounded<Guid>();

@@ -13,10 +13,11 @@ namespace BulkData.Jobs;
 /// scope of its own. A job cancelled before it started ends cancelled; one that cannot run fails saying why.
 /// </summary>
 internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceRegistry registry, IJobStore store, TimeProvider time, IFileStore files, ILoggerFactory? loggers = null)
+    : IQueuedJobExecutor
 {
     private static readonly MethodInfo ImportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ImportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    public async Task RunAsync(Guid jobId, CancellationToken cancellationToken)
+    public async Task RunAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         if (await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) is not { IsFinished: false } job)
         {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using BulkData.EntityFrameworkCore.Jobs;
 using BulkData.Import;
 using Microsoft.EntityFrameworkCore;
@@ -219,7 +220,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             if (recordsChanges)
             {
-                await RecordChangesAsync(created, updated, rewritten, batch.LastRowRead, cancellationToken).ConfigureAwait(false);
+                await RecordChangesAsync(created, updated, rewritten, cancellationToken).ConfigureAwait(false);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
@@ -227,8 +228,24 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             writtenKeys.UnionWith(writtenInBatch);
         }
 
-        public async ValueTask CommitAsync(CancellationToken cancellationToken = default)
+        public async ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
         {
+            if (recordsChanges && import.CommitMode == CommitMode.Partial)
+            {
+                // The checkpoint and the counts it goes with move in the batch's own transaction: a resumed import
+                // skips exactly the committed rows and carries on counting from them.
+                var (counts, errors) = (progress.Counts, JsonSerializer.Serialize(progress.Errors));
+                await db.Set<JobRecord>().Where(j => j.Id == import.JobId)
+                    .ExecuteUpdateAsync(
+                        set => set.SetProperty(j => j.Checkpoint, progress.LastRow)
+                            .SetProperty(j => j.Read, counts.Read).SetProperty(j => j.Valid, counts.Valid).SetProperty(j => j.Invalid, counts.Invalid)
+                            .SetProperty(j => j.Created, counts.Created).SetProperty(j => j.Updated, counts.Updated).SetProperty(j => j.Skipped, counts.Skipped)
+                            .SetProperty(j => j.ErrorCount, progress.ErrorCount).SetProperty(j => j.Errors, errors)
+                            .SetProperty(j => j.Version, j => j.Version + 1),
+                        cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             committedKeys.UnionWith(writtenKeys);
         }
@@ -264,7 +281,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             return true;
         }
 
-        private async Task RecordChangesAsync(List<TEntity> created, List<(TEntity Entity, string Before)> updated, List<TEntity> rewritten, long lastRow, CancellationToken cancellationToken)
+        private async Task RecordChangesAsync(List<TEntity> created, List<(TEntity Entity, string Before)> updated, List<TEntity> rewritten, CancellationToken cancellationToken)
         {
             var name = entityType.Name;
             foreach (var entity in created)
@@ -287,13 +304,6 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 var after = EntitySnapshots.Values(entry);
                 await db.Set<RowChangeRecord>().Where(c => c.JobId == import.JobId && c.EntityType == name && c.Key == key)
                     .ExecuteUpdateAsync(set => set.SetProperty(c => c.After, after), cancellationToken).ConfigureAwait(false);
-            }
-
-            if (import.CommitMode == CommitMode.Partial)
-            {
-                await db.Set<JobRecord>().Where(j => j.Id == import.JobId)
-                    .ExecuteUpdateAsync(set => set.SetProperty(j => j.Checkpoint, lastRow).SetProperty(j => j.Version, j => j.Version + 1), cancellationToken)
-                    .ConfigureAwait(false);
             }
         }
 

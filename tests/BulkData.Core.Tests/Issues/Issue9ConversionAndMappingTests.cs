@@ -350,7 +350,7 @@ public sealed class Issue9ConversionAndMappingTests
                 return ValueTask.CompletedTask;
             }
 
-            public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+            public ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
             {
                 target.Committed.AddRange(pending);
                 target.Cancel();

@@ -239,7 +239,7 @@ public sealed class QueuedImportTests : IDisposable
 
             public ValueTask WriteAsync(ImportBatch<Product> batch, CancellationToken cancellationToken = default) => target.WriteAsync(pending, batch, cancellationToken);
 
-            public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+            public ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
             {
                 target.Commit(pending);
                 return ValueTask.CompletedTask;

@@ -89,6 +89,82 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
             await hosted.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// The process stops right after a batch commits, before the job's progress is saved: the checkpoint and the
+    /// counts it goes with were committed together, so the resumed job counts every row once.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task StoppedRightAfterACommit_TheResumedJobCountsEveryRowOnce(string provider)
+    {
+        using var stop = new CancellationTokenSource();
+        var checkpointWritten = false;
+        await using var database = await Database.CreateAsync(
+            provider,
+            postgres,
+            new CheckpointWatch(() => checkpointWritten = true),
+            new CommitWatch(() =>
+            {
+                if (checkpointWritten)
+                {
+                    stop.Cancel();
+                }
+            }));
+        var services = new ServiceCollection().AddSingleton(database.Factory);
+        services.AddBulkData(b => b
+            .AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id))
+            .UseEntityFrameworkJobStore<ShopContext>()
+            .UseEntityFrameworkFileStore<ShopContext>()
+            .UseInProcessRunner()
+            .AddImportTarget<Item>(p => new EntityFrameworkImportTarget<ShopContext, Item>(p.GetRequiredService<IDbContextFactory<ShopContext>>(), new() { MergeStrategy = MergeStrategy.Upsert })));
+        await using var app = services.BuildServiceProvider();
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 1; i <= 1_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"S-{i},n,1,1\n");
+        }
+
+        var jobId = await app.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Item>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 250; })
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var executor = app.GetRequiredService<IQueuedJobExecutor>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.RunAsync(jobId, stop.Token));
+        var stopped = (await app.GetRequiredService<IJobStore>().GetAsync(jobId))!;
+        await executor.RunAsync(jobId);
+        var job = (await app.GetRequiredService<IJobStore>().GetAsync(jobId))!;
+
+        Assert.Equal((JobStatus.Processing, 250L, 250L, 250L), (stopped.Status, stopped.Checkpoint, stopped.Counts.Read, stopped.Counts.Created));
+        Assert.Equal((JobStatus.Completed, 1_000L, 1_000L), (job.Status, job.Counts.Read, job.Counts.Created));
+        Assert.Equal(1_000, (await database.ItemsAsync()).Count);
+    }
+
+    /// <summary>Sees the import target write the job's checkpoint.</summary>
+    private sealed class CheckpointWatch(Action written) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.StartsWith("UPDATE", StringComparison.Ordinal) && command.CommandText.Contains("Checkpoint", StringComparison.Ordinal))
+            {
+                written();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    /// <summary>Stops the process (cancels its token) as soon as a transaction commits.</summary>
+    private sealed class CommitWatch(Action committed) : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+    {
+        public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            committed();
+            return Task.CompletedTask;
+        }
+    }
 }
 
 /// <summary>Issue 11: pollers see an all-or-nothing import's progress while it runs, where the database allows it.</summary>
