@@ -43,6 +43,8 @@ public sealed class TestHost : IDisposable
 
     public IBulkImporter Importer => provider.GetRequiredService<IBulkImporter>();
 
+    public BulkData.Export.IBulkExporter Exporter => provider.GetRequiredService<BulkData.Export.IBulkExporter>();
+
     public IJobStore Jobs => provider.GetRequiredService<IJobStore>();
 
     public ImportRollback<ShopContext> Rollback => provider.GetRequiredService<ImportRollback<ShopContext>>();

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 // (and, in a cluster, its Quartz instance id).
 //   BulkData.Worker <sqlite file>                 the in-process runner on a SQLite database
 //   BulkData.Worker --quartz <connection string>  a node of the Quartz cluster on a PostgreSQL database
+//   ... --schedule <cron>                          also exports the items on that schedule
 var quartz = args[0] == "--quartz";
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
@@ -25,6 +26,12 @@ builder.Services
             .AddImportTarget<WorkerItem>(p => new EntityFrameworkImportTarget<WorkerContext, WorkerItem>(
                 p.GetRequiredService<IDbContextFactory<WorkerContext>>(),
                 new EntityFrameworkTargetOptions { MergeStrategy = MergeStrategy.Upsert, BulkInserter = quartz ? new NpgsqlCopyInserter() : null }));
+        if (Array.IndexOf(args, "--schedule") is > 0 and var at)
+        {
+            b.AddExportSource<WorkerItem>(p => p.GetRequiredService<WorkerContext>().Items.AsNoTracking())
+                .AddScheduledExport<WorkerItem>("items", args[at + 1]);
+        }
+
         _ = quartz
             ? b.UseQuartzRunner(o => { o.ConnectionString = args[1]; o.CheckinInterval = TimeSpan.FromSeconds(1); o.CheckinMisfireThreshold = TimeSpan.FromSeconds(2); })
             : b.UseInProcessRunner();

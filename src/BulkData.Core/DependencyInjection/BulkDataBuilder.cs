@@ -1,3 +1,4 @@
+using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
@@ -93,6 +94,63 @@ public sealed class BulkDataBuilder
     {
         ArgumentNullException.ThrowIfNull(create);
         Services.Replace(ServiceDescriptor.Scoped(create));
+        return this;
+    }
+
+    /// <summary>
+    /// Registers where queued and scheduled exports of <typeparamref name="T"/> read their rows, in the job's own
+    /// scope, e.g. <c>p =&gt; p.GetRequiredService&lt;ShopContext&gt;().Products</c>. A query is filtered in the
+    /// database by the job's stored filter.
+    /// </summary>
+    /// <typeparam name="T">The resource's item type.</typeparam>
+    /// <param name="rows">Gives the rows from the job's scope.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder AddExportSource<T>(Func<IServiceProvider, IEnumerable<T>> rows)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        Services.Replace(ServiceDescriptor.Singleton(new ExportSource<T>(rows)));
+        return this;
+    }
+
+    /// <summary>
+    /// Exports <typeparamref name="T"/> on a schedule: at each tick of <paramref name="cron"/> a queued export job
+    /// reads the rows from the resource's export source (<see cref="AddExportSource{T}"/>), applies the stored
+    /// filter and columns, and keeps its file in the file store, for <see cref="ScheduledExportOptions.Retention"/>.
+    /// Every process that registers the schedule ticks, and each tick runs once: on one process alone, or once per
+    /// cluster. Needs a runner (<c>UseInProcessRunner</c> or a clustered one). Register the resource first.
+    /// </summary>
+    /// <typeparam name="T">The resource's item type.</typeparam>
+    /// <param name="name">The schedule's name, unique, recorded on each run's job (the <c>schedule</c> parameter).</param>
+    /// <param name="cron">Five fields (<c>0 3 * * *</c>: every day at 03:00) or six with seconds first.</param>
+    /// <param name="configure">Sets the format, filter, columns, owner and retention; null for a CSV of every row.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="BulkDataConfigurationException">The cron expression, the filter, a column or the format is not valid; checked now, not at the first tick.</exception>
+    public BulkDataBuilder AddScheduledExport<T>(string name, string cron, Action<ScheduledExportOptions>? configure = null)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cron);
+        var options = new ScheduledExportOptions();
+        configure?.Invoke(options);
+        var expression = ScheduledExport.ParseCron(name, cron);
+        var format = QueuedExport.CheckFormat(options.Format);
+        var resource = Registry.Get<T>();
+        options.Filter?.Validate(resource);
+        var columns = options.Columns.ToArray();
+        ExportOperation<T>.CheckColumns(resource, columns);
+        ScheduledExport? schedule = null;
+        schedule = new ScheduledExport(name, expression, options, async (provider, due, cancellationToken) =>
+        {
+            var operation = provider.GetRequiredService<IBulkExporter>().For<T>().OwnedBy(options.Owner, options.Tenant)
+                .WithParameter(QueuedExport.ScheduleParameter, name)
+                .WithParameter(QueuedExport.DueAtParameter, due.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            operation = columns.Length == 0 ? operation : operation.Columns(columns);
+            operation = options.Filter is null ? operation : operation.Where(options.Filter);
+            return await operation.EnqueueAsJobAsync(format, schedule!.RunId(due), cancellationToken).ConfigureAwait(false);
+        });
+        Services.AddSingleton(schedule);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ScheduledExportService>());
         return this;
     }
 

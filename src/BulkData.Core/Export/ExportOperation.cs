@@ -15,9 +15,10 @@ public sealed class ExportOptions
 }
 
 /// <summary>
-/// One export being set up: its rows, columns and owner. Each call returns a new operation. Finish with
-/// <see cref="ToAsync"/>, which runs as a job in the job store. Filter in the query you pass
-/// (an EF Core <c>IQueryable</c> filters in the database and streams through <c>IAsyncEnumerable</c>).
+/// One export being set up: its rows, columns, filter and owner. Each call returns a new operation. Finish with
+/// <see cref="ToAsync"/>, which runs as a job in the job store, or <see cref="EnqueueAsync"/>, which queues it
+/// for a runner. Filter in the query you pass, or with a stored <see cref="ExportFilter"/> (<see cref="Where"/>);
+/// an EF Core <c>IQueryable</c> filters in the database and streams through <c>IAsyncEnumerable</c>.
 /// </summary>
 /// <typeparam name="T">The resource's item type.</typeparam>
 public sealed class ExportOperation<T>
@@ -35,6 +36,7 @@ public sealed class ExportOperation<T>
         Services = other.Services;
         Options = other.Options;
         Rows = other.Rows;
+        Filter = other.Filter;
         ColumnNames = other.ColumnNames;
         Owner = other.Owner;
         Tenant = other.Tenant;
@@ -55,7 +57,10 @@ public sealed class ExportOperation<T>
 
     internal ExportOptions Options { get; private init; } = new();
 
-    internal IAsyncEnumerable<T>? Rows { get; private init; }
+    /// <summary>What <c>From</c> was given: an <see cref="IQueryable{T}"/> is filtered in its query, anything else as it streams.</summary>
+    internal object? Rows { get; private init; }
+
+    internal ExportFilter? Filter { get; private init; }
 
     internal ImmutableArray<string> ColumnNames { get; private init; } = [];
 
@@ -69,7 +74,7 @@ public sealed class ExportOperation<T>
     public ExportOperation<T> From(IEnumerable<T> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return new(this) { Rows = rows as IAsyncEnumerable<T> ?? rows.ToAsyncEnumerable() };
+        return new(this) { Rows = rows };
     }
 
     /// <summary>Exports these rows, streamed.</summary>
@@ -87,17 +92,22 @@ public sealed class ExportOperation<T>
     /// <exception cref="BulkDataConfigurationException">A name matches no export column.</exception>
     public ExportOperation<T> Columns(params string[] columns)
     {
-        foreach (var column in columns)
-        {
-            if (Find(column) < 0)
-            {
-                throw new BulkDataConfigurationException(
-                    $"{Resource.Name}.{column}",
-                    $"The resource {Resource.Name} has no export column '{column}'. Its columns are: {string.Join(", ", Resource.ExportColumns.Select(c => c.Name))}.");
-            }
-        }
-
+        CheckColumns(Resource, columns);
         return new(this) { ColumnNames = [.. columns] };
+    }
+
+    /// <summary>
+    /// Exports only the rows a stored filter matches, translated into the rows' query (a database filters them);
+    /// relative date spans count back from the run's time. The filter is recorded on the job.
+    /// </summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>A new operation.</returns>
+    /// <exception cref="BulkDataConfigurationException">A field is unknown or a value does not read as its field's type.</exception>
+    public ExportOperation<T> Where(ExportFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        filter.Validate(Resource);
+        return new(this) { Filter = filter, Parameters = Parameters.SetItem(QueuedExport.FilterParameter, filter.ToJson()) };
     }
 
     /// <summary>Records who runs the export, and for which tenant.</summary>
@@ -146,14 +156,109 @@ public sealed class ExportOperation<T>
         return new ExportResult(run.Job);
     }
 
+    /// <summary>
+    /// Queues the export for a runner (<c>UseInProcessRunner</c> or a clustered one) and returns its job id at
+    /// once: a worker reads the rows from the resource's registered export source (<c>AddExportSource</c>),
+    /// applies this operation's filter and columns, and keeps the file in the file store; the job's
+    /// <c>output</c> parameter names it. Poll the job in the job store.
+    /// </summary>
+    /// <param name="format">The file format: <c>csv</c>, <c>xlsx</c> or <c>json</c>.</param>
+    /// <param name="cancellationToken">Cancels queuing.</param>
+    /// <returns>The queued job's id.</returns>
+    /// <exception cref="BulkDataConfigurationException">The format is not one of those.</exception>
+    /// <exception cref="InvalidOperationException">No runner is registered.</exception>
+    public async Task<Guid> EnqueueAsync(string format, CancellationToken cancellationToken = default) =>
+        (await EnqueueAsJobAsync(format, Guid.CreateVersion7(), cancellationToken).ConfigureAwait(false))!.Value;
+
+    /// <summary>Queues the export as the job <paramref name="jobId"/>; null when that job exists already (another node queued it).</summary>
+    internal async Task<Guid?> EnqueueAsJobAsync(string format, Guid jobId, CancellationToken cancellationToken)
+    {
+        format = QueuedExport.CheckFormat(format);
+        var runner = Services.Runner ?? throw new InvalidOperationException("Queued exports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
+        var parameters = new Dictionary<string, string>(Parameters);
+        if (!ColumnNames.IsEmpty)
+        {
+            parameters[QueuedExport.ColumnsParameter] = System.Text.Json.JsonSerializer.Serialize(ColumnNames);
+        }
+
+        var job = new Job
+        {
+            Id = jobId,
+            Kind = JobKind.Export,
+            Resource = Resource.Name,
+            Format = format,
+            FileName = $"{Resource.Name}.{format}",
+            Owner = Owner,
+            Tenant = Tenant,
+            Parameters = parameters,
+        };
+        var recorder = new JobRecorder(Services.JobStore, Services.Time, Services.Logger, Owner);
+        try
+        {
+            await recorder.CreateAsync(job, $"Export of {job.Resource} to {format}", JobStatus.Queued, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Stores refuse a second job with the same id, each in its own way: the job being there says which.
+            if (await Services.JobStore.GetAsync(jobId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return null;
+            }
+
+            throw;
+        }
+
+        await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
+        return job.Id;
+    }
+
+    /// <summary>Runs a queued export job; <paramref name="written"/> keeps the file once the sink completed and returns what to record about it.</summary>
+    internal async Task RunQueuedAsync(Job job, IExportSink sink, Func<CancellationToken, Task<IReadOnlyDictionary<string, string>>> written, CancellationToken cancellationToken) =>
+        await new ExportRun<T>(this, sink, job, written).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The rows to write, filtered at <paramref name="now"/>: in the query when the rows are one.</summary>
+    internal IAsyncEnumerable<T> RowsAt(DateTimeOffset now)
+    {
+        var rows = Rows ?? throw new InvalidOperationException("Call From(...) with the rows before running the export.");
+        if (Filter?.ToExpression(Resource, now) is not { } predicate)
+        {
+            return rows as IAsyncEnumerable<T> ?? ((IEnumerable<T>)rows).ToAsyncEnumerable();
+        }
+
+        if (rows is IQueryable<T> query)
+        {
+            var filtered = query.Where(predicate);
+            return filtered as IAsyncEnumerable<T> ?? filtered.ToAsyncEnumerable();
+        }
+
+        var matches = predicate.Compile();
+        return rows is IAsyncEnumerable<T> stream ? stream.Where(matches) : ((IEnumerable<T>)rows).Where(matches).ToAsyncEnumerable();
+    }
+
     /// <summary>The bindings of the selected columns, in output order.</summary>
     internal IColumnBinding<T>[] SelectedColumns() =>
         ColumnNames.IsEmpty
             ? Resource.Definition.ExportColumns
             : ColumnNames.Select(name => Resource.Definition.ExportColumns[Find(name)]).ToArray();
 
-    private int Find(string column) => Array.FindIndex(
-        Resource.Definition.ExportColumns,
+    /// <summary>Throws for a column name that matches no export column of the resource.</summary>
+    internal static void CheckColumns(Resource<T> resource, IEnumerable<string> columns)
+    {
+        foreach (var column in columns)
+        {
+            if (Find(resource, column) < 0)
+            {
+                throw new BulkDataConfigurationException(
+                    $"{resource.Name}.{column}",
+                    $"The resource {resource.Name} has no export column '{column}'. Its columns are: {string.Join(", ", resource.ExportColumns.Select(c => c.Name))}.");
+            }
+        }
+    }
+
+    private int Find(string column) => Find(Resource, column);
+
+    private static int Find(Resource<T> resource, string column) => Array.FindIndex(
+        resource.Definition.ExportColumns,
         c => string.Equals(c.Column.Name, column, StringComparison.OrdinalIgnoreCase) || string.Equals(c.Column.MemberName, column, StringComparison.OrdinalIgnoreCase));
 }
 

@@ -1,10 +1,15 @@
 using BulkData.Jobs;
+using BulkData.Resources;
 using BulkData.Sinks;
 
 namespace BulkData.Export;
 
-/// <summary>Runs one export as a job: stream the rows, write each column typed to the sink, report progress.</summary>
-internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sink)
+/// <summary>
+/// Runs one export as a job: stream the rows, write each column typed to the sink, report progress. A queued
+/// job runs as itself, stops at a progress point when someone asked to cancel it, and records what
+/// <c>written</c> returns about its file once the sink has completed.
+/// </summary>
+internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sink, Job? queued = null, Func<CancellationToken, Task<IReadOnlyDictionary<string, string>>>? written = null)
     where T : class
 {
     private readonly JobRecorder recorder = new(operation.Services.JobStore, operation.Services.Time, operation.Services.Logger, operation.Owner);
@@ -14,19 +19,17 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
 
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
-        var source = operation.Rows ?? throw new InvalidOperationException("Call From(...) with the rows before running the export.");
+        var source = operation.RowsAt(operation.Services.Time.GetUtcNow());
         var columns = operation.SelectedColumns();
-        var job = new Job
+        if (queued is not null)
         {
-            Id = Guid.CreateVersion7(),
-            Kind = JobKind.Export,
-            Resource = operation.Resource.Name,
-            Format = sink.Format,
-            Owner = operation.Owner,
-            Tenant = operation.Tenant,
-            Parameters = new Dictionary<string, string>(operation.Parameters) { ["columns"] = string.Join(", ", columns.Select(c => c.Column.Name)) },
-        };
-        await recorder.CreateAsync(job, $"Export of {job.Resource} to {sink.Format}", JobStatus.Pending, cancellationToken).ConfigureAwait(false);
+            recorder.Attach(queued);
+        }
+        else
+        {
+            await CreateAsync(columns, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await recorder.StartAsync(JobStatus.Processing, "exporting", cancellationToken).ConfigureAwait(false);
@@ -44,11 +47,27 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
                 {
                     await recorder.SaveAsync(Snapshot("exporting"), cancellationToken).ConfigureAwait(false);
                     operation.Progress?.Report(Job.Progress);
+                    if (queued is not null && recorder.Job.CancelRequested)
+                    {
+                        await FinishAsync(JobStatus.Cancelled, "Cancelled on request. No file was kept.", CancellationToken.None).ConfigureAwait(false);
+                        return;
+                    }
                 }
             }
 
             await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            if (written is not null)
+            {
+                var recorded = await written(cancellationToken).ConfigureAwait(false);
+                recorder.Attach(Job with { Parameters = new Dictionary<string, string>(Job.Parameters.Concat(recorded)) });
+            }
+
             await FinishAsync(JobStatus.Completed, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && queued is not null)
+        {
+            // A runner stopping is not a cancel: the job stays where it is, for a runner to run again.
+            throw;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -60,6 +79,21 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
             await FinishAsync(JobStatus.Failed, $"The export stopped on an error: {e.Message}", CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task CreateAsync(IColumnBinding<T>[] columns, CancellationToken cancellationToken)
+    {
+        var job = new Job
+        {
+            Id = Guid.CreateVersion7(),
+            Kind = JobKind.Export,
+            Resource = operation.Resource.Name,
+            Format = sink.Format,
+            Owner = operation.Owner,
+            Tenant = operation.Tenant,
+            Parameters = new Dictionary<string, string>(operation.Parameters) { ["columns"] = string.Join(", ", columns.Select(c => c.Column.Name)) },
+        };
+        await recorder.CreateAsync(job, $"Export of {job.Resource} to {sink.Format}", JobStatus.Pending, cancellationToken).ConfigureAwait(false);
     }
 
     private Job Snapshot(string phase) => Job with { Progress = new JobProgress(rows, null, phase), Counts = new JobCounts(Read: rows, Valid: rows) };

@@ -31,8 +31,8 @@ internal sealed partial class InProcessJobRunner(IQueuedJobExecutor executor, IJ
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var orphans = store.QueryAsync(new JobQuery { Kind = JobKind.Import, Status = JobStatus.Queued, Take = int.MaxValue }, stoppingToken)
-            .Concat(store.QueryAsync(new JobQuery { Kind = JobKind.Import, Status = JobStatus.Processing, Take = int.MaxValue }, stoppingToken));
+        var orphans = store.QueryAsync(new JobQuery { Status = JobStatus.Queued, Take = int.MaxValue }, stoppingToken)
+            .Concat(store.QueryAsync(new JobQuery { Status = JobStatus.Processing, Take = int.MaxValue }, stoppingToken));
         await foreach (var job in orphans.ConfigureAwait(false))
         {
             LogTakingUp(logger, job.Id, job.Status);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using BulkData.DependencyInjection;
+using BulkData.Export;
 using BulkData.Import;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,14 +9,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BulkData.Jobs;
 
 /// <summary>
-/// Runs one queued job wherever a runner picked it up: finds its resource by name, reads its stored file,
-/// and imports into the target the application registered for the resource (<c>AddImportTarget</c>), in a
+/// Runs one queued job wherever a runner picked it up: finds its resource by name; an import reads its stored
+/// file into the target the application registered for the resource (<c>AddImportTarget</c>), an export reads
+/// the registered export source (<c>AddExportSource</c>) and keeps its file in the file store; each in a
 /// scope of its own. A job cancelled before it started ends cancelled; one that cannot run fails saying why.
 /// </summary>
 internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceRegistry registry, IJobStore store, TimeProvider time, IFileStore files, ILoggerFactory? loggers = null)
     : IQueuedJobExecutor
 {
     private static readonly MethodInfo ImportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ImportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly MethodInfo ExportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ExportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     public async Task RunAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
@@ -36,7 +39,45 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             return;
         }
 
-        await ((Task)ImportMethod.MakeGenericMethod(type).Invoke(this, [job, cancellationToken])!).ConfigureAwait(false);
+        var run = job.Kind == JobKind.Export ? ExportMethod : ImportMethod;
+        await ((Task)run.MakeGenericMethod(type).Invoke(this, [job, cancellationToken])!).ConfigureAwait(false);
+    }
+
+    private async Task ExportAsync<T>(Job job, CancellationToken cancellationToken)
+        where T : class
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (scope.ServiceProvider.GetService<ExportSource<T>>() is not { } source)
+            {
+                await EndAsync(job, JobStatus.Failed, $"No export source is registered for {job.Resource}. Register one with AddExportSource<{typeof(T).Name}>(...).", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var operation = QueuedExport.Restore(scope.ServiceProvider.GetRequiredService<IBulkExporter>().For<T>(), job).From(source.Rows(scope.ServiceProvider));
+            var output = Sources.SourceStreams.TemporaryFile();
+            await using (output.ConfigureAwait(false))
+            {
+                var sink = QueuedExport.Sink(job.Format, output);
+                await using (sink.ConfigureAwait(false))
+                {
+                    await operation.RunQueuedAsync(job, sink, KeepAsync, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            async Task<IReadOnlyDictionary<string, string>> KeepAsync(CancellationToken token)
+            {
+                output.Position = 0;
+                var stored = await files.SaveAsync(output, job.FileName ?? $"{job.Resource}.{job.Format}", token).ConfigureAwait(false);
+                return new Dictionary<string, string>
+                {
+                    [QueuedExport.OutputParameter] = stored.Id.ToString(),
+                    ["outputSha256"] = stored.Sha256,
+                    ["outputBytes"] = stored.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+            }
+        }
     }
 
     private async Task ImportAsync<T>(Job job, CancellationToken cancellationToken)

@@ -133,6 +133,33 @@ public sealed class QuartzClusterTests(PostgresServer postgres) : IAsyncLifetime
         Console.WriteLine($"Killed a node holding {held.Count} jobs; the cluster took them over in {takeover.TotalSeconds:0.0} s; {Jobs} x {Rows:N0} rows in all.");
     }
 
+    [Fact]
+    public async Task ScheduledExport_ThreeNodesTick_EachTickRunsOnceOnTheCluster()
+    {
+        var ticking = Stopwatch.StartNew();
+        for (var node = 0; node < 3; node++)
+        {
+            workers.Add(await Worker.StartAsync(connectionString, "--schedule", "*/1 * * * * *"));
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        foreach (var worker in workers)
+        {
+            worker.Kill();
+        }
+
+        var seconds = (int)Math.Ceiling(ticking.Elapsed.TotalSeconds);
+        var store = services.GetRequiredService<IJobStore>();
+        var runs = await store.QueryAsync(new JobQuery { Kind = JobKind.Export, Take = 1_000 }).ToListAsync();
+        var ticks = runs.Select(r => DateTimeOffset.Parse(r.Parameters["dueAt"], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+
+        Assert.InRange(runs.Count, 5, seconds);
+        Assert.Equal(ticks.Count, ticks.Distinct().Count());
+        Assert.All(ticks.Zip(ticks.Skip(1)), pair => Assert.Equal(TimeSpan.FromSeconds(1), pair.Second - pair.First));
+        Assert.All(runs.Where(r => r.IsFinished), r => Assert.True(r.Status == JobStatus.Completed && r.Parameters.ContainsKey("output"), $"{r.Status}: {r.FailureReason}"));
+        Console.WriteLine($"3 nodes ticking every second for {seconds} s queued {runs.Count} runs, one per tick.");
+    }
+
     /// <summary>The jobs a node is running, from Quartz's fired triggers, once it runs some with rows committed.</summary>
     private async Task<List<Guid>> WaitForJobsHeldByAsync(string instanceId, IJobStore store)
     {
@@ -190,10 +217,16 @@ public sealed class QuartzClusterTests(PostgresServer postgres) : IAsyncLifetime
 
         public string InstanceId { get; }
 
-        public static async Task<Worker> StartAsync(string connectionString)
+        public static async Task<Worker> StartAsync(string connectionString, params string[] more)
         {
             var worker = Path.Combine(AppContext.BaseDirectory, "BulkData.Worker.dll");
-            var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{worker}\" --quartz \"{connectionString}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])[worker, "--quartz", connectionString, .. more])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(start)!;
             var errors = new StringBuilder();
             process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
             process.BeginErrorReadLine();
@@ -212,17 +245,16 @@ public sealed class QuartzClusterTests(PostgresServer postgres) : IAsyncLifetime
 
         public void Kill()
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
         }
 
         public void Dispose()
         {
-            if (!process.HasExited)
-            {
-                Kill();
-            }
-
+            Kill();
             process.Dispose();
         }
     }

@@ -80,6 +80,37 @@ public sealed class WorkerKillTests : IAsyncLifetime
         Console.WriteLine($"Resumed after row {killed.Checkpoint}; the new worker finished in {taken.Elapsed.TotalSeconds:0.0} s.");
     }
 
+    [Fact]
+    public async Task CancelRequestedFromAnotherProcess_TheWorkerStopsAtABatchBoundaryAndKeepsWhatItCommitted()
+    {
+        var csv = new StringBuilder("Sku,Quantity\n");
+        for (var i = 1; i <= Rows; i++)
+        {
+            csv.Append("C-").Append(i).Append(",1\n");
+        }
+
+        var jobId = await services.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<WorkerItem>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 200; })
+            .OwnedBy("ann", "acme")
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobs = services.GetRequiredService<IJobStore>();
+
+        using var worker = StartWorker();
+        await WaitAsync(jobs, jobId, j => j.Checkpoint >= 1_000 || j.IsFinished);
+        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await jobs.RequestCancelAsync(jobId, new JobScope("globex")));
+        await jobs.RequestCancelAsync(jobId, new JobScope("acme", "ann"));
+        var job = await WaitAsync(jobs, jobId, j => j.IsFinished);
+        worker.Kill(entireProcessTree: true);
+
+        await using var context = await services.GetRequiredService<IDbContextFactory<WorkerContext>>().CreateDbContextAsync();
+        var stored = await context.Items.CountAsync();
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.InRange(job.Counts.Created, 1_000, Rows - 1);
+        Assert.Equal(job.Counts.Created, stored);
+        Assert.Equal(job.Checkpoint, stored);
+        Assert.Contains("kept", job.FailureReason, StringComparison.OrdinalIgnoreCase);
+    }
+
     private Process StartWorker()
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "BulkData.Worker.dll");

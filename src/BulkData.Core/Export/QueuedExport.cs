@@ -1,0 +1,58 @@
+using System.Text.Json;
+using BulkData.Jobs;
+using BulkData.Sinks;
+
+namespace BulkData.Export;
+
+/// <summary>
+/// What a queued export carries in its job so that any process can run it (its filter and columns as
+/// parameters), and where its file goes.
+/// </summary>
+internal static class QueuedExport
+{
+    /// <summary>The parameter holding the stored filter, as JSON.</summary>
+    public const string FilterParameter = "filter";
+
+    /// <summary>The parameter holding the chosen columns, as a JSON array.</summary>
+    public const string ColumnsParameter = "exportColumns";
+
+    /// <summary>The parameter naming the exported file in the file store, once the job completed.</summary>
+    public const string OutputParameter = "output";
+
+    /// <summary>The parameter naming the scheduled export that queued the job.</summary>
+    public const string ScheduleParameter = "schedule";
+
+    /// <summary>The parameter holding the tick a scheduled run was due at (ISO 8601).</summary>
+    public const string DueAtParameter = "dueAt";
+
+    public static string CheckFormat(string format) => format.ToLowerInvariant() switch
+    {
+        "csv" or "xlsx" or "json" => format.ToLowerInvariant(),
+        _ => throw new BulkDataConfigurationException(nameof(format), $"BulkData cannot export to '{format}'. Choose csv, xlsx or json."),
+    };
+
+    /// <summary>Sets up an operation as the queued job describes it.</summary>
+    public static ExportOperation<T> Restore<T>(ExportOperation<T> operation, Job job)
+        where T : class
+    {
+        operation = operation.OwnedBy(job.Owner, job.Tenant);
+        if (job.Parameters.TryGetValue(ColumnsParameter, out var columns))
+        {
+            operation = operation.Columns(JsonSerializer.Deserialize<string[]>(columns) ?? []);
+        }
+
+        return job.Parameters.TryGetValue(FilterParameter, out var filter) ? operation.Where(ExportFilter.FromJson(filter)) : operation;
+    }
+
+    /// <summary>A sink of the job's format over a stream the caller owns.</summary>
+    public static IExportSink Sink(string? format, Stream output) => format switch
+    {
+        "xlsx" => XlsxSink.ToStream(output),
+        "json" => JsonSink.ToStream(output),
+        _ => CsvSink.ToStream(output),
+    };
+}
+
+/// <summary>Where queued exports of <typeparamref name="T"/> read their rows (<c>AddExportSource</c>).</summary>
+internal sealed record ExportSource<T>(Func<IServiceProvider, IEnumerable<T>> Rows)
+    where T : class;
