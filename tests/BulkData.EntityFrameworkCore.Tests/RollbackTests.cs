@@ -52,6 +52,24 @@ public sealed class RollbackTests(PostgresServer postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task RollbackAsync_InAScope_FindsNoOtherTenantsOrUsersImport(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var (host, result, before) = await ImportAsync(database, new ManualClock());
+        using var _ = host;
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => host.Rollback.RollbackAsync(result.JobId, new JobScope("globex")));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => host.Rollback.RollbackAsync(result.JobId, new JobScope(null, "mallory")));
+        Assert.Equal(JobStatus.Completed, (await host.Jobs.GetAsync(result.JobId))!.Status);
+        var rollback = await host.Rollback.RollbackAsync(result.JobId, new JobScope(null, "ann"));
+
+        Assert.Equal((2, 1), (rollback.Deleted, rollback.Restored));
+        Assert.Equal(before.Select(Describe), (await database.ItemsAsync()).Select(Describe));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task RollbackAsync_RecordChangedSince_IsRefusedUnlessForced(string provider)
     {
         await using var database = await Database.CreateAsync(provider, postgres);

@@ -15,7 +15,7 @@ public sealed record JobScope(string? Tenant, string? Owner = null)
     }
 }
 
-/// <summary>Cancelling and resuming queued jobs from any process, within the caller's scope.</summary>
+/// <summary>Every job path within the caller's scope, from any process: get, list, cancel, resume, delete and file access.</summary>
 public static class QueuedJobControl
 {
     /// <summary>Gets a job if it is within the caller's scope.</summary>
@@ -84,6 +84,70 @@ public static class QueuedJobControl
         return job;
     }
 
-    private static async ValueTask<Job> FindAsync(IJobStore store, Guid jobId, JobScope scope, CancellationToken cancellationToken) =>
+    /// <summary>Lists the jobs of the caller's scope: the query's tenant and owner are replaced by the scope's.</summary>
+    /// <param name="store">The job store.</param>
+    /// <param name="query">The filters (status, kind, time) and the page.</param>
+    /// <param name="scope">The caller's tenant (and user).</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The jobs, newest first.</returns>
+    public static IAsyncEnumerable<Job> QueryAsync(this IJobStore store, JobQuery query, JobScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scope);
+
+        // A null tenant in the query matches every tenant; in a scope it means the jobs without one.
+        return store.QueryAsync(query with { Tenant = scope.Tenant, Owner = scope.Owner ?? query.Owner }, cancellationToken).Where(scope.Includes);
+    }
+
+    /// <summary>Deletes a job of the caller's scope with its history, and its upload and output files when a file store is given.</summary>
+    /// <param name="store">The job store.</param>
+    /// <param name="jobId">The job.</param>
+    /// <param name="scope">The caller's tenant (and user).</param>
+    /// <param name="files">The file store holding the job's files; null to leave them.</param>
+    /// <param name="cancellationToken">Cancels the deletion.</param>
+    /// <returns>A task that completes when the job is deleted.</returns>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    public static async ValueTask DeleteAsync(this IJobStore store, Guid jobId, JobScope scope, IFileStore? files = null, CancellationToken cancellationToken = default)
+    {
+        var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
+        if (files is not null)
+        {
+            foreach (var file in FilesOf(job).Values)
+            {
+                await files.DeleteAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await store.DeleteAsync(jobId, scope.Owner, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a job's file, for the caller's scope only: its upload (<c>file</c>) or, for a queued export, its output (<c>output</c>).</summary>
+    /// <param name="files">The file store.</param>
+    /// <param name="store">The job store.</param>
+    /// <param name="jobId">The job.</param>
+    /// <param name="scope">The caller's tenant (and user).</param>
+    /// <param name="which"><c>output</c> (the default) or <c>file</c>.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The file, to read and dispose.</returns>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope, or it has no such file.</exception>
+    public static async ValueTask<Stream> OpenJobFileAsync(this IFileStore files, IJobStore store, Guid jobId, JobScope scope, string which = Export.QueuedExport.OutputParameter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
+        return FilesOf(job).TryGetValue(which, out var file)
+            ? await files.OpenAsync(file, cancellationToken).ConfigureAwait(false)
+            : throw new KeyNotFoundException($"Job {jobId} has no {which} file.");
+    }
+
+    /// <summary>Finds a job within the caller's scope, or says there is none.</summary>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    public static async ValueTask<Job> FindAsync(this IJobStore store, Guid jobId, JobScope scope, CancellationToken cancellationToken = default) =>
         await store.GetAsync(jobId, scope, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"There is no job {jobId}.");
+
+    /// <summary>The files a job names: its upload and, for a queued export, its output.</summary>
+    private static Dictionary<string, Guid> FilesOf(Job job) =>
+        new[] { Import.QueuedImport.FileParameter, Export.QueuedExport.OutputParameter }
+            .Where(name => job.Parameters.TryGetValue(name, out var id) && Guid.TryParse(id, out _))
+            .ToDictionary(name => name, name => Guid.Parse(job.Parameters[name]));
 }

@@ -70,6 +70,29 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
 
     private readonly RollbackOptions options = options ?? new RollbackOptions();
 
+    /// <summary>Rolls an import of the caller's scope back; another tenant's (or user's) import is "not found".</summary>
+    /// <param name="jobId">The import's job.</param>
+    /// <param name="scope">The caller's tenant (and user), recorded as the actor.</param>
+    /// <param name="force">Also undo records changed since the import, and delete records others depend on.</param>
+    /// <param name="cancellationToken">Cancels the rollback; nothing is changed.</param>
+    /// <returns>What was undone.</returns>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="RollbackRefusedException">The rollback is not allowed; nothing was changed.</exception>
+    public async Task<RollbackResult> RollbackAsync(Guid jobId, JobScope scope, bool force = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await db.Set<JobRecord>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false) is not { } job
+                || !scope.Includes(JobMapping.ToJob(job)))
+            {
+                throw new KeyNotFoundException($"There is no job {jobId}.");
+            }
+        }
+
+        return await RollbackAsync(jobId, scope.Owner, force, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Rolls an import back.</summary>
     /// <param name="jobId">The import's job.</param>
     /// <param name="actor">Who rolls it back, for the job's history.</param>

@@ -21,7 +21,13 @@ public sealed class QueuedExportTests : IDisposable
     ];
 
     private readonly InMemoryJobStore store = new();
-    private readonly LocalFolderFileStore files = new(new LocalFolderFileStoreOptions { Folder = Path.Combine(Path.GetTempPath(), $"bulkdata-files-{Guid.NewGuid():N}") });
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"bulkdata-files-{Guid.NewGuid():N}");
+    private readonly LocalFolderFileStore files;
+
+    public QueuedExportTests()
+    {
+        files = new LocalFolderFileStore(new LocalFolderFileStoreOptions { Folder = folder });
+    }
     private readonly List<ServiceProvider> processes = [];
 
     public void Dispose()
@@ -29,6 +35,11 @@ public sealed class QueuedExportTests : IDisposable
         foreach (var process in processes)
         {
             process.Dispose();
+        }
+
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -112,6 +123,22 @@ public sealed class QueuedExportTests : IDisposable
         {
             Assert.Equal("Sku\r\nA-1\r\nA-2\r\nB-1\r\nB-2\r\n", await ReadOutputAsync(run));
         }
+    }
+
+    [Fact]
+    public async Task ScheduledExport_RunsOlderThanTheRetention_AreDeletedWithTheirFiles()
+    {
+        var process = await StartAsync(b => b.AddScheduledExport<Product>("hourly", "*/1 * * * * *", o => o.Retention = TimeSpan.FromSeconds(1.5)));
+
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
+        await StopAsync(process);
+        var kept = await store.QueryAsync(new JobQuery { Kind = JobKind.Export, Take = 100 }).ToListAsync();
+        var history = await store.QueryHistoryAsync(new JobHistoryQuery { Take = 1_000 }).ToListAsync();
+
+        Assert.InRange(kept.Count, 1, 3);
+        Assert.Contains(history, e => e.Event.Action == "deleted");
+        var outputs = kept.Where(k => k.Parameters.ContainsKey("output")).Select(k => Guid.Parse(k.Parameters["output"])).Order();
+        Assert.Equal(outputs, Directory.GetFiles(folder, "*.bin").Select(f => Guid.Parse(Path.GetFileNameWithoutExtension(f))).Order());
     }
 
     [Fact]
