@@ -3,6 +3,7 @@ using BulkData.EntityFrameworkCore.Import;
 using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
+using BulkData.Pdf;
 using BulkData.Samples.Import;
 using BulkData.Sinks;
 using BulkData.Sources;
@@ -125,13 +126,14 @@ while (!(queued = (await jobs.GetAsync(queuedId, new JobScope("acme")))!).IsFini
 Console.WriteLine($"  {queued.Status}: {queued.Counts.Created} created, {queued.Counts.Updated} updated, {queued.Counts.Skipped} skipped");
 Console.WriteLine($"  products in the database: {await DescribeAsync()}");
 
-// 7. Export from the database (the query runs in SQLite) to every format, and hand back the rejected rows.
+// 7. Export from the database (the query runs in SQLite) to every format and a printable PDF report, and hand back the rejected rows.
 Console.WriteLine();
 IExportSink[] sinks =
 [
     CsvSink.ToFile(Path.Combine(output, "products.csv")),
     XlsxSink.ToFile(Path.Combine(output, "products.xlsx"), new XlsxSinkOptions { SheetName = "Products" }),
     JsonSink.ToFile(Path.Combine(output, "products.json"), new JsonSinkOptions { Indented = true }),
+    PdfSink.ToFile(Path.Combine(output, "products.pdf"), new PdfSinkOptions { Title = "Products", Description = "Every product, by SKU" }),
 ];
 foreach (var sink in sinks)
 {

@@ -1,0 +1,392 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using BulkData.Mapping;
+using BulkData.Sinks;
+using SkiaSharp;
+
+namespace BulkData.Pdf;
+
+/// <summary>
+/// Writes a table report as PDF with SkiaSharp's PDF back end: a title, the generation time and an optional
+/// description; the header row repeated on every page; column widths from the header and the first rows;
+/// long text wrapped; numbers right-aligned in their column's format; page numbers. Pages are written as the
+/// rows arrive, so memory does not grow with the number of rows, and reach the output asynchronously.
+/// Dispose it (<c>await using</c>) when the export fails, to release its native resources at once.
+/// </summary>
+public sealed class PdfSink : IExportSink
+{
+    private const float Margin = 36;
+    private const float Padding = 3;
+    private static readonly SKColor Rule = new(0xC8, 0xC8, 0xC8);
+    private static readonly SKColor HeaderFill = new(0xEE, 0xEE, 0xEE);
+
+    private readonly Stream stream;
+    private readonly bool ownsStream;
+    private readonly PdfSinkOptions options;
+    private readonly SKDynamicMemoryWStream pages = new();
+    private readonly SKDocument document;
+    private readonly Native native;
+    private readonly TextFonts body;
+    private readonly TextFonts bold;
+    private readonly TextFonts titleFont;
+    private readonly SKPaint ink = new() { Color = SKColors.Black, IsAntialias = true };
+    private readonly SKPaint lines = new() { Color = Rule, StrokeWidth = 0.5f, IsAntialias = true };
+    private readonly SKPaint fill = new() { Color = HeaderFill };
+    private readonly float width;
+    private readonly float height;
+    private readonly List<(string Text, bool Right)[]> pending = [];
+    private readonly List<(string Text, bool Right)> row = [];
+    private string[] headers = [];
+    private float[]? columns;
+    private bool[] numeric = [];
+    private SKCanvas? page;
+    private int pageNumber;
+    private float y;
+
+    private PdfSink(Stream stream, bool ownsStream, PdfSinkOptions? options)
+    {
+        this.options = options ?? new PdfSinkOptions();
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this.options, new ValidationContext(this.options), problems, validateAllProperties: true))
+        {
+            throw new BulkDataConfigurationException($"{nameof(PdfSinkOptions)}.{problems[0].MemberNames.FirstOrDefault()}", problems[0].ErrorMessage ?? "A PDF option is out of range.");
+        }
+
+        this.stream = stream;
+        this.ownsStream = ownsStream;
+        (width, height) = this.options.Landscape ? (this.options.PageHeight, this.options.PageWidth) : (this.options.PageWidth, this.options.PageHeight);
+        body = new TextFonts(this.options.FallbackFonts, this.options.FontSize, bold: false);
+        bold = new TextFonts(this.options.FallbackFonts, this.options.FontSize, bold: true);
+        titleFont = new TextFonts(this.options.FallbackFonts, this.options.FontSize * 1.75f, bold: true);
+        // Skia writes into native memory, handed on asynchronously after each row (see DrainAsync): no managed
+        // stream is called back from native code, so an abandoned sink cannot fault when it is finalized.
+        document = SKDocument.CreatePdf(pages, new SKDocumentPdfMetadata { Title = this.options.Title, Creator = "BulkData", Creation = this.options.Time.GetUtcNow().UtcDateTime });
+        native = new Native(document, pages);
+    }
+
+    /// <inheritdoc/>
+    public string Format => "pdf";
+
+    /// <summary>Writes to a stream the caller owns; it is flushed, not closed.</summary>
+    /// <param name="stream">The output.</param>
+    /// <param name="options">The report's look; null for the defaults.</param>
+    /// <returns>The sink.</returns>
+    /// <exception cref="BulkDataConfigurationException">An option is out of range, or a fallback font cannot be read.</exception>
+    public static PdfSink ToStream(Stream stream, PdfSinkOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new PdfSink(stream, ownsStream: false, options);
+    }
+
+    /// <summary>Writes to a file, replacing it.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="options">The report's look; null for the defaults.</param>
+    /// <returns>The sink.</returns>
+    public static PdfSink ToFile(string path, PdfSinkOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new PdfSink(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 65_536, FileOptions.Asynchronous), ownsStream: true, options);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask BeginAsync(IReadOnlyList<string> headers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        this.headers = [.. headers];
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public void WriteCell<TValue>(TValue value, ValueConverter<TValue> converter, ValueFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(converter);
+        row.Add((converter.Format(value, format) ?? string.Empty, IsNumber(typeof(TValue))));
+    }
+
+    /// <inheritdoc/>
+    public void WriteEmptyCell() => row.Add((string.Empty, false));
+
+    /// <inheritdoc/>
+    public async ValueTask EndRowAsync(CancellationToken cancellationToken = default)
+    {
+        pending.Add([.. row]);
+        row.Clear();
+        if (columns is null && pending.Count < options.MeasuredRows)
+        {
+            return;
+        }
+
+        DrawPending();
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        DrawPending();
+        if (page is null)
+        {
+            StartPage();
+        }
+
+        EndPage();
+        document.Close();
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        native.Dispose();
+        body.Dispose();
+        bold.Dispose();
+        titleFont.Dispose();
+        ink.Dispose();
+        lines.Dispose();
+        fill.Dispose();
+        if (ownsStream)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes what Skia has produced since the last call to the output, asynchronously.</summary>
+    private async ValueTask DrainAsync(CancellationToken cancellationToken)
+    {
+        using var data = pages.DetachAsData();
+        if (data.Size > 0)
+        {
+            await stream.WriteAsync(data.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsNumber(Type type) =>
+        Type.GetTypeCode(Nullable.GetUnderlyingType(type) ?? type) is >= TypeCode.SByte and <= TypeCode.Decimal;
+
+    /// <summary>Sizes the columns from what was collected (once), then draws the collected rows.</summary>
+    private void DrawPending()
+    {
+        columns ??= SizeColumns();
+        foreach (var cells in pending)
+        {
+            DrawRow(cells.Select(c => c.Text).ToArray(), cells.Select(c => c.Right).ToArray(), body, shaded: false);
+        }
+
+        pending.Clear();
+    }
+
+    /// <summary>
+    /// Each column as wide as its widest header or measured cell. When they do not fit the page, the columns
+    /// narrower than an equal share of what is left keep their width, and the wide ones share the rest equally
+    /// (never below their header's widest word) and wrap their text.
+    /// </summary>
+    private float[] SizeColumns()
+    {
+        var count = Math.Max(headers.Length, pending.Count == 0 ? 0 : pending.Max(r => r.Length));
+        var natural = new float[count];
+        var minimum = new float[count];
+        numeric = new bool[count];
+        for (var c = 0; c < count; c++)
+        {
+            var header = c < headers.Length ? headers[c] : string.Empty;
+            minimum[c] = header.Split(' ').Select(bold.Measure).DefaultIfEmpty(0).Max() + (2 * Padding);
+            var cells = pending.Where(r => c < r.Length).Select(r => r[c]).ToList();
+
+            // Numbers never wrap: room for a few more digits than the measured rows had.
+            var room = cells.Count > 0 && cells.All(cell => cell.Right) ? body.Measure("00,0") : 0;
+            numeric[c] = room > 0;
+            natural[c] = Math.Max(bold.Measure(header), cells.Select(cell => body.Measure(cell.Text) + room).DefaultIfEmpty(0).Max()) + (2 * Padding);
+        }
+
+        var remaining = width - (2 * Margin);
+        var wide = Enumerable.Range(0, count).ToList();
+        while (wide.Count > 0)
+        {
+            var share = remaining / wide.Count;
+            var narrow = wide.Where(c => natural[c] <= share).ToList();
+            if (narrow.Count == 0)
+            {
+                wide.ForEach(c => natural[c] = Math.Max(share, minimum[c]));
+                break;
+            }
+
+            remaining -= narrow.Sum(c => natural[c]);
+            wide.RemoveAll(narrow.Contains);
+        }
+
+        return natural;
+    }
+
+    private void DrawRow(string[] texts, bool[] right, TextFonts fonts, bool shaded)
+    {
+        var widths = columns!;
+        var wrapped = new List<string>[widths.Length];
+        var lineCount = 1;
+        for (var c = 0; c < widths.Length; c++)
+        {
+            var text = c < texts.Length ? texts[c] : string.Empty;
+            wrapped[c] = c < right.Length && right[c] ? [text] : Wrap(text, widths[c] - (2 * Padding), fonts);
+            lineCount = Math.Max(lineCount, wrapped[c].Count);
+        }
+
+        // A row taller than a page is cut to what one page holds.
+        var maxLines = (int)((height - (2 * Margin) - (4 * fonts.LineHeight)) / fonts.LineHeight);
+        lineCount = Math.Min(lineCount, Math.Max(1, maxLines));
+        var rowHeight = (lineCount * fonts.LineHeight) + (2 * Padding);
+        if (page is null || (!shaded && y + rowHeight > height - Margin - fonts.LineHeight))
+        {
+            if (page is not null)
+            {
+                EndPage();
+            }
+
+            StartPage();
+        }
+
+        var canvas = page!;
+        var x = Margin;
+        if (shaded)
+        {
+            canvas.DrawRect(Margin, y, widths.Sum(), rowHeight, fill);
+        }
+
+        for (var c = 0; c < widths.Length; c++)
+        {
+            var baseline = y + Padding + fonts.Ascent;
+            foreach (var line in wrapped[c].Take(lineCount))
+            {
+                var left = c < right.Length && right[c] ? x + widths[c] - Padding - fonts.Measure(line) : x + Padding;
+                fonts.Draw(canvas, line, left, baseline, ink);
+                baseline += fonts.LineHeight;
+            }
+
+            x += widths[c];
+        }
+
+        y += rowHeight;
+        canvas.DrawLine(Margin, y, Margin + widths.Sum(), y, lines);
+    }
+
+    /// <summary>Breaks text into lines that fit: at line breaks, then between words, and inside a word too long for a line.</summary>
+    private static List<string> Wrap(string text, float room, TextFonts fonts)
+    {
+        if (!text.Contains('\n', StringComparison.Ordinal) && !text.Contains('\r', StringComparison.Ordinal) && fonts.Measure(text) <= room)
+        {
+            return [text];
+        }
+
+        var result = new List<string>();
+        foreach (var paragraph in text.ReplaceLineEndings("\n").Split('\n'))
+        {
+            var current = string.Empty;
+            foreach (var word in paragraph.Split(' '))
+            {
+                var candidate = current.Length == 0 ? word : $"{current} {word}";
+                if (fonts.Measure(candidate) <= room)
+                {
+                    current = candidate;
+                    continue;
+                }
+
+                if (current.Length > 0)
+                {
+                    result.Add(current);
+                }
+
+                current = word;
+                while (current.Length > 1 && fonts.Measure(current) > room)
+                {
+                    // The longest start of the word that fits, found by halving: a few measurements, not one per character.
+                    int fits = 1, over = current.Length;
+                    while (over - fits > 1)
+                    {
+                        var middle = (fits + over) / 2;
+                        (fits, over) = fonts.Measure(current[..middle]) <= room ? (middle, over) : (fits, middle);
+                    }
+
+                    result.Add(current[..fits]);
+                    current = current[fits..];
+                }
+            }
+
+            result.Add(current);
+        }
+
+        return result;
+    }
+
+    private void StartPage()
+    {
+        page = document.BeginPage(width, height);
+        Native.Keep(page);
+        pageNumber++;
+        y = Margin;
+        if (pageNumber == 1)
+        {
+            titleFont.Draw(page, options.Title, Margin, y + titleFont.Ascent, ink);
+            y += titleFont.LineHeight;
+            var generated = $"Generated {options.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
+            foreach (var line in options.Description is { } description ? [description, generated] : new[] { generated })
+            {
+                body.Draw(page, line, Margin, y + body.Ascent, ink);
+                y += body.LineHeight;
+            }
+
+            y += body.LineHeight;
+        }
+
+        DrawRow(headers, numeric, bold, shaded: true);
+    }
+
+    private void EndPage()
+    {
+        var label = string.Create(CultureInfo.InvariantCulture, $"Page {pageNumber}");
+        body.Draw(page!, label, (width - body.Measure(label)) / 2, height - (Margin / 2), ink);
+        document.EndPage();
+        page = null;
+    }
+
+    /// <summary>
+    /// Releases the document before the stream it writes to, also when a sink is abandoned without being
+    /// disposed: left to their own finalizers, in no set order, a document with an open page outliving its
+    /// stream faults the process. Their finalizers are suppressed and this one finalizer releases both, in order.
+    /// </summary>
+    private sealed class Native : IDisposable
+    {
+        private readonly SKDocument document;
+        private readonly SKDynamicMemoryWStream stream;
+
+        public Native(SKDocument document, SKDynamicMemoryWStream stream)
+        {
+            this.document = document;
+            this.stream = stream;
+            Keep(document);
+            Keep(stream);
+        }
+
+        ~Native() => Release(abandoned: true);
+
+        /// <summary>Leaves an object's release to this owner.</summary>
+#pragma warning disable CA1816 // Another object's finalizer is suppressed on purpose: this class releases it.
+        public static void Keep(SKObject native) => GC.SuppressFinalize(native);
+#pragma warning restore CA1816
+
+        public void Dispose()
+        {
+            Release(abandoned: false);
+            GC.SuppressFinalize(this);
+        }
+
+        private void Release(bool abandoned)
+        {
+            if (abandoned)
+            {
+                document.Abort();
+            }
+
+            document.Dispose();
+            stream.Dispose();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Reflection;
+using SkiaSharp;
+using SkiaSharp.HarfBuzz;
+
+namespace BulkData.Pdf;
+
+/// <summary>
+/// The fonts of a report and how a string is measured and drawn with them: split into runs by the first font
+/// that has each character, and shaped with HarfBuzz where the script needs it (Arabic joins, right to left).
+/// </summary>
+internal sealed class TextFonts : IDisposable
+{
+    private readonly Face[] faces;
+
+    public TextFonts(IEnumerable<string> fallbackFonts, float size, bool bold)
+    {
+        var builtIn = bold ? "BulkData.Pdf.DejaVuSans-Bold.ttf" : "BulkData.Pdf.DejaVuSans.ttf";
+        using var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream(builtIn)
+            ?? throw new InvalidOperationException($"The built-in font {builtIn} is missing from BulkData.Pdf.");
+        faces = [new Face(SKTypeface.FromStream(resource), size), .. fallbackFonts.Select(file => new Face(Load(file), size))];
+        LineHeight = faces[0].Font.Spacing;
+        Ascent = -faces[0].Font.Metrics.Ascent;
+    }
+
+    public float LineHeight { get; }
+
+    public float Ascent { get; }
+
+    public float Measure(string text)
+    {
+        var width = 0f;
+        foreach (var (face, run) in Runs(text))
+        {
+            width += NeedsShaping(run) ? face.Shaper.Shape(run, face.Font).Width : face.Font.MeasureText(run);
+        }
+
+        return width;
+    }
+
+    public void Draw(SKCanvas canvas, string text, float x, float baseline, SKPaint paint)
+    {
+        foreach (var (face, run) in Runs(text))
+        {
+            if (NeedsShaping(run))
+            {
+                canvas.DrawShapedText(face.Shaper, run, x, baseline, SKTextAlign.Left, face.Font, paint);
+                x += face.Shaper.Shape(run, face.Font).Width;
+            }
+            else
+            {
+                canvas.DrawText(run, x, baseline, SKTextAlign.Left, face.Font, paint);
+                x += face.Font.MeasureText(run);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var face in faces)
+        {
+            face.Dispose();
+        }
+    }
+
+    private static SKTypeface Load(string file) =>
+        SKTypeface.FromFile(file) ?? throw new BulkDataConfigurationException(nameof(PdfSinkOptions.FallbackFonts), $"The font file '{file}' could not be read as a TrueType or OpenType font.");
+
+    /// <summary>Scripts whose letters change shape with their neighbours or run right to left.</summary>
+    private static bool NeedsShaping(string run)
+    {
+        foreach (var c in run)
+        {
+            if (c is >= '\u0590' and <= '\u08FF' or >= '\u0900' and <= '\u0DFF' or >= '\uFB1D' and <= '\uFEFF')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The text cut where the font that has the next character changes.</summary>
+    private IEnumerable<(Face Face, string Run)> Runs(string text)
+    {
+        if (faces.Length == 1 || faces[0].Covers(text))
+        {
+            yield return (faces[0], text);
+            yield break;
+        }
+
+        var start = 0;
+        Face? current = null;
+        for (var i = 0; i < text.Length; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            var codePoint = char.ConvertToUtf32(text, i);
+            var face = Array.Find(faces, f => f.Font.ContainsGlyph(codePoint)) ?? faces[0];
+            if (current is not null && face != current)
+            {
+                yield return (current, text[start..i]);
+                start = i;
+            }
+
+            current = face;
+        }
+
+        if (current is not null)
+        {
+            yield return (current, text[start..]);
+        }
+    }
+
+    private sealed class Face(SKTypeface typeface, float size) : IDisposable
+    {
+        public SKFont Font { get; } = new(typeface, size);
+
+        public SKShaper Shaper { get; } = new(typeface);
+
+        public bool Covers(string text) => Font.ContainsGlyphs(text);
+
+        public void Dispose()
+        {
+            Shaper.Dispose();
+            Font.Dispose();
+            typeface.Dispose();
+        }
+    }
+}

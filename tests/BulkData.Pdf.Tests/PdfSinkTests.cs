@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using BulkData.Export;
+using BulkData.Pdf;
+using Microsoft.Extensions.DependencyInjection;
+using UglyToad.PdfPig;
+
+namespace BulkData.Pdf.Tests;
+
+public sealed class Order
+{
+    public int Id { get; set; }
+
+    public string Customer { get; set; } = "";
+
+    public decimal Amount { get; set; }
+
+    public DateOnly Placed { get; set; }
+
+    public string Notes { get; set; } = "";
+}
+
+/// <summary>Issue 12: the PDF report, read back with PdfPig and rendered with poppler.</summary>
+public sealed class PdfSinkTests : IDisposable
+{
+    private static readonly string[] Poppler = ["/usr/bin/pdftoppm", "/usr/local/bin/pdftoppm"];
+    private static readonly string[] Customers = ["Ann Smith", "Борис Иванов", "Γιώργος Παπαδόπουλος", "Zoë Ærø"];
+    private readonly ServiceProvider services = new ServiceCollection()
+        .AddBulkData(b => b.AddResource<Order>(r => r.Column(o => o.Amount, c => c.Format("N2"))))
+        .Services
+        .BuildServiceProvider();
+
+    private IBulkExporter Exporter => services.GetRequiredService<IBulkExporter>();
+
+    public void Dispose() => services.Dispose();
+
+    private static IEnumerable<Order> Orders(int count) => Enumerable.Range(1, count).Select(i => new Order
+    {
+        Id = i,
+        Customer = Customers[i % Customers.Length],
+        Amount = (i * 37.5m) + 1_000m,
+        Placed = new DateOnly(2026, 1, 1).AddDays(i % 300),
+        Notes = i % 10 == 0 ? "A long note that does not fit in its column and has to wrap onto more lines of the same row" : "ok",
+    });
+
+    [Fact]
+    public async Task Report_EveryCellIsInTheTextInOrder_EachPageHasTheHeaderAndItsNumber()
+    {
+        using var output = new MemoryStream();
+        await Exporter.For<Order>().From(Orders(300)).ToAsync(PdfSink.ToStream(output, new PdfSinkOptions { Title = "Orders", Description = "Placed in 2026" }));
+
+        using var pdf = PdfDocument.Open(output.ToArray());
+        var pages = pdf.GetPages().ToList();
+        Assert.True(pages.Count > 3, $"{pages.Count} pages");
+        foreach (var page in pages)
+        {
+            var words = string.Join(" ", page.GetWords().Select(w => w.Text));
+            Assert.Contains("Id Customer Amount Placed Notes", words, StringComparison.Ordinal);
+            Assert.Contains($"Page {page.Number}", words, StringComparison.Ordinal);
+        }
+
+        var text = string.Join(" ", pages.SelectMany(p => p.GetWords()).Select(w => w.Text));
+        Assert.StartsWith("Orders Placed in 2026 Generated", text, StringComparison.Ordinal);
+        var at = 0;
+        foreach (var order in Orders(300))
+        {
+            foreach (var value in new[] { order.Id.ToString(CultureInfo.InvariantCulture), order.Customer, order.Amount.ToString("N2", CultureInfo.InvariantCulture), order.Placed.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })
+            {
+                foreach (var word in value.Split(' '))
+                {
+                    var found = text.IndexOf(word, at, StringComparison.Ordinal);
+                    Assert.True(found >= 0, $"'{word}' of order {order.Id} is missing after position {at}.");
+                    at = found + word.Length;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Report_NumbersAreRightAligned_AndLongTextWrapsInsideItsColumn()
+    {
+        using var output = new MemoryStream();
+        await Exporter.For<Order>().From(Orders(20)).ToAsync(PdfSink.ToStream(output));
+
+        using var pdf = PdfDocument.Open(output.ToArray());
+        var words = pdf.GetPage(1).GetWords().ToList();
+        var amounts = words.Where(w => w.Text.EndsWith(".00", StringComparison.Ordinal) || w.Text.EndsWith(".50", StringComparison.Ordinal)).ToList();
+        Assert.True(amounts.Count >= 20);
+        Assert.All(amounts, a => Assert.Equal(amounts[0].BoundingBox.Right, a.BoundingBox.Right, 0.5));
+        var notes = words.First(w => w.Text == "Notes").BoundingBox.Left;
+        var wrapped = words.Where(w => w.Text is "long" or "wrap" or "row").ToList();
+        Assert.True(wrapped.Select(w => Math.Round(w.BoundingBox.Bottom)).Distinct().Count() > 1, "The long note stayed on one line.");
+        Assert.All(wrapped, w => Assert.True(w.BoundingBox.Left >= notes - 1, $"'{w.Text}' is left of its column."));
+    }
+
+    [Fact]
+    public async Task Report_NonLatinText_IsDrawnWithTheBuiltInAndTheCallersFonts()
+    {
+        var cjk = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
+        Assert.True(File.Exists(cjk), $"The CJK test needs {cjk}: apt-get install fonts-droid-fallback (.ci/run does).");
+        var orders = new[]
+        {
+            new Order { Id = 1, Customer = "Борис", Notes = "Γειά σου" },
+            new Order { Id = 2, Customer = "مرحبا", Notes = "東京都" },
+        };
+        var options = new PdfSinkOptions();
+        options.FallbackFonts.Add(cjk);
+        using var output = new MemoryStream();
+        await Exporter.For<Order>().From(orders).ToAsync(PdfSink.ToStream(output, options));
+
+        using var pdf = PdfDocument.Open(output.ToArray());
+        var text = pdf.GetPage(1).Text;
+        Assert.Contains("Борис", text, StringComparison.Ordinal);
+        Assert.Contains("Γειά", text, StringComparison.Ordinal);
+        Assert.Contains("東京都", text, StringComparison.Ordinal);
+
+        // Arabic is shaped: its letters come out as their joined presentation forms.
+        Assert.Contains(text, c => c is >= '\uFE70' and <= '\uFEFF');
+        var fonts = pdf.GetPage(1).Letters.Select(l => l.FontName ?? string.Empty).Distinct().ToList();
+        Assert.Contains(fonts, f => f.Contains("DejaVu", StringComparison.Ordinal));
+        Assert.Contains(fonts, f => f.Contains("Droid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Report_ToAStreamThatForbidsSynchronousWrites_IsWrittenAsynchronously()
+    {
+        var output = new AsyncOnlyStream();
+        await Exporter.For<Order>().From(Orders(500)).ToAsync(PdfSink.ToStream(output));
+
+        using var pdf = PdfDocument.Open(output.ToArray());
+        Assert.True(pdf.NumberOfPages > 5);
+    }
+
+    [Fact]
+    public async Task Report_ToAClientThatWentAway_FailsTheExportCleanly()
+    {
+        var output = new AsyncOnlyStream { FailAfterBytes = 20_000 };
+        await using var sink = PdfSink.ToStream(output);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Exporter.For<Order>().From(Orders(2_000)).ToAsync(sink));
+
+        Assert.Contains("went away", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An export that failed and whose sink nobody disposed: its finalizers once faulted the process.</summary>
+    [Fact]
+    public async Task AbandonedSink_WithAPageOpen_IsFinalizedSafely()
+    {
+        await AbandonAsync();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        using var output = new MemoryStream();
+        await Exporter.For<Order>().From(Orders(5)).ToAsync(PdfSink.ToStream(output));
+        Assert.True(output.Length > 0);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task AbandonAsync()
+    {
+        var sink = PdfSink.ToStream(new MemoryStream());
+        await sink.BeginAsync(["A", "B"]);
+        for (var i = 0; i < 500; i++)
+        {
+            sink.WriteEmptyCell();
+            sink.WriteEmptyCell();
+            await sink.EndRowAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Report_Landscape_TurnsThePage()
+    {
+        using var output = new MemoryStream();
+        await Exporter.For<Order>().From(Orders(3)).ToAsync(PdfSink.ToStream(output, new PdfSinkOptions { Landscape = true }));
+
+        using var pdf = PdfDocument.Open(output.ToArray());
+        var page = pdf.GetPage(1);
+        Assert.True(page.Width > page.Height);
+    }
+
+    [Fact]
+    public void Options_OutOfRangeOrAMissingFont_AreConfigurationErrors()
+    {
+        Assert.Throws<BulkDataConfigurationException>(() => PdfSink.ToStream(new MemoryStream(), new PdfSinkOptions { FontSize = 1 }));
+        var options = new PdfSinkOptions();
+        options.FallbackFonts.Add("/no/such/font.ttf");
+        Assert.Throws<BulkDataConfigurationException>(() => PdfSink.ToStream(new MemoryStream(), options));
+    }
+
+    [Fact]
+    public async Task Report_RenderedByPoppler_IsTheSampleImageInTheDocs()
+    {
+        var pdftoppm = Poppler.FirstOrDefault(File.Exists);
+        Assert.True(pdftoppm is not null, "Rendering the report needs poppler's pdftoppm: apt-get install poppler-utils (.ci/run does).");
+        var folder = Directory.CreateTempSubdirectory("bulkdata-pdf-").FullName;
+        var pdf = Path.Combine(folder, "report.pdf");
+        await using (var sink = PdfSink.ToFile(pdf, new PdfSinkOptions { Title = "Orders", Description = "Every order placed in 2026", Time = new FixedTime() }))
+        {
+            await Exporter.For<Order>().From(Orders(40)).ToAsync(sink);
+        }
+
+        using var render = Process.Start(new ProcessStartInfo(pdftoppm!, $"-png -r 60 -f 1 -l 1 -singlefile \"{pdf}\" \"{Path.Combine(folder, "page")}\"") { RedirectStandardError = true })!;
+        var error = await render.StandardError.ReadToEndAsync();
+        await render.WaitForExitAsync();
+
+        Assert.True(render.ExitCode == 0, error);
+        var png = await File.ReadAllBytesAsync(Path.Combine(folder, "page.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        if (Environment.GetEnvironmentVariable("BULKDATA_SAMPLE_IMAGE") is { } sample)
+        {
+            File.Copy(Path.Combine(folder, "page.png"), sample, overwrite: true);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>Throws on synchronous writes and flushes, as ASP.NET Core's response body does.</summary>
+    private sealed class AsyncOnlyStream : Stream
+    {
+        private readonly MemoryStream written = new();
+
+        public long FailAfterBytes { get; init; } = long.MaxValue;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => written.Length;
+
+        public override long Position { get => written.Position; set => throw new NotSupportedException(); }
+
+        public byte[] ToArray() => written.ToArray();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous writes are disallowed.");
+
+        public override void Flush() => throw new InvalidOperationException("Synchronous flushes are disallowed.");
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => written.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            written.Length + buffer.Length > FailAfterBytes ? throw new IOException("The client went away.") : written.WriteAsync(buffer, cancellationToken);
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    private sealed class FixedTime : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    }
+}
+
+/// <summary>Memory while 100,000 rows stream into a PDF: measured alone, as the process's working set.</summary>
+[Collection(nameof(MeasuredAlone))]
+public sealed class PdfMemoryTests
+{
+    [Fact]
+    public async Task Report_OfAHundredThousandRows_KeepsMemoryFlat()
+    {
+        using var services = new ServiceCollection().AddBulkData(b => b.AddResource<Order>()).Services.BuildServiceProvider();
+        var exporter = services.GetRequiredService<IBulkExporter>();
+        var small = await PeakGrowthAsync(exporter, 10_000);
+        var large = await PeakGrowthAsync(exporter, 100_000);
+
+        Console.WriteLine($"PDF: 10,000 rows +{small.Growth / 1048576} MB, 100,000 rows ({large.Pages:N0} pages) +{large.Growth / 1048576} MB working set at peak.");
+        Assert.True(large.Pages > 2_000, $"{large.Pages} pages");
+        Assert.True(large.Growth - small.Growth < 48 * 1024 * 1024, $"10k rows: +{small.Growth / 1048576} MB, 100k rows: +{large.Growth / 1048576} MB");
+    }
+
+    private static async Task<(long Growth, long Pages)> PeakGrowthAsync(IBulkExporter exporter, int rows)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        var peak = before;
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(20);
+            }
+        });
+        var output = new CountingStream();
+        var orders = Enumerable.Range(1, rows).Select(i => new Order { Id = i, Customer = $"Customer {i}", Amount = i, Placed = new DateOnly(2026, 1, 1), Notes = "ok" });
+        await exporter.For<Order>().From(orders).ToAsync(PdfSink.ToStream(output));
+        await done.CancelAsync();
+        await sampler;
+        return (peak - before, output.Pages);
+    }
+
+    /// <summary>Keeps nothing; counts the pages going by.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private static readonly byte[] PageMarker = "/Type /Page\n"u8.ToArray();
+
+        public long Pages { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Pages += Count(buffer.AsSpan(offset, count));
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Pages += Count(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        private static int Count(ReadOnlySpan<byte> bytes)
+        {
+            var count = 0;
+            for (var at = bytes.IndexOf(PageMarker); at >= 0; at = bytes.IndexOf(PageMarker))
+            {
+                count++;
+                bytes = bytes[(at + PageMarker.Length)..];
+            }
+
+            return count;
+        }
+    }
+}
+
+[CollectionDefinition(nameof(MeasuredAlone), DisableParallelization = true)]
+public sealed class MeasuredAlone;
