@@ -49,14 +49,7 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
     public async Task EnqueueAsync_OnTheDatabase_IsRunAndPolledToCompletion(string provider)
     {
         await using var database = await Database.CreateAsync(provider, postgres);
-        var services = new ServiceCollection().AddSingleton(database.Factory);
-        services.AddBulkData(b => b
-            .AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id))
-            .UseEntityFrameworkJobStore<ShopContext>()
-            .UseEntityFrameworkFileStore<ShopContext>()
-            .UseInProcessRunner()
-            .AddImportTarget<Item>(p => new EntityFrameworkImportTarget<ShopContext, Item>(p.GetRequiredService<IDbContextFactory<ShopContext>>(), new() { MergeStrategy = MergeStrategy.Upsert })));
-        await using var app = services.BuildServiceProvider();
+        await using var app = Application(database);
         foreach (var hosted in app.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);
@@ -112,14 +105,7 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
                     stop.Cancel();
                 }
             }));
-        var services = new ServiceCollection().AddSingleton(database.Factory);
-        services.AddBulkData(b => b
-            .AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id))
-            .UseEntityFrameworkJobStore<ShopContext>()
-            .UseEntityFrameworkFileStore<ShopContext>()
-            .UseInProcessRunner()
-            .AddImportTarget<Item>(p => new EntityFrameworkImportTarget<ShopContext, Item>(p.GetRequiredService<IDbContextFactory<ShopContext>>(), new() { MergeStrategy = MergeStrategy.Upsert })));
-        await using var app = services.BuildServiceProvider();
+        await using var app = Application(database);
         var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
         for (var i = 1; i <= 1_000; i++)
         {
@@ -139,6 +125,19 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
         Assert.Equal((JobStatus.Processing, 250L, 250L, 250L), (stopped.Status, stopped.Checkpoint, stopped.Counts.Read, stopped.Counts.Created));
         Assert.Equal((JobStatus.Completed, 1_000L, 1_000L), (job.Status, job.Counts.Read, job.Counts.Created));
         Assert.Equal(1_000, (await database.ItemsAsync()).Count);
+    }
+
+    /// <summary>An application whose jobs, files and items all live in the test database, with the in-process runner (not started).</summary>
+    private static ServiceProvider Application(Database database)
+    {
+        var services = new ServiceCollection().AddSingleton(database.Factory);
+        services.AddBulkData(b => b
+            .AddResource<Item>(r => r.Key(i => i.Sku).Ignore(i => i.Id))
+            .UseEntityFrameworkJobStore<ShopContext>()
+            .UseEntityFrameworkFileStore<ShopContext>()
+            .UseInProcessRunner()
+            .AddImportTarget<Item>(p => new EntityFrameworkImportTarget<ShopContext, Item>(p.GetRequiredService<IDbContextFactory<ShopContext>>(), new() { MergeStrategy = MergeStrategy.Upsert })));
+        return services.BuildServiceProvider();
     }
 
     /// <summary>Sees the import target write the job's checkpoint.</summary>

@@ -46,15 +46,7 @@ public sealed class WorkerKillTests : IAsyncLifetime
     [Fact]
     public async Task WorkerKilledMidImport_TheNextWorkerResumesWithEveryRowOnce()
     {
-        var csv = new StringBuilder("Sku,Quantity\n");
-        for (var i = 1; i <= Rows; i++)
-        {
-            csv.Append("W-").Append(i).Append(",1\n");
-        }
-
-        var jobId = await services.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<WorkerItem>()
-            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 200; })
-            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobId = await EnqueueAsync("W-");
         var jobs = services.GetRequiredService<IJobStore>();
 
         using (var first = StartWorker())
@@ -83,16 +75,7 @@ public sealed class WorkerKillTests : IAsyncLifetime
     [Fact]
     public async Task CancelRequestedFromAnotherProcess_TheWorkerStopsAtABatchBoundaryAndKeepsWhatItCommitted()
     {
-        var csv = new StringBuilder("Sku,Quantity\n");
-        for (var i = 1; i <= Rows; i++)
-        {
-            csv.Append("C-").Append(i).Append(",1\n");
-        }
-
-        var jobId = await services.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<WorkerItem>()
-            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 200; })
-            .OwnedBy("ann", "acme")
-            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobId = await EnqueueAsync("C-", "ann", "acme");
         var jobs = services.GetRequiredService<IJobStore>();
 
         using var worker = StartWorker();
@@ -109,6 +92,21 @@ public sealed class WorkerKillTests : IAsyncLifetime
         Assert.Equal(job.Counts.Created, stored);
         Assert.Equal(job.Checkpoint, stored);
         Assert.Contains("kept", job.FailureReason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Queues a partial import of <see cref="Rows"/> items whose SKUs start with <paramref name="prefix"/>.</summary>
+    private async Task<Guid> EnqueueAsync(string prefix, string? owner = null, string? tenant = null)
+    {
+        var csv = new StringBuilder("Sku,Quantity\n");
+        for (var i = 1; i <= Rows; i++)
+        {
+            csv.Append(prefix).Append(i).Append(",1\n");
+        }
+
+        return await services.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<WorkerItem>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 200; })
+            .OwnedBy(owner, tenant)
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
     }
 
     private Process StartWorker()
