@@ -1,0 +1,299 @@
+using System.Security.Claims;
+using BulkData.DependencyInjection;
+using BulkData.Export;
+using BulkData.Import;
+using BulkData.Jobs;
+using BulkData.Sinks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BulkData.AspNetCore;
+
+/// <summary>Maps BulkData's HTTP API: <c>app.MapBulkData("/bulkdata")</c>.</summary>
+public static class BulkDataEndpoints
+{
+    /// <summary>The reading options an upload's query string may set.</summary>
+    private static readonly string[] ReadingParameters = ["sheet", "delimiter", "hasHeaderRow"];
+
+    /// <summary>
+    /// Maps the endpoints under <paramref name="prefix"/>, each behind its authorization policy
+    /// (<see cref="BulkDataHttpOptions"/>; anonymous callers are refused) and scoped to the caller's tenant:
+    /// <list type="bullet">
+    /// <item><c>POST {resource}/imports</c>: the request body (raw, or the first file of a multipart form) is
+    /// stored and queued; <c>202 Accepted</c> with the job and a <c>Location</c>. Query: <c>fileName</c>,
+    /// <c>commitMode</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>.</item>
+    /// <item><c>GET {resource}/export</c>: streams the rows (<c>format</c> csv, xlsx or json; <c>columns</c>;
+    /// <c>filter</c>, an <see cref="ExportFilter"/> as JSON); <c>POST {resource}/exports</c> queues the same.</item>
+    /// <item><c>GET jobs</c>, <c>GET jobs/{id}</c>, <c>POST jobs/{id}/cancel</c>, <c>POST jobs/{id}/resume</c>,
+    /// <c>DELETE jobs/{id}</c>, <c>GET jobs/{id}/files/{output|file}</c>.</item>
+    /// </list>
+    /// Errors are RFC 9457 problem details; another tenant's job is 404.
+    /// </summary>
+    /// <param name="endpoints">The application's routes.</param>
+    /// <param name="prefix">The route prefix, e.g. <c>/bulkdata</c>.</param>
+    /// <returns>The route group, to add conventions to.</returns>
+    public static RouteGroupBuilder MapBulkData(this IEndpointRouteBuilder endpoints, string prefix = "/bulkdata")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<BulkDataHttpOptions>();
+        var group = endpoints.MapGroup(prefix).WithTags("BulkData");
+
+        group.MapPost("/{resource}/imports", EnqueueImportAsync).RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataEnqueueImport").WithSummary("Stores an upload and queues its import.")
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{resource}/export", ExportAsync).RequireAuthorization(options.ExportPolicy)
+            .WithName("BulkDataExport").WithSummary("Streams the rows in the response.").ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/{resource}/exports", EnqueueExportAsync).RequireAuthorization(options.ExportPolicy)
+            .WithName("BulkDataEnqueueExport").WithSummary("Queues an export; its file lands in the file store.")
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/jobs", ListJobsAsync).RequireAuthorization(options.JobsPolicy)
+            .WithName("BulkDataListJobs").WithSummary("Lists the caller's tenant's jobs, newest first.").Produces<IReadOnlyList<Job>>();
+        group.MapGet("/jobs/{id:guid}", GetJobAsync).RequireAuthorization(options.JobsPolicy)
+            .WithName("BulkDataGetJob").WithSummary("A job's status, progress, counts and errors.").Produces<Job>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/jobs/{id:guid}/cancel", CancelJobAsync).RequireAuthorization(options.JobsPolicy)
+            .WithName("BulkDataCancelJob").WithSummary("Asks a job to stop at its next batch.").Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/jobs/{id:guid}/resume", ResumeJobAsync).RequireAuthorization(options.JobsPolicy)
+            .WithName("BulkDataResumeJob").WithSummary("Runs a failed or cancelled queued import again.").Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/jobs/{id:guid}", DeleteJobAsync).RequireAuthorization(options.JobsPolicy)
+            .WithName("BulkDataDeleteJob").WithSummary("Deletes a job with its files.").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/jobs/{id:guid}/files/{which}", DownloadAsync).RequireAuthorization(options.JobsPolicy)
+            .WithName("BulkDataDownloadJobFile").WithSummary("A job's upload (file) or exported file (output).").ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<IResult> EnqueueImportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
+    {
+        var options = http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
+        if (Resolve(http, resource) is not { } type)
+        {
+            return NotFound($"There is no resource '{resource}'.");
+        }
+
+        if (http.Request.ContentLength > options.MaxUploadBytes)
+        {
+            return TooLarge(options.MaxUploadBytes);
+        }
+
+        // The server's own body limit (30 MB on Kestrel) gives way to this API's, which the upload stream enforces
+        // (with a read's worth of slack, so that ours trips first and answers with a problem).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = options.MaxUploadBytes + (1024 * 1024);
+        }
+
+        // The body streams into the file store; the format is read from its first bytes, never from a client's file name.
+        var query = http.Request.Query;
+        var commitMode = Enum.TryParse<CommitMode>(query["commitMode"], ignoreCase: true, out var mode) ? mode : (CommitMode?)null;
+        var parameters = ReadingParameters.Where(name => !string.IsNullOrEmpty(query[name])).ToDictionary(name => name, name => query[name].ToString());
+        var (upload, clientName) = await UploadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+        if (upload is null)
+        {
+            return BadRequest("The request has no file: send it as the body, or as a file in a multipart form.");
+        }
+
+        var limited = new LimitedReadStream(upload, options.MaxUploadBytes);
+        await using (limited.ConfigureAwait(false))
+        {
+            var sniffed = await limited.SniffAsync(cancellationToken).ConfigureAwait(false);
+            var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? query["fileName"].ToString() ?? "upload"))}.{sniffed}";
+            try
+            {
+                var scope = ScopeOf(http);
+                var jobId = await ResourceCalls.EnqueueImport(type, http.RequestServices, new ImportRequest(scope, Actor(http.User), name, commitMode, parameters), limited, cancellationToken).ConfigureAwait(false);
+                return Accepted(http, jobId);
+            }
+            catch (Exception e) when (e is UploadTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return TooLarge(options.MaxUploadBytes);
+            }
+        }
+    }
+
+    private static async Task ExportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (Resolve(http, resource) is not { } type)
+        {
+            await NotFound($"There is no resource '{resource}'.").ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            var request = ReadExport(http);
+            http.Response.ContentType = request.Format switch
+            {
+                "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "json" => "application/json",
+                _ => "text/csv; charset=utf-8",
+            };
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{resource}.{request.Format}\"";
+
+            // A client that goes away aborts the request: the export stops and its job ends cancelled.
+            await ResourceCalls.Export(type, http.RequestServices, request, () => QueuedExport.Sink(request.Format, http.Response.Body), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BulkDataConfigurationException e) when (!http.Response.HasStarted)
+        {
+            // A bad filter or column is found before the first byte is sent: the answer is still a problem.
+            http.Response.Headers.ContentDisposition = default;
+            await BadRequest(e.Message).ExecuteAsync(http).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IResult> EnqueueExportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (Resolve(http, resource) is not { } type)
+        {
+            return NotFound($"There is no resource '{resource}'.");
+        }
+
+        try
+        {
+            var jobId = await ResourceCalls.EnqueueExport(type, http.RequestServices, ReadExport(http), cancellationToken).ConfigureAwait(false);
+            return Accepted(http, jobId);
+        }
+        catch (BulkDataConfigurationException e)
+        {
+            return BadRequest(e.Message);
+        }
+    }
+
+    private static async Task<IResult> ListJobsAsync(HttpContext http, IJobStore jobs, JobStatus? status, JobKind? kind, DateTimeOffset? from, DateTimeOffset? to, int? skip, int? take, CancellationToken cancellationToken)
+    {
+        var query = new JobQuery { Status = status, Kind = kind, CreatedFrom = from, CreatedBefore = to, Skip = Math.Max(0, skip ?? 0), Take = Math.Clamp(take ?? 50, 1, 500) };
+        return Results.Ok(await jobs.QueryAsync(query, ScopeOf(http), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> GetJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken) =>
+        await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is { } job ? Results.Ok(job) : JobNotFound(id);
+
+    private static async Task<IResult> CancelJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Results.Accepted(JobPath(http, id), await jobs.RequestCancelAsync(id, ScopeOf(http), cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+        catch (KeyNotFoundException)
+        {
+            return JobNotFound(id);
+        }
+    }
+
+    private static async Task<IResult> ResumeJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var runner = http.RequestServices.GetService<IJobRunner>() ?? throw new BulkDataException("This application runs no queued jobs.");
+            return Results.Accepted(JobPath(http, id), await runner.ResumeAsync(jobs, id, ScopeOf(http), cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+        catch (KeyNotFoundException)
+        {
+            return JobNotFound(id);
+        }
+        catch (BulkDataException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The job cannot be resumed.");
+        }
+    }
+
+    private static async Task<IResult> DeleteJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await jobs.DeleteAsync(id, ScopeOf(http), http.RequestServices.GetService<IFileStore>(), cancellationToken).ConfigureAwait(false);
+            return Results.NoContent();
+        }
+        catch (KeyNotFoundException)
+        {
+            return JobNotFound(id);
+        }
+    }
+
+    private static async Task<IResult> DownloadAsync(Guid id, string which, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        if (which is not ("output" or "file") || http.RequestServices.GetService<IFileStore>() is not { } files)
+        {
+            return JobNotFound(id);
+        }
+
+        try
+        {
+            var job = await jobs.FindAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false);
+            var stream = await files.OpenJobFileAsync(jobs, id, ScopeOf(http), which, cancellationToken).ConfigureAwait(false);
+            var name = which == "output" ? $"{job.Resource}.{job.Format}" : job.FileName ?? "upload";
+            return Results.File(stream, "application/octet-stream", SafeName(name));
+        }
+        catch (KeyNotFoundException)
+        {
+            return JobNotFound(id);
+        }
+    }
+
+    private static Type? Resolve(HttpContext http, string resource) =>
+        http.RequestServices.GetRequiredService<ResourceRegistry>().FindType(resource);
+
+    private static JobScope ScopeOf(HttpContext http) => http.RequestServices.GetRequiredService<ICallerScopeResolver>().Resolve(http.User);
+
+    private static string? Actor(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity?.Name;
+
+    private static ExportRequest ReadExport(HttpContext http)
+    {
+        var query = http.Request.Query;
+        var format = QueuedExport.CheckFormat(string.IsNullOrEmpty(query["format"]) ? "csv" : query["format"].ToString());
+        var columns = query["columns"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var filter = string.IsNullOrEmpty(query["filter"]) ? null : ExportFilter.FromJson(query["filter"].ToString());
+        return new ExportRequest(ScopeOf(http), Actor(http.User), format, columns, filter);
+    }
+
+    /// <summary>The body, or the first file section of a multipart form, read as it arrives (never buffered whole).</summary>
+    private static async Task<(Stream? Upload, string? FileName)> UploadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType
+            || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return (request.Body, null);
+        }
+
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+        {
+            if (section.AsFileSection() is { } file)
+            {
+                return (file.FileStream, file.FileName);
+            }
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>A client's file name reduced to a name: no folders, no characters a file system or header would misread.</summary>
+    private static string SafeName(string name)
+    {
+        var bare = Path.GetFileName(name.Replace('\\', '/'));
+        var kept = new string(bare.Where(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or ' ').ToArray()).Trim();
+        return kept.Length == 0 ? "upload" : kept;
+    }
+
+    private static IResult Accepted(HttpContext http, Guid jobId) => Results.Accepted(JobPath(http, jobId), new JobAccepted(jobId));
+
+    private static string JobPath(HttpContext http, Guid jobId) =>
+        http.RequestServices.GetRequiredService<LinkGenerator>().GetPathByName(http, "BulkDataGetJob", new { id = jobId }) ?? $"jobs/{jobId}";
+
+    private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+
+    private static IResult JobNotFound(Guid id) => NotFound($"There is no job {id}.");
+
+    private static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request cannot be carried out.");
+
+    private static IResult TooLarge(long limit) =>
+        Results.Problem($"The upload is larger than the limit of {limit:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large.");
+}
+
+/// <summary>The answer to a queued import or export: its job, to poll at the <c>Location</c> given.</summary>
+/// <param name="JobId">The job's id.</param>
+public sealed record JobAccepted(Guid JobId);

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using BulkData.Jobs;
+
+namespace BulkData.AspNetCore;
+
+/// <summary>The HTTP API's limits and the authorization policies each kind of endpoint requires.</summary>
+public sealed class BulkDataHttpOptions
+{
+    /// <summary>The policy that uploads and queues imports. Default: <c>BulkData.Import</c>, an authenticated user.</summary>
+    [Required]
+    public string ImportPolicy { get; set; } = "BulkData.Import";
+
+    /// <summary>The policy that exports, inline or queued. Default: <c>BulkData.Export</c>, an authenticated user.</summary>
+    [Required]
+    public string ExportPolicy { get; set; } = "BulkData.Export";
+
+    /// <summary>The policy that reads, lists, cancels, resumes and deletes jobs and downloads their files. Default: <c>BulkData.Jobs</c>, an authenticated user.</summary>
+    [Required]
+    public string JobsPolicy { get; set; } = "BulkData.Jobs";
+
+    /// <summary>The largest upload accepted, in bytes; a larger one is refused (413) before it is stored. Default: 256 MiB.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The most rows an inline export (streamed in the response) may return; more is refused, to be queued. Default: 1,000,000.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxInlineExportRows { get; set; } = 1_000_000;
+}
+
+/// <summary>Who is calling: the tenant and user every job, file and export is scoped to. Replace it to read your own claims.</summary>
+public interface ICallerScopeResolver
+{
+    /// <summary>The caller's scope.</summary>
+    /// <param name="user">The authenticated user.</param>
+    /// <returns>The tenant and user; a job outside it is "not found".</returns>
+    JobScope Resolve(ClaimsPrincipal user);
+}
+
+/// <summary>
+/// The tenant from the <c>tenant</c> claim (none in a single-tenant application) and the user from the name
+/// identifier (or name) claim. Jobs are scoped to the tenant: users of one tenant see each other's jobs.
+/// </summary>
+public sealed class ClaimsCallerScopeResolver : ICallerScopeResolver
+{
+    /// <summary>The claim naming the tenant.</summary>
+    public const string TenantClaim = "tenant";
+
+    /// <inheritdoc/>
+    public JobScope Resolve(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new JobScope(user.FindFirstValue(TenantClaim));
+    }
+}

@@ -1,0 +1,72 @@
+namespace BulkData.AspNetCore;
+
+/// <summary>An upload read past its size limit.</summary>
+internal sealed class UploadTooLargeException() : IOException("The upload is larger than the limit.");
+
+/// <summary>
+/// Reads an upload up to a limit, failing past it (a body without a length, or one that lies about it), and
+/// looks at its first bytes to tell the format: the client's file name is not trusted for that.
+/// </summary>
+internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
+{
+    private readonly byte[] start = new byte[8];
+    private int startLength;
+    private int startRead;
+    private long total;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => total; set => throw new NotSupportedException(); }
+
+    /// <summary>Reads the first bytes (handed back by the next reads) and names the format they show.</summary>
+    public async Task<string> SniffAsync(CancellationToken cancellationToken)
+    {
+        startLength = await inner.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        total = startLength;
+        var head = start.AsSpan(0, startLength);
+        if (head.StartsWith("PK\u0003\u0004"u8))
+        {
+            return "xlsx";
+        }
+
+        var text = head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? head[3..] : head;
+        var first = text.TrimStart(" \t\r\n"u8);
+        return first.Length > 0 && first[0] is (byte)'{' or (byte)'[' ? "json" : "csv";
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (startRead < startLength)
+        {
+            var count = Math.Min(buffer.Length, startLength - startRead);
+            start.AsMemory(startRead, count).CopyTo(buffer);
+            startRead += count;
+            return count;
+        }
+
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        total += read;
+        return total > limit ? throw new UploadTooLargeException() : read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Uploads are read asynchronously.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

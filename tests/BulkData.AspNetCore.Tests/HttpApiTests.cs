@@ -1,0 +1,190 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BulkData.Export;
+using BulkData.Jobs;
+using BulkData.Sinks;
+
+namespace BulkData.AspNetCore.Tests;
+
+/// <summary>Issue 13: the HTTP API over a real Kestrel server, called with <see cref="HttpClient"/>.</summary>
+public sealed class HttpApiTests
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private static StringContent Csv(int rows, string prefix = "c")
+    {
+        var csv = new StringBuilder("Email,Name,Age\n");
+        for (var i = 1; i <= rows; i++)
+        {
+            csv.Append(prefix).Append(i).Append("@example.com,Person ").Append(i).Append(',').Append(20 + (i % 50)).Append('\n');
+        }
+
+        return new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
+    }
+
+    private static async Task<Job> PollAsync(TestServer server, Uri location, string user = "ann", string tenant = "acme")
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var response = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, location.ToString(), user, tenant));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var job = (await response.Content.ReadFromJsonAsync<Job>(Json))!;
+            if (job.IsFinished)
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The job is still {job.Status}.");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_Poll_Export_Download_TheWholeFlowOverHttp()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?fileName=contacts.csv&commitMode=Partial", "ann", content: Csv(250)));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var accepted = (await upload.Content.ReadFromJsonAsync<JobAccepted>(Json))!;
+        Assert.Equal($"/bulkdata/jobs/{accepted.JobId}", upload.Headers.Location!.ToString());
+        var job = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal((JobStatus.Completed, 250L, "acme", "ann", "csv"), (job.Status, job.Counts.Created, job.Tenant, job.Owner, job.Format));
+        Assert.Equal(250, server.Contacts.Count);
+
+        var filter = Uri.EscapeDataString(ExportFilter.Where("Age", FilterOperator.GreaterThanOrEqual, "68").ToJson());
+        using var export = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/contact/export?format=csv&columns=Email,Age&filter={filter}", "ann"));
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType!.MediaType);
+        var lines = (await export.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Email,Age", lines[0]);
+        Assert.Equal(server.Contacts.Count(c => c.Age >= 68), lines.Length - 1);
+
+        using var queued = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/exports?format=xlsx", "bob"));
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var exportJob = await PollAsync(server, queued.Headers.Location!, "bob");
+        Assert.Equal(JobStatus.Completed, exportJob.Status);
+        using var file = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{exportJob.Id}/files/output", "ann"));
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("PK"u8.ToArray(), (await file.Content.ReadAsByteArrayAsync())[..2]);
+
+        using var list = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/jobs?kind=Import", "ann"));
+        Assert.Equal([accepted.JobId], (await list.Content.ReadFromJsonAsync<Job[]>(Json))!.Select(j => j.Id));
+        using var deleted = await server.Client.SendAsync(TestServer.As(HttpMethod.Delete, $"/bulkdata/jobs/{accepted.JobId}", "ann"));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Null(await server.Jobs.GetAsync(accepted.JobId));
+    }
+
+    [Fact]
+    public async Task MultipartUpload_FormatIsReadFromTheBytes_NotFromTheFileName()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var workbook = new MemoryStream();
+        await using (var services = new ServiceCollection().AddBulkData(b => b.AddResource<Contact>()).Services.BuildServiceProvider())
+        {
+            await services.GetRequiredService<IBulkExporter>().For<Contact>()
+                .From([new Contact { Email = "x@example.com", Name = "X", Age = 33 }]).ToAsync(XlsxSink.ToStream(workbook));
+        }
+
+        using var form = new MultipartFormDataContent();
+        var part = new ByteArrayContent(workbook.ToArray());
+        part.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        form.Add(part, "file", "../../etc/contacts.txt");
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports", "ann", content: form));
+
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var job = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal((JobStatus.Completed, "xlsx", "contacts.xlsx"), (job.Status, job.Format, job.FileName));
+        Assert.Equal(33, server.Contacts.Single().Age);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Upload_OverTheLimit_Is413AndNothingIsStored(bool declaredLength)
+    {
+        await using var server = await TestServer.StartAsync(o => o.MaxUploadBytes = 1_000, runJobs: false);
+        HttpContent content = declaredLength ? Csv(200) : new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(await Csv(200).ReadAsStringAsync())));
+        if (!declaredLength)
+        {
+            content.Headers.ContentLength = null;
+        }
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports", "ann", content: content));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
+        Assert.Equal("application/problem+json", upload.Content.Headers.ContentType!.MediaType);
+        Assert.Empty(await server.Jobs.QueryAsync(new JobQuery()).ToListAsync());
+        Assert.Empty(Directory.GetFiles(server.Folder));
+    }
+
+    [Fact]
+    public async Task UnknownResourceAndBadFilter_AreProblemDetails()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        using var unknown = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/invoice/export", "ann"));
+        using var badFilter = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/contact/export?filter={Uri.EscapeDataString(ExportFilter.Where("Salary", FilterOperator.Equal, "1").ToJson())}", "ann"));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+        var problem = await badFilter.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("has no field 'Salary'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every endpoint with no user (401), a user without the operation's role (403), and another tenant's user on
+    /// this tenant's job (404, as for a job that does not exist): each refused, and nothing read or written.
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/bulkdata/contact/imports", "exporter")]
+    [InlineData("GET", "/bulkdata/contact/export", "importer")]
+    [InlineData("POST", "/bulkdata/contact/exports", "importer")]
+    [InlineData("GET", "/bulkdata/jobs", "")]
+    [InlineData("GET", "/bulkdata/jobs/{id}", "")]
+    [InlineData("POST", "/bulkdata/jobs/{id}/cancel", "")]
+    [InlineData("POST", "/bulkdata/jobs/{id}/resume", "")]
+    [InlineData("DELETE", "/bulkdata/jobs/{id}", "")]
+    [InlineData("GET", "/bulkdata/jobs/{id}/files/file", "")]
+    public async Task EveryEndpoint_RefusesAnonymousTheWrongRoleAndOtherTenants(string method, string path, string wrongRole)
+    {
+        await using var server = await TestServer.StartAsync(runJobs: false);
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports", "ann", content: Csv(3)));
+        var jobId = (await upload.Content.ReadFromJsonAsync<JobAccepted>(Json))!.JobId;
+        var before = await SnapshotAsync(server);
+        var url = path.Replace("{id}", jobId.ToString(), StringComparison.Ordinal);
+        HttpContent? Body() => method == "POST" && path.EndsWith("imports", StringComparison.Ordinal) ? Csv(3) : null;
+
+        using var anonymous = await server.Client.SendAsync(TestServer.As(new HttpMethod(method), url, null, content: Body()));
+        using var wrong = await server.Client.SendAsync(TestServer.As(new HttpMethod(method), url, "mallory", roles: wrongRole, content: Body()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal(before, await SnapshotAsync(server));
+
+        // Another tenant may import and export its own data; it never reaches this tenant's jobs.
+        using var stranger = await server.Client.SendAsync(TestServer.As(new HttpMethod(method), url, "eve", tenant: "globex", content: Body()));
+        if (path.Contains("{id}", StringComparison.Ordinal))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+            Assert.DoesNotContain(jobId.ToString(), await stranger.Content.ReadAsStringAsync() is var body && body.Contains("There is no job", StringComparison.Ordinal) ? string.Empty : body, StringComparison.Ordinal);
+            Assert.Equal(before, await SnapshotAsync(server));
+        }
+        else if (path == "/bulkdata/jobs")
+        {
+            Assert.Empty((await stranger.Content.ReadFromJsonAsync<Job[]>(Json))!);
+        }
+    }
+
+    /// <summary>What a refused request must not change: the jobs (with their versions) and the stored files.</summary>
+    private static async Task<string> SnapshotAsync(TestServer server)
+    {
+        var jobs = await server.Jobs.QueryAsync(new JobQuery { Take = 1_000 }).Select(j => $"{j.Id}:{j.Status}:{j.Version}:{j.CancelRequested}").ToListAsync();
+        return $"{string.Join(",", jobs.Order())}|{string.Join(",", Directory.GetFiles(server.Folder).Select(Path.GetFileName).Order())}|{server.Contacts.Count}";
+    }
+}
