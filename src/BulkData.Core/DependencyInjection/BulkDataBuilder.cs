@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace BulkData.DependencyInjection;
 
@@ -179,16 +180,20 @@ public sealed class BulkDataBuilder
 
     /// <summary>
     /// Applies a section of the <c>BulkData</c> configuration (when <c>AddBulkData</c> was given one) over
-    /// options set in code, so operators can change them, then checks their DataAnnotations. For extension packages.
+    /// options set in code, so operators can change them, checks their DataAnnotations at start-up, and
+    /// registers the result as <see cref="IOptions{TOptions}"/> for the application to read. For extension packages.
     /// </summary>
+    /// <typeparam name="TOptions">The options' type.</typeparam>
     /// <param name="options">The options, as the code set them.</param>
     /// <param name="section">The section's name, e.g. <c>Runner</c>.</param>
     /// <exception cref="BulkDataConfigurationException">An option is missing or out of range; the message names it.</exception>
-    public void BindOptions(object options, string section)
+    public void BindOptions<TOptions>(TOptions options, string section)
+        where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(options);
         Configuration?.GetSection(section).Bind(options);
         OptionsValidation.ThrowIfInvalid(options);
+        Services.Replace(ServiceDescriptor.Singleton(Options.Create(options)));
     }
 
     /// <summary>

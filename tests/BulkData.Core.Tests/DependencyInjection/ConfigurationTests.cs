@@ -25,6 +25,16 @@ public sealed class ConfigurationTests
         Assert.Equal((CommitMode.Partial, 250, 5_000L, true), (options.CommitMode, options.BatchSize, options.MaxRows, options.Mapping.AcceptSuggestions));
     }
 
+    [Fact]
+    public void AddBulkData_RunnerSection_IsBoundOverTheCodeAndReadableAsIOptions()
+    {
+        using var provider = new ServiceCollection()
+            .AddBulkData(Section(("Runner:MaxConcurrency", "3")), b => b.AddResource<Product>().UseInProcessRunner(o => o.MaxConcurrency = 1))
+            .Services.BuildServiceProvider();
+
+        Assert.Equal(3, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<BulkData.Jobs.InProcessRunnerOptions>>().Value.MaxConcurrency);
+    }
+
     [Theory]
     [InlineData("Import:BatchSize", "0", "ImportOptions.BatchSize")]
     [InlineData("Import:CommitMode", "Sometimes", "BulkData:Import")]
