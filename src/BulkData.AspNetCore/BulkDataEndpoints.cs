@@ -18,7 +18,7 @@ namespace BulkData.AspNetCore;
 public static class BulkDataEndpoints
 {
     /// <summary>The reading options an upload's query string may set.</summary>
-    private static readonly string[] ReadingParameters = ["sheet", "delimiter", "hasHeaderRow"];
+    private static readonly string[] ReadingParameters = ["sheet", "delimiter", "hasHeaderRow", QueuedImport.ValidateOnlyParameter];
 
     /// <summary>
     /// Maps the endpoints under <paramref name="prefix"/>, each behind its authorization policy
@@ -26,7 +26,8 @@ public static class BulkDataEndpoints
     /// <list type="bullet">
     /// <item><c>POST {resource}/imports</c>: the request body (raw, or the first file of a multipart form) is
     /// stored and queued; <c>202 Accepted</c> with the job and a <c>Location</c>. Query: <c>fileName</c>,
-    /// <c>commitMode</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>.</item>
+    /// <c>commitMode</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>, <c>validateOnly</c> (then
+    /// <c>GET jobs/{id}/preview</c>, <c>PUT jobs/{id}/mapping</c> and <c>POST jobs/{id}/commit</c>).</item>
     /// <item><c>GET {resource}/export</c>: streams the rows (<c>format</c> csv, xlsx or json; <c>columns</c>;
     /// <c>filter</c>, an <see cref="ExportFilter"/> as JSON); <c>POST {resource}/exports</c> queues the same.</item>
     /// <item><c>GET jobs</c>, <c>GET jobs/{id}</c>, <c>POST jobs/{id}/cancel</c>, <c>POST jobs/{id}/resume</c>,
@@ -59,6 +60,15 @@ public static class BulkDataEndpoints
             .WithName("BulkDataCancelJob").WithSummary("Asks a job to stop at its next batch.").Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/jobs/{id:guid}/resume", ResumeJobAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataResumeJob").WithSummary("Runs a failed or cancelled queued import again.").Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/jobs/{id:guid}/preview", PreviewAsync).RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataPreviewJob").WithSummary("The first rows of a queued import as they would be imported, with the mapping chosen and suggestions.")
+            .Produces<ImportPreviewView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/jobs/{id:guid}/mapping", SetMappingAsync).RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataSetMapping").WithSummary("Sets a queued import's column mapping as the user chose it (remembered for the same headers); it validates again.")
+            .Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/jobs/{id:guid}/commit", CommitJobAsync).RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataCommitJob").WithSummary("Commits a queued import uploaded to validate only.")
+            .Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/jobs/{id:guid}", DeleteJobAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataDeleteJob").WithSummary("Deletes a job with its files.").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/jobs/{id:guid}/files/{which}", DownloadAsync).RequireAuthorization(options.JobsPolicy)
@@ -183,12 +193,45 @@ public static class BulkDataEndpoints
         }
     }
 
-    private static async Task<IResult> ResumeJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    private static Task<IResult> ResumeJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken) =>
+        ControlAsync(http, id, (runner, scope) => runner.ResumeAsync(jobs, id, scope, cancellationToken: cancellationToken));
+
+    private static async Task<IResult> PreviewAsync(Guid id, HttpContext http, IJobStore jobs, int? rows, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is not { Kind: JobKind.Import } job
+            || Resolve(http, job.Resource) is not { } type
+            || http.RequestServices.GetService<IFileStore>() is not { } files)
+        {
+            return JobNotFound(id);
+        }
+
+        try
+        {
+            var file = await files.OpenJobFileAsync(jobs, id, ScopeOf(http), QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
+            await using (file.ConfigureAwait(false))
+            {
+                return Results.Ok(await ResourceCalls.Preview(type, http.RequestServices, job, file, Math.Clamp(rows ?? 20, 1, 1_000), cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (KeyNotFoundException)
+        {
+            return JobNotFound(id);
+        }
+    }
+
+    private static Task<IResult> SetMappingAsync(Guid id, HttpContext http, IJobStore jobs, Dictionary<string, string> mapping, CancellationToken cancellationToken) =>
+        ControlAsync(http, id, (runner, scope) => runner.SetMappingAsync(jobs, id, scope, mapping, cancellationToken));
+
+    private static Task<IResult> CommitJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken) =>
+        ControlAsync(http, id, (runner, scope) => runner.CommitAsync(jobs, id, scope, cancellationToken));
+
+    /// <summary>Runs a request on a queued job: 202 with the job, 404 outside the caller's scope, 409 when the job's state refuses it.</summary>
+    private static async Task<IResult> ControlAsync(HttpContext http, Guid id, Func<IJobRunner, JobScope, ValueTask<Job>> control)
     {
         try
         {
             var runner = http.RequestServices.GetService<IJobRunner>() ?? throw new BulkDataException("This application runs no queued jobs.");
-            return Results.Accepted(JobPath(http, id), await runner.ResumeAsync(jobs, id, ScopeOf(http), cancellationToken: cancellationToken).ConfigureAwait(false));
+            return Results.Accepted(JobPath(http, id), await control(runner, ScopeOf(http)).ConfigureAwait(false));
         }
         catch (KeyNotFoundException)
         {
@@ -196,7 +239,7 @@ public static class BulkDataEndpoints
         }
         catch (BulkDataException e)
         {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The job cannot be resumed.");
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The job's state does not allow it.");
         }
     }
 

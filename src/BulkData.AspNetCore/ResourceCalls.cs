@@ -10,6 +10,7 @@ internal static class ResourceCalls
 {
     private static readonly MethodInfo EnqueueImportMethod = typeof(ResourceCalls).GetMethod(nameof(EnqueueImportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo ExportMethod = typeof(ResourceCalls).GetMethod(nameof(ExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo PreviewMethod = typeof(ResourceCalls).GetMethod(nameof(PreviewAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo EnqueueExportMethod = typeof(ResourceCalls).GetMethod(nameof(EnqueueExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     public static Task<Guid> EnqueueImport(Type type, IServiceProvider services, ImportRequest request, Stream upload, CancellationToken cancellationToken) =>
@@ -18,6 +19,9 @@ internal static class ResourceCalls
     /// <summary>Checks the request (filter, columns) before the sink is created, so a bad one is answered before any byte is sent.</summary>
     public static Task<ExportResult> Export(Type type, IServiceProvider services, ExportRequest request, Func<IExportSink> sink, CancellationToken cancellationToken) =>
         (Task<ExportResult>)ExportMethod.MakeGenericMethod(type).Invoke(null, [services, request, sink, cancellationToken])!;
+
+    public static Task<ImportPreviewView> Preview(Type type, IServiceProvider services, Jobs.Job job, Stream file, int rows, CancellationToken cancellationToken) =>
+        (Task<ImportPreviewView>)PreviewMethod.MakeGenericMethod(type).Invoke(null, [services, job, file, rows, cancellationToken])!;
 
     public static Task<Guid> EnqueueExport(Type type, IServiceProvider services, ExportRequest request, CancellationToken cancellationToken) =>
         (Task<Guid>)EnqueueExportMethod.MakeGenericMethod(type).Invoke(null, [services, request, cancellationToken])!;
@@ -34,6 +38,23 @@ internal static class ResourceCalls
         }
 
         return await operation.EnqueueAsync(upload, request.FileName, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<ImportPreviewView> PreviewAsync<T>(IServiceProvider services, Jobs.Job job, Stream file, int rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        var operation = QueuedImport.Restore(Get<IBulkImporter>(services).For<T>(), job).From(QueuedImport.Source(job, file));
+        var preview = await operation.PreviewAsync(rows, cancellationToken).ConfigureAwait(false);
+        var mapping = preview.Mapping;
+        return new ImportPreviewView(
+            preview.Status,
+            mapping?.Matches ?? [],
+            mapping?.UnmappedHeaders ?? [],
+            mapping?.MissingColumns ?? [],
+            mapping?.Suggestions ?? [],
+            preview.Warnings,
+            preview.Errors,
+            preview.PreviewRows.Select(r => new PreviewRowView(r.RowNumber, r.LineNumber, r.Cells.ToArray(), r.Errors)).ToArray());
     }
 
     private static async Task<ExportResult> ExportAsync<T>(IServiceProvider services, ExportRequest request, Func<IExportSink> sink, CancellationToken cancellationToken)
@@ -69,3 +90,32 @@ internal sealed record ImportRequest(Jobs.JobScope Scope, string? Actor, string 
 
 /// <summary>An export, as the endpoint read it from the query string.</summary>
 internal sealed record ExportRequest(Jobs.JobScope Scope, string? Actor, string Format, string[] Columns, ExportFilter? Filter);
+
+/// <summary>
+/// The first rows of an upload as they would be imported: the mapping chosen (each match with its kind and
+/// score), headers left unmapped with suggestions, missing columns, and each row's cells and errors.
+/// </summary>
+/// <param name="Status">Validated when every previewed row is valid and the columns match; ValidationFailed otherwise.</param>
+/// <param name="Matches">Each mapped header with its column, how it matched and the confidence (0 to 1).</param>
+/// <param name="UnmappedHeaders">Headers that map to no column.</param>
+/// <param name="MissingColumns">Columns that no header maps to.</param>
+/// <param name="Suggestions">Close matches for unmapped headers, to offer a user.</param>
+/// <param name="Warnings">Warnings about the file.</param>
+/// <param name="Errors">Mapping errors and row errors.</param>
+/// <param name="Rows">The rows read.</param>
+public sealed record ImportPreviewView(
+    Jobs.JobStatus Status,
+    IReadOnlyList<Mapping.ColumnMatch> Matches,
+    IReadOnlyList<string> UnmappedHeaders,
+    IReadOnlyList<string> MissingColumns,
+    IReadOnlyList<Mapping.ColumnSuggestion> Suggestions,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<Validation.RowError> Errors,
+    IReadOnlyList<PreviewRowView> Rows);
+
+/// <summary>One previewed row: its cells as read and its errors.</summary>
+/// <param name="RowNumber">The 1-based data row.</param>
+/// <param name="LineNumber">The line (CSV) or sheet row (XLSX) it starts on.</param>
+/// <param name="Cells">The cells as read.</param>
+/// <param name="Errors">What is wrong with it; empty when it would import.</param>
+public sealed record PreviewRowView(long RowNumber, long LineNumber, IReadOnlyList<string?> Cells, IReadOnlyList<Validation.RowError> Errors);

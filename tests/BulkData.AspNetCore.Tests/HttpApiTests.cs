@@ -81,6 +81,49 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task GuidedFlow_MisspeltHeader_PreviewSetMappingCommit_AndTheMappingIsRemembered()
+    {
+        await using var server = await TestServer.StartAsync();
+        const string csv = "Emial,Name,Age\na@example.com,Ann,30\nb@example.com,Bob,41\n";
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?validateOnly=true", "ann", content: new StringContent(csv, Encoding.UTF8, "text/csv")));
+        var validated = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal(JobStatus.ValidationFailed, validated.Status);
+        Assert.Empty(server.Contacts);
+
+        using var previewResponse = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{validated.Id}/preview?rows=5", "ann"));
+        var preview = (await previewResponse.Content.ReadFromJsonAsync<ImportPreviewView>(Json))!;
+        Assert.Equal(["Email"], preview.MissingColumns);
+        Assert.Contains(preview.Suggestions, s => s.Header == "Emial" && s.Column == "Email");
+
+        using var early = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{validated.Id}/commit", "ann"));
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+
+        using var mapped = await server.Client.SendAsync(TestServer.As(HttpMethod.Put, $"/bulkdata/jobs/{validated.Id}/mapping", "ann", content: JsonContent.Create(new Dictionary<string, string> { ["Emial"] = "Email" })));
+        Assert.Equal(HttpStatusCode.Accepted, mapped.StatusCode);
+        Assert.Equal(JobStatus.Validated, (await PollAsync(server, upload.Headers.Location!)).Status);
+        Assert.Empty(server.Contacts);
+        using var mappedPreview = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{validated.Id}/preview", "ann"));
+        var rows = (await mappedPreview.Content.ReadFromJsonAsync<ImportPreviewView>(Json))!;
+        Assert.Contains(rows.Matches, m => m.Header == "Emial" && m.Column == "Email");
+        Assert.Equal([["a@example.com", "Ann", "30"], ["b@example.com", "Bob", "41"]], rows.Rows.Select(r => r.Cells));
+
+        using var commit = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{validated.Id}/commit", "ann"));
+        Assert.Equal(HttpStatusCode.Accepted, commit.StatusCode);
+        var committed = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal((JobStatus.Completed, 2L), (committed.Status, committed.Counts.Created));
+
+        // The next file with the same headers, from another user of the tenant, maps without help.
+        using var again = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports", "bob", content: new StringContent("Emial,Name,Age\nc@example.com,Cy,25\n", Encoding.UTF8, "text/csv")));
+        Assert.Equal(JobStatus.Completed, (await PollAsync(server, again.Headers.Location!, "bob")).Status);
+        Assert.Equal(3, server.Contacts.Count);
+
+        // Another tenant's identical headers do not get this tenant's mapping.
+        using var other = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports", "eve", tenant: "globex", content: new StringContent("Emial,Name,Age\nd@example.com,Di,25\n", Encoding.UTF8, "text/csv")));
+        Assert.Equal(JobStatus.ValidationFailed, (await PollAsync(server, other.Headers.Location!, "eve", "globex")).Status);
+    }
+
+    [Fact]
     public async Task MultipartUpload_FormatIsReadFromTheBytes_NotFromTheFileName()
     {
         await using var server = await TestServer.StartAsync();
@@ -150,6 +193,9 @@ public sealed class HttpApiTests
     [InlineData("POST", "/bulkdata/jobs/{id}/cancel", "")]
     [InlineData("POST", "/bulkdata/jobs/{id}/resume", "")]
     [InlineData("DELETE", "/bulkdata/jobs/{id}", "")]
+    [InlineData("GET", "/bulkdata/jobs/{id}/preview", "exporter")]
+    [InlineData("PUT", "/bulkdata/jobs/{id}/mapping", "exporter")]
+    [InlineData("POST", "/bulkdata/jobs/{id}/commit", "exporter")]
     [InlineData("GET", "/bulkdata/jobs/{id}/files/file", "")]
     public async Task EveryEndpoint_RefusesAnonymousTheWrongRoleAndOtherTenants(string method, string path, string wrongRole)
     {
@@ -158,7 +204,9 @@ public sealed class HttpApiTests
         var jobId = (await upload.Content.ReadFromJsonAsync<JobAccepted>(Json))!.JobId;
         var before = await SnapshotAsync(server);
         var url = path.Replace("{id}", jobId.ToString(), StringComparison.Ordinal);
-        HttpContent? Body() => method == "POST" && path.EndsWith("imports", StringComparison.Ordinal) ? Csv(3) : null;
+        HttpContent? Body() => path.EndsWith("imports", StringComparison.Ordinal) ? Csv(3)
+            : path.EndsWith("mapping", StringComparison.Ordinal) ? JsonContent.Create(new Dictionary<string, string> { ["Email"] = "Email" })
+            : null;
 
         using var anonymous = await server.Client.SendAsync(TestServer.As(new HttpMethod(method), url, null, content: Body()));
         using var wrong = await server.Client.SendAsync(TestServer.As(new HttpMethod(method), url, "mallory", roles: wrongRole, content: Body()));

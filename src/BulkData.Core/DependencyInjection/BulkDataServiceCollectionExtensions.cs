@@ -2,6 +2,7 @@ using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
+using BulkData.Mapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -64,12 +65,14 @@ public static class BulkDataServiceCollectionExtensions
 
         services.TryAddSingleton<IJobStore>(provider => new InMemoryJobStore(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IMappingStore, InMemoryMappingStore>();
         services.TryAddSingleton(provider => new JobServices(
             provider.GetRequiredService<IJobStore>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance,
             provider.GetService<IFileStore>(),
-            provider.GetService<IJobRunner>()));
+            provider.GetService<IJobRunner>(),
+            provider.GetService<IMappingStore>()));
         services.TryAddScoped<IBulkImporter, BulkImporter>();
         services.TryAddScoped<IBulkExporter, BulkExporter>();
         return builder;

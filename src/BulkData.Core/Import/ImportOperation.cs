@@ -246,9 +246,12 @@ public sealed class ImportOperation<T>
         return job.Id;
     }
 
-    /// <summary>Runs (or resumes) a queued job with this operation's source.</summary>
-    internal async Task RunQueuedAsync(Job job, IImportTarget<T> target, CancellationToken cancellationToken) =>
-        await new ImportRun<T>(this, JobKind.Import, target, previewRows: 0, job).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Runs (or resumes) a queued job with this operation's source; one that only validates writes nothing.</summary>
+    internal async Task RunQueuedAsync(Job job, IImportTarget<T> target, CancellationToken cancellationToken)
+    {
+        var validateOnly = job.Parameters.GetValueOrDefault(QueuedImport.ValidateOnlyParameter) == "true";
+        await new ImportRun<T>(this, validateOnly ? JobKind.DryRun : JobKind.Import, validateOnly ? null : target, previewRows: 0, job).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Imports into a collection; see <see cref="CollectionTarget{T}"/>.</summary>
     /// <param name="collection">The collection to add to.</param>

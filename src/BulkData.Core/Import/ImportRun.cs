@@ -66,6 +66,18 @@ internal sealed class ImportRun<T>
 
     public Job Job => recorder.Job;
 
+    /// <summary>The mappings the caller gave, or else those a user chose before for a file with these headers.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> ExplicitMappingsAsync(IReadOnlyList<string> headers, CancellationToken cancellationToken)
+    {
+        if (!operation.ColumnMappings.IsEmpty || operation.Services.Mappings is not { } store)
+        {
+            return operation.ColumnMappings;
+        }
+
+        return await store.GetAsync(operation.Tenant, operation.Resource.Name, headers, cancellationToken).ConfigureAwait(false)
+            ?? operation.ColumnMappings;
+    }
+
     public ColumnMapping? Mapping { get; private set; }
 
     public IReadOnlyList<RowOutcome> Outcomes => outcomes;
@@ -104,8 +116,13 @@ internal sealed class ImportRun<T>
             }
 
             var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
-            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), operation.ColumnMappings, options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
+            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), await ExplicitMappingsAsync(reader.Headers, cancellationToken).ConfigureAwait(false), options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
             warnings.AddRange(Mapping.Warnings);
+            if (Mapping.IsValid && queued?.Parameters.GetValueOrDefault(QueuedImport.MappingChosenParameter) == "true" && operation.Services.Mappings is { } mappings)
+            {
+                await mappings.SaveAsync(operation.Tenant, operation.Resource.Name, reader.Headers, operation.ColumnMappings, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!Mapping.IsValid)
             {
                 Mapping.Errors.ToList().ForEach(RecordError);

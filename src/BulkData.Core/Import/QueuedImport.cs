@@ -15,6 +15,12 @@ internal static class QueuedImport
     /// <summary>The parameter naming the stored file of a queued job.</summary>
     public const string FileParameter = "file";
 
+    /// <summary>The parameter ("true") of a queued import that only validates until it is committed.</summary>
+    public const string ValidateOnlyParameter = "validateOnly";
+
+    /// <summary>The parameter ("true") of a queued import whose mapping a user chose: it is remembered for the file's headers.</summary>
+    public const string MappingChosenParameter = "mappingChosen";
+
     public static Dictionary<string, string> Describe<T>(ImportOperation<T> operation)
         where T : class
     {

@@ -84,6 +84,69 @@ public static class QueuedJobControl
         return job;
     }
 
+    /// <summary>
+    /// Sets the column mapping of a queued import that has not run, or that only validated, as a user chose it:
+    /// the job validates again with it, and the mapping is remembered for the next file with the same headers.
+    /// </summary>
+    /// <param name="runner">The runner to hand the job to again.</param>
+    /// <param name="store">The job store.</param>
+    /// <param name="jobId">The job.</param>
+    /// <param name="scope">The caller's tenant (and user).</param>
+    /// <param name="mapping">File header to resource column (header or member name).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The job as queued again.</returns>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="BulkDataException">The job is not a queued import waiting to run or to be committed.</exception>
+    public static async ValueTask<Job> SetMappingAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, IReadOnlyDictionary<string, string> mapping, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(mapping);
+        var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
+        if (job is not { Kind: JobKind.Import, Status: JobStatus.Queued or JobStatus.Validated or JobStatus.ValidationFailed })
+        {
+            throw new BulkDataException($"Job {jobId} is {job.Status}; a mapping can be set on a queued import before it runs or while it waits to be committed.") { JobId = jobId };
+        }
+
+        var parameters = job.Parameters.Where(p => !p.Key.StartsWith("map:", StringComparison.Ordinal)).ToDictionary();
+        foreach (var (header, column) in mapping)
+        {
+            parameters[$"map:{header}"] = column;
+        }
+
+        parameters[Import.QueuedImport.MappingChosenParameter] = "true";
+        return await RequeueAsync(runner, store, job, parameters, "mapping set", scope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits a queued import that validated (uploaded to validate only): it runs again and writes.</summary>
+    /// <param name="runner">The runner to hand the job to.</param>
+    /// <param name="store">The job store.</param>
+    /// <param name="jobId">The job.</param>
+    /// <param name="scope">The caller's tenant (and user).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The job as queued.</returns>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="BulkDataException">The job is not a validated queued import.</exception>
+    public static async ValueTask<Job> CommitAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
+        if (job is not { Kind: JobKind.Import, Status: JobStatus.Validated } || !job.Parameters.ContainsKey(Import.QueuedImport.ValidateOnlyParameter))
+        {
+            throw new BulkDataException($"Job {jobId} is {job.Status}; only a queued import that validated can be committed.") { JobId = jobId };
+        }
+
+        var parameters = job.Parameters.Where(p => p.Key != Import.QueuedImport.ValidateOnlyParameter).ToDictionary();
+        return await RequeueAsync(runner, store, job, parameters, "commit requested", scope, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<Job> RequeueAsync(IJobRunner runner, IJobStore store, Job job, Dictionary<string, string> parameters, string action, JobScope scope, CancellationToken cancellationToken)
+    {
+        var queued = await store.UpdateAsync(job.Id, j => j with { Status = JobStatus.Queued, Parameters = parameters, FailureReason = null, CompletedAt = null, Errors = [], ErrorCount = 0, Warnings = [], Counts = new JobCounts() }, cancellationToken).ConfigureAwait(false);
+        await store.AppendEventAsync(job.Id, new JobEvent(TimeProvider.System.GetUtcNow(), action, JobStatus.Queued, scope.Owner), cancellationToken).ConfigureAwait(false);
+        await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
+        return queued;
+    }
+
     /// <summary>Lists the jobs of the caller's scope: the query's tenant and owner are replaced by the scope's.</summary>
     /// <param name="store">The job store.</param>
     /// <param name="query">The filters (status, kind, time) and the page.</param>
