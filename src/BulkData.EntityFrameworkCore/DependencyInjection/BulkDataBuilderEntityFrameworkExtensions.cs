@@ -1,6 +1,8 @@
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.EntityFrameworkCore.Jobs;
+using BulkData.EntityFrameworkCore.Mapping;
 using BulkData.Jobs;
+using BulkData.Mapping;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +34,23 @@ public static class BulkDataBuilderEntityFrameworkExtensions
             provider.GetRequiredService<IDbContextFactory<TContext>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             rollback));
+        return builder;
+    }
+
+    /// <summary>
+    /// Remembers the column mappings users choose (<see cref="IMappingStore"/>) in <typeparamref name="TContext"/>'s
+    /// database, in the <c>bulkdata_mappings</c> table that <c>AddBulkDataJobs()</c> adds, shared by every process.
+    /// </summary>
+    /// <typeparam name="TContext">The application's context.</typeparam>
+    /// <param name="builder">The BulkData builder.</param>
+    /// <returns>The builder.</returns>
+    public static BulkDataBuilder UseEntityFrameworkMappingStore<TContext>(this BulkDataBuilder builder)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMappingStore>(provider => new EntityFrameworkMappingStore<TContext>(
+            provider.GetRequiredService<IDbContextFactory<TContext>>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System)));
         return builder;
     }
 

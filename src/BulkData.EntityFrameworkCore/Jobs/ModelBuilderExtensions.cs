@@ -55,6 +55,12 @@ public static class BulkDataModelBuilderExtensions
             chunk.ToTable("bulkdata_file_chunks");
             chunk.HasKey(c => new { c.FileId, c.Index });
         });
+        modelBuilder.Entity<BulkData.EntityFrameworkCore.Mapping.MappingRecord>(mapping =>
+        {
+            mapping.ToTable("bulkdata_mappings");
+            mapping.HasKey(m => m.Signature);
+            mapping.Property(m => m.SavedAt).HasConversion(time);
+        });
         return modelBuilder;
     }
 }

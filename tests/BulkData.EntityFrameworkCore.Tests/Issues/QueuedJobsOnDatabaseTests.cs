@@ -46,6 +46,22 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task EntityFrameworkMappingStore_RemembersAMappingPerTenantResourceAndHeaders(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var store = new BulkData.EntityFrameworkCore.Mapping.EntityFrameworkMappingStore<ShopContext>(database.Factory, TimeProvider.System);
+
+        await store.SaveAsync("acme", "Item", ["Skew", "Nam"], new Dictionary<string, string> { ["Skew"] = "Sku", ["Nam"] = "Name" });
+        await store.SaveAsync("acme", "Item", ["Skew", "Nam"], new Dictionary<string, string> { ["Skew"] = "Sku" });
+
+        Assert.Equal(new Dictionary<string, string> { ["Skew"] = "Sku" }, await store.GetAsync("acme", "Item", [" skew ", "NAM"]));
+        Assert.Null(await store.GetAsync("globex", "Item", ["Skew", "Nam"]));
+        Assert.Null(await store.GetAsync("acme", "Item", ["Nam", "Skew"]));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task EnqueueAsync_OnTheDatabase_IsRunAndPolledToCompletion(string provider)
     {
         await using var database = await Database.CreateAsync(provider, postgres);
