@@ -69,6 +69,11 @@ public static class BulkDataEndpoints
         group.MapPost("/jobs/{id:guid}/commit", CommitJobAsync).RequireAuthorization(options.ImportPolicy)
             .WithName("BulkDataCommitJob").WithSummary("Commits a queued import uploaded to validate only.")
             .Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/jobs/{id:guid}/rollback", RollbackAsync).RequireAuthorization(options.RollbackPolicy)
+            .WithName("BulkDataRollbackJob").WithSummary("Undoes a committed import; refused, with the records changed since or depending on it, unless forced.")
+            .Produces<RollbackResult>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/jobs/{id:guid}/errors", ErrorReportAsync).RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataErrorReport").WithSummary("The rejected rows of an import, in the upload's format, each with its error.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/jobs/{id:guid}", DeleteJobAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataDeleteJob").WithSummary("Deletes a job with its files.").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/jobs/{id:guid}/files/{which}", DownloadAsync).RequireAuthorization(options.JobsPolicy)
@@ -240,6 +245,71 @@ public static class BulkDataEndpoints
         catch (BulkDataException e)
         {
             return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The job's state does not allow it.");
+        }
+    }
+
+    private static async Task<IResult> RollbackAsync(Guid id, HttpContext http, IJobStore jobs, bool? force, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is null)
+        {
+            return JobNotFound(id);
+        }
+
+        if (http.RequestServices.GetService<IImportRollback>() is not { } rollback)
+        {
+            return Results.Problem("This application's import target does not record its changes, so imports cannot be rolled back.", statusCode: StatusCodes.Status409Conflict, title: "Rollback is not available.");
+        }
+
+        try
+        {
+            return Results.Ok(await rollback.RollbackAsync(id, ScopeOf(http), force ?? false, cancellationToken).ConfigureAwait(false));
+        }
+        catch (KeyNotFoundException)
+        {
+            return JobNotFound(id);
+        }
+        catch (RollbackRefusedException e)
+        {
+            return Results.Problem(
+                e.Message,
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The rollback was refused; nothing was changed.",
+                extensions: new Dictionary<string, object?> { ["changedKeys"] = e.ChangedKeys, ["dependents"] = e.Dependents });
+        }
+    }
+
+    private static async Task ErrorReportAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    {
+        var scope = ScopeOf(http);
+        if (await jobs.GetAsync(id, scope, cancellationToken).ConfigureAwait(false) is not { Kind: JobKind.Import } job
+            || http.RequestServices.GetService<IFileStore>() is not { } files)
+        {
+            await JobNotFound(id).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        Stream upload;
+        try
+        {
+            upload = await files.OpenJobFileAsync(jobs, id, scope, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException)
+        {
+            await JobNotFound(id).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        await using (upload.ConfigureAwait(false))
+        {
+            // The report keeps the upload's format, so the user fixes the rows in the tool they came from; it streams.
+            http.Response.ContentType = job.Format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : job.Format == "json" ? "application/json" : "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{job.Format}\"";
+            var source = QueuedImport.Source(job, upload);
+            var sink = ImportErrorReport.SinkFor(source, http.Response.Body);
+            await using (sink.ConfigureAwait(false))
+            {
+                await ImportErrorReport.WriteAsync(source, new ImportResult(job, mapping: null, rows: []), sink, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -9,8 +9,8 @@ public static class BulkDataHttpBuilderExtensions
 {
     /// <summary>
     /// Adds the HTTP API: its options (configuration's <c>Http</c> section applies over them), the caller
-    /// resolver (<see cref="ClaimsCallerScopeResolver"/> unless the application registered another) and the three
-    /// authorization policies, each requiring an authenticated user unless the application defines it itself
+    /// resolver (<see cref="ClaimsCallerScopeResolver"/> unless the application registered another) and the four
+    /// authorization policies (import, export, jobs, rollback), each requiring an authenticated user unless the application defines it itself
     /// (e.g. <c>AddAuthorizationBuilder().AddPolicy("BulkData.Import", p =&gt; p.RequireRole("importer"))</c>).
     /// </summary>
     /// <param name="builder">The BulkData builder.</param>
@@ -26,7 +26,7 @@ public static class BulkDataHttpBuilderExtensions
         builder.Services.TryAddSingleton<ICallerScopeResolver, ClaimsCallerScopeResolver>();
         builder.Services.AddAuthorization(authorization =>
         {
-            foreach (var policy in new[] { options.ImportPolicy, options.ExportPolicy, options.JobsPolicy })
+            foreach (var policy in new[] { options.ImportPolicy, options.ExportPolicy, options.JobsPolicy, options.RollbackPolicy })
             {
                 if (authorization.GetPolicy(policy) is null)
                 {

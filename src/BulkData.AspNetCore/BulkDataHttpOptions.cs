@@ -15,6 +15,10 @@ public sealed class BulkDataHttpOptions
     [Required]
     public string ExportPolicy { get; set; } = "BulkData.Export";
 
+    /// <summary>The policy that rolls imports back. Default: <c>BulkData.Rollback</c>, an authenticated user.</summary>
+    [Required]
+    public string RollbackPolicy { get; set; } = "BulkData.Rollback";
+
     /// <summary>The policy that reads, lists, cancels, resumes and deletes jobs and downloads their files. Default: <c>BulkData.Jobs</c>, an authenticated user.</summary>
     [Required]
     public string JobsPolicy { get; set; } = "BulkData.Jobs";

@@ -124,6 +124,34 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task OnADatabase_ErrorReportThenRollback_OverHttp()
+    {
+        await using var server = await TestServer.StartAsync(database: true);
+        const string csv = "Email,Name,Age\na@example.com,Ann,30\nb@example.com,Bob,forty\nc@example.com,Cy,25\n";
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?commitMode=Partial", "ann", content: new StringContent(csv, Encoding.UTF8, "text/csv")));
+        var job = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal((JobStatus.CompletedWithErrors, 2L), (job.Status, job.Counts.Created));
+        Assert.Equal(["a@example.com", "c@example.com"], (await server.StoredContactsAsync()).Select(c => c.Email));
+
+        using var report = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{job.Id}/errors", "ann"));
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        var lines = (await report.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("b@example.com,Bob,forty,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Age", lines[1], StringComparison.Ordinal);
+
+        using var rollback = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{job.Id}/rollback", "ann"));
+        Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+        Assert.Equal(2, (await rollback.Content.ReadFromJsonAsync<BulkData.Import.RollbackResult>(Json))!.Deleted);
+        Assert.Empty(await server.StoredContactsAsync());
+
+        using var again = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{job.Id}/rollback", "ann"));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("nothing was changed", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MultipartUpload_FormatIsReadFromTheBytes_NotFromTheFileName()
     {
         await using var server = await TestServer.StartAsync();
@@ -196,6 +224,8 @@ public sealed class HttpApiTests
     [InlineData("GET", "/bulkdata/jobs/{id}/preview", "exporter")]
     [InlineData("PUT", "/bulkdata/jobs/{id}/mapping", "exporter")]
     [InlineData("POST", "/bulkdata/jobs/{id}/commit", "exporter")]
+    [InlineData("POST", "/bulkdata/jobs/{id}/rollback", "exporter")]
+    [InlineData("GET", "/bulkdata/jobs/{id}/errors", "exporter")]
     [InlineData("GET", "/bulkdata/jobs/{id}/files/file", "")]
     public async Task EveryEndpoint_RefusesAnonymousTheWrongRoleAndOtherTenants(string method, string path, string wrongRole)
     {

@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using BulkData.DependencyInjection;
+using BulkData.EntityFrameworkCore.Import;
 using BulkData.Jobs;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,6 +25,14 @@ public sealed class Contact
     public int Age { get; set; }
 }
 
+/// <summary>The contacts and BulkData's job tables in one SQLite database.</summary>
+public sealed class ContactContext(DbContextOptions<ContactContext> options) : DbContext(options)
+{
+    public DbSet<Contact> Contacts => Set<Contact>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddBulkDataJobs();
+}
+
 /// <summary>
 /// An application on a real Kestrel server on loopback: BulkData's HTTP API with roles per operation, jobs in
 /// memory, files in a temp folder, contacts kept in a list. Callers authenticate with test headers
@@ -32,7 +43,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly string folder = Directory.CreateTempSubdirectory("bulkdata-http-").FullName;
 
-    private TestServer(Action<BulkDataHttpOptions>? configure, bool runJobs)
+    private TestServer(Action<BulkDataHttpOptions>? configure, bool runJobs, bool database)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -42,13 +53,29 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("BulkData.Import", p => p.RequireRole("importer"))
             .AddPolicy("BulkData.Export", p => p.RequireRole("exporter"))
-            .AddPolicy("BulkData.Jobs", p => p.RequireRole("importer", "exporter"));
+            .AddPolicy("BulkData.Jobs", p => p.RequireRole("importer", "exporter"))
+            .AddPolicy("BulkData.Rollback", p => p.RequireRole("importer"));
+        if (database)
+        {
+            builder.Services.AddDbContextFactory<ContactContext>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "contacts.db")};Pooling=False"));
+        }
+
         builder.Services.AddBulkData(b =>
         {
-            b.AddResource<Contact>()
-                .AddImportTarget<Contact>(_ => new BulkData.Import.CollectionTarget<Contact>(Contacts))
-                .AddExportSource<Contact>(_ => Contacts.ToArray())
-                .AddHttpApi(configure);
+            b.AddResource<Contact>().AddHttpApi(configure);
+            if (database)
+            {
+                // Contacts and jobs in one SQLite file: imports record their changes and can be rolled back.
+                b.UseEntityFrameworkJobStore<ContactContext>()
+                    .AddImportTarget<Contact>(p => new EntityFrameworkImportTarget<ContactContext, Contact>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }))
+                    .AddExportSource<Contact>(p => p.GetRequiredService<ContactContext>().Contacts.AsNoTracking());
+            }
+            else
+            {
+                b.AddImportTarget<Contact>(_ => new BulkData.Import.CollectionTarget<Contact>(Contacts))
+                    .AddExportSource<Contact>(_ => Contacts.ToArray());
+            }
+
             if (runJobs)
             {
                 b.UseInProcessRunner();
@@ -73,9 +100,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<TestServer> StartAsync(Action<BulkDataHttpOptions>? configure = null, bool runJobs = true)
+    public static async Task<TestServer> StartAsync(Action<BulkDataHttpOptions>? configure = null, bool runJobs = true, bool database = false)
     {
-        var server = new TestServer(configure, runJobs);
+        var server = new TestServer(configure, runJobs, database);
+        if (database)
+        {
+            await using var context = await server.app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();
+            await context.Database.EnsureCreatedAsync();
+        }
+
         await server.app.StartAsync();
         var address = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
@@ -104,7 +137,15 @@ public sealed class TestServer : IAsyncDisposable
         Client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>The contacts as stored in the database.</summary>
+    public async Task<List<Contact>> StoredContactsAsync()
+    {
+        await using var context = await app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();
+        return await context.Contacts.AsNoTracking().OrderBy(c => c.Email).ToListAsync();
     }
 
     private sealed class ParkedRunner : IJobRunner

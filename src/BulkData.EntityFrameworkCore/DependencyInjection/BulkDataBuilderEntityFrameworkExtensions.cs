@@ -1,6 +1,7 @@
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.EntityFrameworkCore.Jobs;
 using BulkData.EntityFrameworkCore.Mapping;
+using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Mapping;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +35,7 @@ public static class BulkDataBuilderEntityFrameworkExtensions
             provider.GetRequiredService<IDbContextFactory<TContext>>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System,
             rollback));
+        builder.Services.TryAddSingleton<IImportRollback>(provider => provider.GetRequiredService<ImportRollback<TContext>>());
         return builder;
     }
 

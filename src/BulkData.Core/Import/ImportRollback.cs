@@ -1,0 +1,59 @@
+using BulkData.Jobs;
+
+namespace BulkData.Import;
+
+/// <summary>
+/// Undoes a committed import: what a target that records its changes offers (the EF Core one registers it
+/// with <c>UseEntityFrameworkJobStore</c>), and what the HTTP API calls.
+/// </summary>
+public interface IImportRollback
+{
+    /// <summary>Rolls an import of the caller's scope back; another tenant's (or user's) import is "not found".</summary>
+    /// <param name="jobId">The import's job.</param>
+    /// <param name="scope">The caller's tenant (and user), recorded as the actor.</param>
+    /// <param name="force">Also undo records changed since the import, and delete records others depend on.</param>
+    /// <param name="cancellationToken">Cancels the rollback; nothing is changed.</param>
+    /// <returns>What was undone.</returns>
+    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="RollbackRefusedException">The rollback is not allowed; nothing was changed.</exception>
+    Task<RollbackResult> RollbackAsync(Guid jobId, JobScope scope, bool force = false, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a rollback did.</summary>
+/// <param name="JobId">The import's job.</param>
+/// <param name="Deleted">Records the import had created, now deleted.</param>
+/// <param name="Restored">Records the import had updated, now restored to their before-image.</param>
+/// <param name="Overridden">Records changed since the import whose changes a forced rollback overwrote or deleted.</param>
+public sealed record RollbackResult(Guid JobId, int Deleted, int Restored, IReadOnlyList<string> Overridden)
+{
+    /// <summary>Records of other imports or of the application that depended on deleted records, deleted or orphaned by a forced rollback.</summary>
+    public IReadOnlyList<string> Dependents { get; init; } = [];
+}
+
+/// <summary>
+/// Thrown when a rollback is refused: the job committed nothing, it was already rolled back, its window has
+/// passed, records were changed since the import (then <see cref="ChangedKeys"/> lists them), or other
+/// records depend on records it would delete (then <see cref="Dependents"/> lists them).
+/// </summary>
+public sealed class RollbackRefusedException : BulkDataException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="message">Why, and what to do.</param>
+    /// <param name="changedKeys">The keys of records changed since the import, if that is the reason.</param>
+    /// <param name="dependents">The records depending on records the rollback would delete, if that is the reason.</param>
+    public RollbackRefusedException(Guid jobId, string message, IReadOnlyList<string>? changedKeys = null, IReadOnlyList<string>? dependents = null)
+        : base(message)
+    {
+        JobId = jobId;
+        ChangedKeys = changedKeys ?? [];
+        Dependents = dependents ?? [];
+    }
+
+    /// <summary>The primary keys (as JSON) of records changed since the import.</summary>
+    public IReadOnlyList<string> ChangedKeys { get; }
+
+    /// <summary>Records (entity, primary key and the foreign key) that depend on records the rollback would delete.</summary>
+    public IReadOnlyList<string> Dependents { get; }
+}
+
