@@ -77,6 +77,7 @@ public interface IImportTransaction<T> : IAsyncDisposable
 public sealed record ImportProgress(long LastRow, JobCounts Counts, long ErrorCount, IReadOnlyList<RowError> Errors);
 
 /// <summary>What became of one row.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RowOutcomeKind>))]
 public enum RowOutcomeKind
 {
     /// <summary>Valid, but not written (a preview, a dry run, or an all-or-nothing import that failed).</summary>

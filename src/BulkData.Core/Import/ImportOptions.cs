@@ -4,6 +4,7 @@ using BulkData.Mapping;
 namespace BulkData.Import;
 
 /// <summary>How rows reach the target when some are invalid.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CommitMode>))]
 public enum CommitMode
 {
     /// <summary>One invalid row fails the import and nothing is written. The default.</summary>
@@ -14,6 +15,7 @@ public enum CommitMode
 }
 
 /// <summary>What happens when a key appears on more than one row of a file.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<DuplicateKeyPolicy>))]
 public enum DuplicateKeyPolicy
 {
     /// <summary>Every repeat is a row error naming the row it repeats. The default.</summary>

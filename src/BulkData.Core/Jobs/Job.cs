@@ -3,6 +3,7 @@ using BulkData.Validation;
 namespace BulkData.Jobs;
 
 /// <summary>What a job does.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<JobKind>))]
 public enum JobKind
 {
     /// <summary>Reads and validates the first rows; writes nothing.</summary>
@@ -19,6 +20,7 @@ public enum JobKind
 }
 
 /// <summary>Where a job is in its lifecycle.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
 {
     /// <summary>Created, not started.</summary>

@@ -4,6 +4,7 @@ using BulkData.Validation;
 namespace BulkData.Mapping;
 
 /// <summary>How a file header was matched to a column.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MatchKind>))]
 public enum MatchKind
 {
     /// <summary>A mapping the caller gave explicitly.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 namespace BulkData.Validation;
 
 /// <summary>What kind of problem a <see cref="RowError"/> describes.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RowErrorKind>))]
 public enum RowErrorKind
 {
     /// <summary>The whole file: empty, unreadable, corrupt or over a limit.</summary>
