@@ -140,16 +140,12 @@ public static class BulkDataEndpoints
         try
         {
             var request = ReadExport(http);
-            http.Response.ContentType = request.Format switch
-            {
-                "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "json" => "application/json",
-                _ => "text/csv; charset=utf-8",
-            };
+            var formats = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats;
+            http.Response.ContentType = formats.ContentTypeOf(request.Format);
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{resource}.{request.Format}\"";
 
             // A client that goes away aborts the request: the export stops and its job ends cancelled.
-            await ResourceCalls.Export(type, http.RequestServices, request, () => QueuedExport.Sink(request.Format, http.Response.Body), cancellationToken).ConfigureAwait(false);
+            await ResourceCalls.Export(type, http.RequestServices, request, () => formats.Create(request.Format, http.Response.Body), cancellationToken).ConfigureAwait(false);
         }
         catch (BulkDataConfigurationException e) when (!http.Response.HasStarted)
         {
@@ -356,7 +352,7 @@ public static class BulkDataEndpoints
     private static ExportRequest ReadExport(HttpContext http)
     {
         var query = http.Request.Query;
-        var format = QueuedExport.CheckFormat(string.IsNullOrEmpty(query["format"]) ? "csv" : query["format"].ToString());
+        var format = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats.Check(string.IsNullOrEmpty(query["format"]) ? "csv" : query["format"].ToString());
         var columns = query["columns"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var filter = string.IsNullOrEmpty(query["filter"]) ? null : ExportFilter.FromJson(query["filter"].ToString());
         return new ExportRequest(ScopeOf(http), Actor(http.User), format, columns, filter);

@@ -359,3 +359,48 @@ public sealed class PdfMemoryTests
 
 [CollectionDefinition(nameof(MeasuredAlone), DisableParallelization = true)]
 public sealed class MeasuredAlone;
+
+/// <summary>A PDF report asked for by name, as a queued export: <c>AddPdfExport()</c> registers the format.</summary>
+public sealed class PdfExportFormatTests
+{
+    [Fact]
+    public async Task QueuedExport_AsPdf_KeepsAReportInTheFileStore()
+    {
+        var folder = Directory.CreateTempSubdirectory("bulkdata-pdf-files-").FullName;
+        var files = new BulkData.Jobs.LocalFolderFileStore(new BulkData.Jobs.LocalFolderFileStoreOptions { Folder = folder });
+        var orders = Enumerable.Range(1, 50).Select(i => new Order { Id = i, Customer = $"Customer {i}", Amount = i, Placed = new DateOnly(2026, 1, 1), Notes = "ok" }).ToArray();
+        var services = new ServiceCollection().AddSingleton<BulkData.Jobs.IFileStore>(files);
+        services.AddBulkData(b => b.AddResource<Order>().UseInProcessRunner().AddExportSource<Order>(_ => orders).AddPdfExport(o => o.Title = "Orders"));
+        await using var provider = services.BuildServiceProvider();
+        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        var jobId = await provider.GetRequiredService<IBulkExporter>().For<Order>().EnqueueAsync("PDF");
+        var jobs = provider.GetRequiredService<BulkData.Jobs.IJobStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await jobs.GetAsync(jobId))!.IsFinished)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The export did not finish.");
+            await Task.Delay(20);
+        }
+
+        var job = (await jobs.GetAsync(jobId))!;
+        Assert.Equal((BulkData.Jobs.JobStatus.Completed, "pdf"), (job.Status, job.Format));
+        await using (var output = await files.OpenAsync(Guid.Parse(job.Parameters["output"])))
+        using (var copy = new MemoryStream())
+        {
+            await output.CopyToAsync(copy);
+            using var pdf = PdfDocument.Open(copy.ToArray());
+            Assert.StartsWith("Orders", pdf.GetPage(1).Text, StringComparison.Ordinal);
+        }
+
+        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+}

@@ -2,6 +2,7 @@ using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
+using BulkData.Sinks;
 using BulkData.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,6 +116,23 @@ public sealed class BulkDataBuilder
     }
 
     /// <summary>
+    /// Lets queued, scheduled and HTTP exports be asked for in another format by name, e.g. a package's
+    /// (<c>AddPdfExport()</c> does this for <c>pdf</c>). Register formats before the scheduled exports that use them.
+    /// </summary>
+    /// <param name="name">The format's name, e.g. <c>pdf</c>; case is ignored.</param>
+    /// <param name="contentType">The media type of its files, for HTTP responses.</param>
+    /// <param name="create">Creates a sink writing to a stream the caller owns.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder AddExportFormat(string name, string contentType, Func<Stream, IExportSink> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        ArgumentNullException.ThrowIfNull(create);
+        Registry.ExportFormats.Add(name, contentType, create);
+        return this;
+    }
+
+    /// <summary>
     /// Exports <typeparamref name="T"/> on a schedule: at each tick of <paramref name="cron"/> a queued export job
     /// reads the rows from the resource's export source (<see cref="AddExportSource{T}"/>), applies the stored
     /// filter and columns, and keeps its file in the file store, for <see cref="ScheduledExportOptions.Retention"/>.
@@ -135,7 +153,7 @@ public sealed class BulkDataBuilder
         var options = new ScheduledExportOptions();
         configure?.Invoke(options);
         var expression = ScheduledExport.ParseCron(name, cron);
-        var format = QueuedExport.CheckFormat(options.Format);
+        var format = Registry.ExportFormats.Check(options.Format);
         var resource = Registry.Get<T>();
         options.Filter?.Validate(resource);
         var columns = options.Columns.ToArray();

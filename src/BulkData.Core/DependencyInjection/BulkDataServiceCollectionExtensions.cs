@@ -72,7 +72,8 @@ public static class BulkDataServiceCollectionExtensions
             provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance,
             provider.GetService<IFileStore>(),
             provider.GetService<IJobRunner>(),
-            provider.GetService<IMappingStore>()));
+            provider.GetService<IMappingStore>(),
+            registry.ExportFormats));
         services.TryAddScoped<IBulkImporter, BulkImporter>();
         services.TryAddScoped<IBulkExporter, BulkExporter>();
         return builder;

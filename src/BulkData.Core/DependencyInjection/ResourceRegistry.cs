@@ -15,6 +15,9 @@ public sealed class ResourceRegistry
 
     internal ImportOptions ImportDefaults { get; } = new();
 
+    /// <summary>The formats exports can be asked for by name.</summary>
+    internal Export.ExportFormats ExportFormats { get; } = new();
+
     /// <summary>The names of the registered resources.</summary>
     public IReadOnlyCollection<string> Names => byName.Keys.ToArray();
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BulkData.Jobs;
-using BulkData.Sinks;
 
 namespace BulkData.Export;
 
@@ -25,12 +24,6 @@ internal static class QueuedExport
     /// <summary>The parameter holding the tick a scheduled run was due at (ISO 8601).</summary>
     public const string DueAtParameter = "dueAt";
 
-    public static string CheckFormat(string format) => format.ToLowerInvariant() switch
-    {
-        "csv" or "xlsx" or "json" => format.ToLowerInvariant(),
-        _ => throw new BulkDataConfigurationException(nameof(format), $"BulkData cannot export to '{format}'. Choose csv, xlsx or json."),
-    };
-
     /// <summary>Sets up an operation as the queued job describes it.</summary>
     public static ExportOperation<T> Restore<T>(ExportOperation<T> operation, Job job)
         where T : class
@@ -44,13 +37,6 @@ internal static class QueuedExport
         return job.Parameters.TryGetValue(FilterParameter, out var filter) ? operation.Where(ExportFilter.FromJson(filter)) : operation;
     }
 
-    /// <summary>A sink of the job's format over a stream the caller owns.</summary>
-    public static IExportSink Sink(string? format, Stream output) => format switch
-    {
-        "xlsx" => XlsxSink.ToStream(output),
-        "json" => JsonSink.ToStream(output),
-        _ => CsvSink.ToStream(output),
-    };
 }
 
 /// <summary>Where queued exports of <typeparamref name="T"/> read their rows (<c>AddExportSource</c>).</summary>

@@ -59,7 +59,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             var output = Sources.SourceStreams.TemporaryFile();
             await using (output.ConfigureAwait(false))
             {
-                var sink = QueuedExport.Sink(job.Format, output);
+                var sink = registry.ExportFormats.Create(job.Format ?? "csv", output);
                 await using (sink.ConfigureAwait(false))
                 {
                     await operation.RunQueuedAsync(job, sink, KeepAsync, cancellationToken).ConfigureAwait(false);
