@@ -43,7 +43,7 @@ public sealed class TestServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly string folder = Directory.CreateTempSubdirectory("bulkdata-http-").FullName;
 
-    private TestServer(Action<BulkDataHttpOptions>? configure, bool runJobs, bool database)
+    private TestServer(Action<BulkDataHttpOptions>? configure, bool runJobs, bool database, int generatedRows)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -72,8 +72,9 @@ public sealed class TestServer : IAsyncDisposable
             }
             else
             {
+                // With generated rows, exports read contacts made as they stream: the server holds none of them.
                 b.AddImportTarget<Contact>(_ => new BulkData.Import.CollectionTarget<Contact>(Contacts))
-                    .AddExportSource<Contact>(_ => Contacts.ToArray());
+                    .AddExportSource<Contact>(_ => generatedRows > 0 ? Generate(generatedRows) : Contacts.ToArray());
             }
 
             if (runJobs)
@@ -100,9 +101,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<TestServer> StartAsync(Action<BulkDataHttpOptions>? configure = null, bool runJobs = true, bool database = false)
+    public static async Task<TestServer> StartAsync(Action<BulkDataHttpOptions>? configure = null, bool runJobs = true, bool database = false, int generatedRows = 0)
     {
-        var server = new TestServer(configure, runJobs, database);
+        var server = new TestServer(configure, runJobs, database, generatedRows);
         if (database)
         {
             await using var context = await server.app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();
@@ -139,6 +140,14 @@ public sealed class TestServer : IAsyncDisposable
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+    }
+
+    private static IEnumerable<Contact> Generate(int rows)
+    {
+        for (var i = 1; i <= rows; i++)
+        {
+            yield return new Contact { Email = $"person{i}@example.com", Name = $"Person {i}", Age = 20 + (i % 60) };
+        }
     }
 
     /// <summary>The contacts as stored in the database.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using BulkData.Jobs;
 
 namespace BulkData.AspNetCore.Tests;
 
@@ -102,3 +103,73 @@ public sealed class UploadLoadTests
 
 [CollectionDefinition(nameof(MeasuredAlone), DisableParallelization = true)]
 public sealed class MeasuredAlone;
+
+/// <summary>Issue 13: large exports stream to slow clients in flat memory, and a client that goes away cancels its export.</summary>
+[Collection(nameof(MeasuredAlone))]
+public sealed class ExportStreamingTests
+{
+    private const int Rows = 1_000_000;
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public async Task MillionRowExport_ToASlowClient_StreamsInFlatMemory(string format)
+    {
+        await using var server = await TestServer.StartAsync(generatedRows: Rows);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var peak = before;
+
+        using var response = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/contact/export?format={format}", "ann"), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        long received = 0;
+        int read;
+        var chunks = 0;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            received += read;
+            if (++chunks % 16 == 0)
+            {
+                // A slow client: it pauses now and then, so the server waits on the network, not on itself.
+                await Task.Delay(1);
+            }
+
+            if (chunks % 64 == 0)
+            {
+                // What the server holds on to (the garbage of rows already sent is collected first).
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+            }
+        }
+
+        var job = (await server.Jobs.QueryAsync(new JobQuery { Kind = JobKind.Export }).ToListAsync()).Single();
+        Assert.Equal((JobStatus.Completed, (long)Rows), (job.Status, job.Counts.Read));
+        Assert.True(peak - before < 16L * 1024 * 1024, $"The managed heap grew by {(peak - before) / 1048576} MB while {received / 1048576} MB of {format} streamed.");
+        Console.WriteLine($"1,000,000-row {format} export: {received / 1048576} MB streamed, managed heap +{(peak - before) / 1048576} MB at peak.");
+    }
+
+    [Fact]
+    public async Task ClientThatGoesAway_CancelsTheExport()
+    {
+        await using var server = await TestServer.StartAsync(generatedRows: Rows);
+
+        using (var response = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/contact/export?format=csv", "ann"), HttpCompletionOption.ResponseHeadersRead))
+        {
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await body.ReadAtLeastAsync(new byte[64 * 1024], 64 * 1024, throwOnEndOfStream: false);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Job? job;
+        while ((job = (await server.Jobs.QueryAsync(new JobQuery { Kind = JobKind.Export }).ToListAsync()).SingleOrDefault()) is not { IsFinished: true })
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The export is still {job?.Status}.");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.True(job.Counts.Read < Rows, $"{job.Counts.Read} rows were written for a client that had left.");
+    }
+}
