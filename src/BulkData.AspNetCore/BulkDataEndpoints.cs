@@ -4,6 +4,7 @@ using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Sinks;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BulkData.AspNetCore;
 
@@ -22,11 +24,13 @@ public static class BulkDataEndpoints
 
     /// <summary>
     /// Maps the endpoints under <paramref name="prefix"/>, each behind its authorization policy
-    /// (<see cref="BulkDataHttpOptions"/>; anonymous callers are refused) and scoped to the caller's tenant:
+    /// (<see cref="BulkDataHttpOptions"/>; anonymous callers are refused; a policy named after the operation's
+    /// and the resource, e.g. <c>BulkData.Import.Product</c>, applies to that resource only) and scoped to the
+    /// caller's tenant. Register the resources (and the policies) before mapping:
     /// <list type="bullet">
     /// <item><c>POST {resource}/imports</c>: the request body (raw, or the first file of a multipart form) is
     /// stored and queued; <c>202 Accepted</c> with the job and a <c>Location</c>. Query: <c>fileName</c>,
-    /// <c>commitMode</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>, <c>validateOnly</c> (then
+    /// <c>commitMode</c>, <c>culture</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>, <c>validateOnly</c> (then
     /// <c>GET jobs/{id}/preview</c>, <c>PUT jobs/{id}/mapping</c> and <c>POST jobs/{id}/commit</c>).</item>
     /// <item><c>GET {resource}/export</c>: streams the rows (<c>format</c> csv, xlsx or json; <c>columns</c>;
     /// <c>filter</c>, an <see cref="ExportFilter"/> as JSON); <c>POST {resource}/exports</c> queues the same.</item>
@@ -44,14 +48,26 @@ public static class BulkDataEndpoints
         var options = endpoints.ServiceProvider.GetRequiredService<BulkDataHttpOptions>();
         var group = endpoints.MapGroup(prefix).WithTags("BulkData");
 
-        group.MapPost("/{resource}/imports", EnqueueImportAsync).RequireAuthorization(options.ImportPolicy)
-            .WithName("BulkDataEnqueueImport").WithSummary("Stores an upload and queues its import.")
-            .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        group.MapGet("/{resource}/export", ExportAsync).RequireAuthorization(options.ExportPolicy)
-            .WithName("BulkDataExport").WithSummary("Streams the rows in the response.").ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapPost("/{resource}/exports", EnqueueExportAsync).RequireAuthorization(options.ExportPolicy)
-            .WithName("BulkDataEnqueueExport").WithSummary("Queues an export; its file lands in the file store.")
-            .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
+        // One set of routes per registered resource, each behind the operation's policy for that resource when the
+        // application defines one (e.g. "BulkData.Import.Product"), else the operation's policy.
+        var policies = endpoints.ServiceProvider.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
+        string PolicyFor(string operation, string resource) => policies.GetPolicy($"{operation}.{resource}") is not null ? $"{operation}.{resource}" : operation;
+        foreach (var resource in endpoints.ServiceProvider.GetRequiredService<ResourceRegistry>().Names.Order(StringComparer.Ordinal))
+        {
+            var name = resource.ToLowerInvariant();
+            group.MapPost($"/{name}/imports", (HttpContext http, CancellationToken cancellationToken) => EnqueueImportAsync(resource, http, cancellationToken))
+                .RequireAuthorization(PolicyFor(options.ImportPolicy, resource))
+                .WithName($"BulkDataEnqueueImport{resource}").WithSummary($"Stores an upload of {resource} rows and queues its import.")
+                .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            group.MapGet($"/{name}/export", (HttpContext http, CancellationToken cancellationToken) => ExportAsync(resource, http, cancellationToken))
+                .RequireAuthorization(PolicyFor(options.ExportPolicy, resource))
+                .WithName($"BulkDataExport{resource}").WithSummary($"Streams the {resource} rows in the response.").ProducesProblem(StatusCodes.Status400BadRequest);
+            group.MapPost($"/{name}/exports", (HttpContext http, CancellationToken cancellationToken) => EnqueueExportAsync(resource, http, cancellationToken))
+                .RequireAuthorization(PolicyFor(options.ExportPolicy, resource))
+                .WithName($"BulkDataEnqueueExport{resource}").WithSummary($"Queues an export of {resource}; its file lands in the file store.")
+                .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
+        }
+
         group.MapGet("/jobs", ListJobsAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataListJobs").WithSummary("Lists the caller's tenant's jobs, newest first.").Produces<IReadOnlyList<Job>>();
         group.MapGet("/jobs/{id:guid}", GetJobAsync).RequireAuthorization(options.JobsPolicy)
@@ -104,6 +120,16 @@ public static class BulkDataEndpoints
         // The body streams into the file store; the format is read from its first bytes, never from a client's file name.
         var query = http.Request.Query;
         var commitMode = Enum.TryParse<CommitMode>(query["commitMode"], ignoreCase: true, out var mode) ? mode : (CommitMode?)null;
+        System.Globalization.CultureInfo? culture;
+        try
+        {
+            culture = string.IsNullOrEmpty(query["culture"]) ? null : System.Globalization.CultureInfo.GetCultureInfo(query["culture"].ToString(), predefinedOnly: true);
+        }
+        catch (System.Globalization.CultureNotFoundException)
+        {
+            return BadRequest($"'{query["culture"]}' is not a culture. Use a name such as de-DE or fr-FR.");
+        }
+
         var parameters = ReadingParameters.Where(name => !string.IsNullOrEmpty(query[name])).ToDictionary(name => name, name => query[name].ToString());
         var (upload, clientName) = await UploadAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (upload is null)
@@ -119,7 +145,7 @@ public static class BulkDataEndpoints
             try
             {
                 var scope = ScopeOf(http);
-                var jobId = await ResourceCalls.EnqueueImport(type, http.RequestServices, new ImportRequest(scope, Actor(http.User), name, commitMode, parameters), limited, cancellationToken).ConfigureAwait(false);
+                var jobId = await ResourceCalls.EnqueueImport(type, http.RequestServices, new ImportRequest(scope, Actor(http.User), name, commitMode, culture, parameters), limited, cancellationToken).ConfigureAwait(false);
                 return Accepted(http, jobId);
             }
             catch (Exception e) when (e is UploadTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })

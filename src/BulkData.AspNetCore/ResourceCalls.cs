@@ -32,6 +32,7 @@ internal static class ResourceCalls
     {
         var operation = Get<IBulkImporter>(services).For<T>().OwnedBy(request.Actor, request.Scope.Tenant)
             .WithOptions(o => o.CommitMode = request.CommitMode ?? o.CommitMode);
+        operation = request.Culture is null ? operation : operation.WithCulture(request.Culture);
         foreach (var (name, value) in request.Parameters)
         {
             operation = operation.WithParameter(name, value);
@@ -86,7 +87,7 @@ internal static class ResourceCalls
 }
 
 /// <summary>An upload to queue, as the endpoint read it from the request.</summary>
-internal sealed record ImportRequest(Jobs.JobScope Scope, string? Actor, string FileName, CommitMode? CommitMode, IReadOnlyDictionary<string, string> Parameters);
+internal sealed record ImportRequest(Jobs.JobScope Scope, string? Actor, string FileName, CommitMode? CommitMode, System.Globalization.CultureInfo? Culture, IReadOnlyDictionary<string, string> Parameters);
 
 /// <summary>An export, as the endpoint read it from the query string.</summary>
 internal sealed record ExportRequest(Jobs.JobScope Scope, string? Actor, string Format, string[] Columns, ExportFilter? Filter);

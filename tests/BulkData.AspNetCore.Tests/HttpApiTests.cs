@@ -152,6 +152,20 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task ResourcePolicy_ReplacesTheOperationsPolicyForThatResource_AndCultureIsRecorded()
+    {
+        await using var server = await TestServer.StartAsync(runJobs: false);
+
+        using var allowed = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?culture=de-DE", "cy", roles: "contact-importer", content: Csv(1)));
+        using var badCulture = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?culture=xx-NOPE", "cy", roles: "contact-importer", content: Csv(1)));
+
+        Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
+        var job = (await server.Jobs.GetAsync((await allowed.Content.ReadFromJsonAsync<JobAccepted>(Json))!.JobId))!;
+        Assert.Equal("de-DE", job.Parameters["culture"]);
+        Assert.Equal(HttpStatusCode.BadRequest, badCulture.StatusCode);
+    }
+
+    [Fact]
     public async Task MultipartUpload_FormatIsReadFromTheBytes_NotFromTheFileName()
     {
         await using var server = await TestServer.StartAsync();

@@ -54,7 +54,10 @@ public sealed class TestServer : IAsyncDisposable
             .AddPolicy("BulkData.Import", p => p.RequireRole("importer"))
             .AddPolicy("BulkData.Export", p => p.RequireRole("exporter"))
             .AddPolicy("BulkData.Jobs", p => p.RequireRole("importer", "exporter"))
-            .AddPolicy("BulkData.Rollback", p => p.RequireRole("importer"));
+            .AddPolicy("BulkData.Rollback", p => p.RequireRole("importer"))
+
+            // A policy for one resource's imports replaces the operation's policy for it.
+            .AddPolicy("BulkData.Import.Contact", p => p.RequireRole("importer", "contact-importer"));
         if (database)
         {
             builder.Services.AddDbContextFactory<ContactContext>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "contacts.db")};Pooling=False"));

@@ -155,10 +155,14 @@ public sealed class ExportStreamingTests
     {
         await using var server = await TestServer.StartAsync(generatedRows: Rows);
 
-        using (var response = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/contact/export?format=csv", "ann"), HttpCompletionOption.ResponseHeadersRead))
+        using (var leave = new CancellationTokenSource())
+        using (var response = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/contact/export?format=csv", "ann"), HttpCompletionOption.ResponseHeadersRead, leave.Token))
         {
-            await using var body = await response.Content.ReadAsStreamAsync();
-            await body.ReadAtLeastAsync(new byte[64 * 1024], 64 * 1024, throwOnEndOfStream: false);
+            await using var body = await response.Content.ReadAsStreamAsync(leave.Token);
+            await body.ReadAtLeastAsync(new byte[64 * 1024], 64 * 1024, throwOnEndOfStream: false, leave.Token);
+
+            // Cancelling the request aborts the connection at once (disposing might first drain the response).
+            await leave.CancelAsync();
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
