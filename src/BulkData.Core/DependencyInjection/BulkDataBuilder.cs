@@ -158,17 +158,15 @@ public sealed class BulkDataBuilder
         options.Filter?.Validate(resource);
         var columns = options.Columns.ToArray();
         ExportOperation<T>.CheckColumns(resource, columns);
-        ScheduledExport? schedule = null;
-        schedule = new ScheduledExport(name, expression, options, async (provider, due, cancellationToken) =>
+        Services.AddSingleton(new ScheduledExport(name, expression, options, async (provider, due, cancellationToken) =>
         {
             var operation = provider.GetRequiredService<IBulkExporter>().For<T>().OwnedBy(options.Owner, options.Tenant)
                 .WithParameter(QueuedExport.ScheduleParameter, name)
                 .WithParameter(QueuedExport.DueAtParameter, due.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             operation = columns.Length == 0 ? operation : operation.Columns(columns);
             operation = options.Filter is null ? operation : operation.Where(options.Filter);
-            return await operation.EnqueueAsJobAsync(format, schedule!.RunId(due), cancellationToken).ConfigureAwait(false);
-        });
-        Services.AddSingleton(schedule);
+            return await operation.EnqueueAsJobAsync(format, ScheduledExport.RunId(name, due), cancellationToken).ConfigureAwait(false);
+        }));
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ScheduledExportService>());
         return this;
     }

@@ -55,8 +55,8 @@ internal sealed record ScheduledExport(string Name, CronExpression Cron, Schedul
     /// The job id of the run due at <paramref name="dueAt"/>: the same on every process, so that when every node
     /// of a cluster ticks, the job store takes the first and refuses the others; each tick runs once.
     /// </summary>
-    public Guid RunId(DateTimeOffset dueAt) =>
-        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{Name}|{dueAt.UtcTicks}")).AsSpan(0, 16));
+    public static Guid RunId(string name, DateTimeOffset dueAt) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{name}|{dueAt.UtcTicks}")).AsSpan(0, 16));
 }
 
 /// <summary>
