@@ -6,7 +6,9 @@ using BulkData.Jobs;
 using BulkData.Sinks;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
@@ -71,7 +73,7 @@ public static class BulkDataEndpoints
         group.MapGet("/jobs", ListJobsAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataListJobs").WithSummary("Lists the caller's tenant's jobs, newest first.").Produces<IReadOnlyList<Job>>();
         group.MapGet("/jobs/{id:guid}", GetJobAsync).RequireAuthorization(options.JobsPolicy)
-            .WithName("BulkDataGetJob").WithSummary("A job's status, progress, counts and errors.").Produces<Job>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("BulkDataGetJob").WithSummary("A job's status, progress, counts and errors, with rowsPerSecond and etaSeconds.").Produces<Job>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/jobs/{id:guid}/cancel", CancelJobAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataCancelJob").WithSummary("Asks a job to stop at its next batch.").Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/jobs/{id:guid}/resume", ResumeJobAsync).RequireAuthorization(options.JobsPolicy)
@@ -205,8 +207,21 @@ public static class BulkDataEndpoints
         return Results.Ok(await jobs.QueryAsync(query, ScopeOf(http), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> GetJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken) =>
-        await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is { } job ? Results.Ok(job) : JobNotFound(id);
+    private static async Task<IResult> GetJobAsync(Guid id, HttpContext http, IJobStore jobs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is not { } job)
+        {
+            return JobNotFound(id);
+        }
+
+        // The job as stored, plus what a progress bar needs: rows per second so far and the time left, when the total is known.
+        var json = JsonSerializer.SerializeToNode(job, http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions)!.AsObject();
+        var elapsed = ((job.CompletedAt ?? time.GetUtcNow()) - (job.StartedAt ?? time.GetUtcNow())).TotalSeconds;
+        var rate = elapsed > 0 ? job.Progress.RowsProcessed / elapsed : (double?)null;
+        json["rowsPerSecond"] = rate is { } perSecond ? Math.Round(perSecond, 1) : null;
+        json["etaSeconds"] = !job.IsFinished && rate is > 0 && job.Progress.TotalRows is { } total ? Math.Round(Math.Max(0, total - job.Progress.RowsProcessed) / rate.Value, 1) : null;
+        return Results.Json(json);
+    }
 
     private static async Task<IResult> CancelJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {

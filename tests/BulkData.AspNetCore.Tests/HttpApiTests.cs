@@ -55,6 +55,13 @@ public sealed class HttpApiTests
         Assert.Equal($"/bulkdata/jobs/{accepted.JobId}", upload.Headers.Location!.ToString());
         var job = await PollAsync(server, upload.Headers.Location!);
         Assert.Equal((JobStatus.Completed, 250L, "acme", "ann", "csv"), (job.Status, job.Counts.Created, job.Tenant, job.Owner, job.Format));
+        using (var status = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, upload.Headers.Location!.ToString(), "ann")))
+        {
+            var json = await status.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(json.GetProperty("rowsPerSecond").GetDouble() > 0);
+            Assert.Equal(JsonValueKind.Null, json.GetProperty("etaSeconds").ValueKind);
+            Assert.Equal("Completed", json.GetProperty("status").GetString());
+        }
         Assert.Equal(250, server.Contacts.Count);
 
         var filter = Uri.EscapeDataString(ExportFilter.Where("Age", FilterOperator.GreaterThanOrEqual, "68").ToJson());
