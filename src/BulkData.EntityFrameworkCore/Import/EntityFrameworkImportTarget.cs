@@ -284,19 +284,27 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         private async Task RecordChangesAsync(List<TEntity> created, List<(TEntity Entity, string Before)> updated, List<TEntity> rewritten, CancellationToken cancellationToken)
         {
             var name = entityType.Name;
+            var records = new List<RowChangeRecord>(created.Count + updated.Count);
             foreach (var entity in created)
             {
                 var entry = db.Entry(entity);
-                db.Add(new RowChangeRecord { JobId = import.JobId, EntityType = name, Created = true, Key = EntitySnapshots.Key(entry), After = EntitySnapshots.Values(entry) });
+                records.Add(new RowChangeRecord { JobId = import.JobId, EntityType = name, Created = true, Key = EntitySnapshots.Key(entry), After = EntitySnapshots.Values(entry) });
             }
 
             foreach (var (entity, before) in updated)
             {
                 var entry = db.Entry(entity);
-                db.Add(new RowChangeRecord { JobId = import.JobId, EntityType = name, Created = false, Key = EntitySnapshots.Key(entry), Before = before, After = EntitySnapshots.Values(entry) });
+                records.Add(new RowChangeRecord { JobId = import.JobId, EntityType = name, Created = false, Key = EntitySnapshots.Key(entry), Before = before, After = EntitySnapshots.Values(entry) });
             }
 
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            // Change records go the way new rows go: in bulk (COPY on PostgreSQL) when there are enough, in order,
+            // so their ids still order the changes; otherwise as EF Core inserts.
+            if (records.Count < options.BulkInsertThreshold || options.BulkInserter is not { } inserter || !await inserter.InsertAsync(db, records, cancellationToken).ConfigureAwait(false))
+            {
+                db.AddRange(records);
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var entity in rewritten)
             {
                 var entry = db.Entry(entity);
