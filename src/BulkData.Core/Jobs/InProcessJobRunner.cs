@@ -23,8 +23,17 @@ internal sealed partial class InProcessJobRunner(IQueuedJobExecutor executor, IJ
 {
     private readonly Channel<Guid> queue = Channel.CreateUnbounded<Guid>();
 
+    // Jobs waiting or running here: the start-up scan can find a job that was just queued, and a job must
+    // never run twice at once (both runs would write its rows).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> pending = new();
+
     public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
+        if (!pending.TryAdd(jobId, 0))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         BulkDataDiagnostics.QueueLength.Add(1);
         return queue.Writer.WriteAsync(jobId, cancellationToken);
     }
@@ -60,6 +69,10 @@ internal sealed partial class InProcessJobRunner(IQueuedJobExecutor executor, IJ
             {
                 // The job recorded its failure; one job's failure never stops the runner.
                 LogFailed(logger, e, jobId);
+            }
+            finally
+            {
+                pending.TryRemove(jobId, out _);
             }
         }
     }

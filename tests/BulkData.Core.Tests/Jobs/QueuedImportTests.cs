@@ -112,6 +112,26 @@ public sealed class QueuedImportTests : IDisposable
         await StopAsync(services);
     }
 
+    /// <summary>
+    /// The runner's start-up scan finds a job that was queued a moment before (both hand it over): it must run
+    /// once, not twice at the same time (found as a flaky HTTP test: the second run's rows collided).
+    /// </summary>
+    [Fact]
+    public async Task EnqueueAsync_SameJobTwice_RunsItOnce()
+    {
+        var (services, _) = await StartAsync(batchDelay: TimeSpan.FromMilliseconds(20));
+
+        var jobId = await EnqueueAsync(services, 1_000);
+        await services.GetRequiredService<IJobRunner>().EnqueueAsync(jobId);
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+        await Task.Delay(300);
+
+        Assert.Equal((JobStatus.Completed, 1_000L), (job.Status, job.Counts.Created));
+        AssertEveryRowOnce(1_000);
+        Assert.Single(await store.GetHistoryAsync(jobId), e => e.Action == "started");
+        await StopAsync(services);
+    }
+
     [Fact]
     public async Task RunnerStoppedMidImport_TheNextRunnerResumesAfterTheCheckpoint()
     {
