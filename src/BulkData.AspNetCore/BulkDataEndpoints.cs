@@ -249,7 +249,7 @@ public static class BulkDataEndpoints
 
         try
         {
-            var file = await files.OpenJobFileAsync(jobs, id, ScopeOf(http), QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
+            var file = await files.OpenJobFileAsync(job, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
             await using (file.ConfigureAwait(false))
             {
                 return Results.Ok(await ResourceCalls.Preview(type, http.RequestServices, job, file, Math.Clamp(rows ?? 20, 1, 1_000), cancellationToken).ConfigureAwait(false));
@@ -328,7 +328,7 @@ public static class BulkDataEndpoints
         Stream upload;
         try
         {
-            upload = await files.OpenJobFileAsync(jobs, id, scope, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
+            upload = await files.OpenJobFileAsync(job, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
         }
         catch (KeyNotFoundException)
         {
@@ -373,7 +373,7 @@ public static class BulkDataEndpoints
         try
         {
             var job = await jobs.FindAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false);
-            var stream = await files.OpenJobFileAsync(jobs, id, ScopeOf(http), which, cancellationToken).ConfigureAwait(false);
+            var stream = await files.OpenJobFileAsync(job, which, cancellationToken).ConfigureAwait(false);
             var name = which == "output" ? $"{job.Resource}.{job.Format}" : job.FileName ?? "upload";
             return Results.File(stream, "application/octet-stream", SafeName(name));
         }

@@ -70,10 +70,10 @@ public static class BulkDataServiceCollectionExtensions
             provider.GetRequiredService<IJobStore>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance,
+            registry.ExportFormats,
             provider.GetService<IFileStore>(),
             provider.GetService<IJobRunner>(),
-            provider.GetService<IMappingStore>(),
-            registry.ExportFormats));
+            provider.GetService<IMappingStore>()));
         services.TryAddScoped<IBulkImporter, BulkImporter>();
         services.TryAddScoped<IBulkExporter, BulkExporter>();
         return builder;

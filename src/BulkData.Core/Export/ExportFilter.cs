@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -223,5 +222,5 @@ public sealed record ExportFilter
     private string RequiredValue() => Value ?? throw Problem($"The condition '{Field} {Operator}' needs a value.");
 
     private BulkDataConfigurationException Problem(string message) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{nameof(ExportFilter)}.{Field}"), message);
+        new($"{nameof(ExportFilter)}.{Field}", message);
 }

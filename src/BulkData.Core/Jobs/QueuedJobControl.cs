@@ -194,13 +194,23 @@ public static class QueuedJobControl
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <returns>The file, to read and dispose.</returns>
     /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope, or it has no such file.</exception>
-    public static async ValueTask<Stream> OpenJobFileAsync(this IFileStore files, IJobStore store, Guid jobId, JobScope scope, string which = Export.QueuedExport.OutputParameter, CancellationToken cancellationToken = default)
+    public static async ValueTask<Stream> OpenJobFileAsync(this IFileStore files, IJobStore store, Guid jobId, JobScope scope, string which = Export.QueuedExport.OutputParameter, CancellationToken cancellationToken = default) =>
+        await files.OpenJobFileAsync(await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false), which, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Opens a file of a job the caller already found within their scope (<see cref="FindAsync"/>): its upload or its output.</summary>
+    /// <param name="files">The file store.</param>
+    /// <param name="job">The job.</param>
+    /// <param name="which"><c>output</c> or <c>file</c>.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The file, to read and dispose.</returns>
+    /// <exception cref="KeyNotFoundException">The job has no such file, or it is no longer in the store.</exception>
+    public static async ValueTask<Stream> OpenJobFileAsync(this IFileStore files, Job job, string which, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(job);
         return FilesOf(job).TryGetValue(which, out var file)
             ? await files.OpenAsync(file, cancellationToken).ConfigureAwait(false)
-            : throw new KeyNotFoundException($"Job {jobId} has no {which} file.");
+            : throw new KeyNotFoundException($"Job {job.Id} has no {which} file.");
     }
 
     /// <summary>Finds a job within the caller's scope, or says there is none.</summary>
