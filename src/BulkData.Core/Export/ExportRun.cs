@@ -37,6 +37,9 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
             var interval = operation.Options.ProgressInterval;
             await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
+                // Neither a list's rows nor a sink writing to a response whose client left (its writes then do
+                // nothing) look at the token: checked per row, so the export stops and ends cancelled.
+                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var column in columns)
                 {
                     column.WriteTo(item, sink);

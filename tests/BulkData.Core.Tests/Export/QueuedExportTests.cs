@@ -58,6 +58,35 @@ public sealed class QueuedExportTests : IDisposable
         Assert.Equal(["B-2"], await ExportSkusAsync(host.Exporter.For<Product>().From(Products).Where(ExportFilter.Where("Name", FilterOperator.Contains, "bolts"))));
     }
 
+    /// <summary>
+    /// A client that leaves an HTTP export: its response's writes then do nothing and ignore the token, and a
+    /// list of rows never looks at it either; the export must still stop (seen as a flaky HTTP test).
+    /// </summary>
+    [Fact]
+    public async Task ToAsync_CancelledWhileWritingToAnOutputThatIgnoresTheToken_EndsCancelled()
+    {
+        using var host = new TestHost();
+        using var leave = new CancellationTokenSource();
+        IEnumerable<Product> Rows()
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                if (i == 100)
+                {
+                    leave.Cancel();
+                }
+
+                yield return new Product { Sku = $"S-{i}", Name = "n" };
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Exporter.For<Product>().From(Rows()).ToAsync(BulkData.Sinks.CsvSink.ToStream(Stream.Null), leave.Token));
+
+        var job = (await host.Jobs.QueryAsync(new JobQuery { Kind = JobKind.Export }).ToListAsync()).Single();
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.InRange(job.Counts.Read, 100, 101);
+    }
+
     [Fact]
     public async Task Where_WithinLast_CountsBackFromTheRunsTime()
     {
