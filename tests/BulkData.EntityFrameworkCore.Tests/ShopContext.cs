@@ -102,6 +102,64 @@ public sealed class Tagged
     public List<string> Tags { get; set; } = [];
 }
 
+/// <summary>A sales region, the root of the data package tests' relations.</summary>
+public sealed class Region
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Name { get; set; } = "";
+}
+
+/// <summary>A customer in a region.</summary>
+public sealed class Customer
+{
+    public int Id { get; set; }
+
+    public string Number { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public int RegionId { get; set; }
+
+    public Region? Region { get; set; }
+}
+
+/// <summary>An order of a customer, shipped to a region of its own (or none).</summary>
+public sealed class SalesOrder
+{
+    public int Id { get; set; }
+
+    public string Reference { get; set; } = "";
+
+    public int CustomerId { get; set; }
+
+    public Customer? Customer { get; set; }
+
+    public int? ShipToRegionId { get; set; }
+
+    public Region? ShipToRegion { get; set; }
+
+    public decimal Total { get; set; }
+
+    public DateTime PlacedAt { get; set; }
+}
+
+/// <summary>A file attached to an order: the file lives in the file store.</summary>
+public sealed class OrderDocument
+{
+    public int Id { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public int OrderId { get; set; }
+
+    public SalesOrder? Order { get; set; }
+
+    public Guid? FileId { get; set; }
+}
+
 /// <summary>An application's context: its own entity plus BulkData's job tables.</summary>
 public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
 {
@@ -133,6 +191,15 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
             }
         });
         modelBuilder.Entity<Tagged>().HasIndex(t => t.Code).IsUnique();
+        modelBuilder.Entity<Region>().HasIndex(r => r.Code).IsUnique();
+        modelBuilder.Entity<Customer>().HasIndex(c => c.Number).IsUnique();
+        modelBuilder.Entity<SalesOrder>(order =>
+        {
+            order.HasIndex(o => o.Reference).IsUnique();
+            order.Property(o => o.Total).HasPrecision(18, 2);
+            order.HasOne(o => o.ShipToRegion).WithMany().HasForeignKey(o => o.ShipToRegionId);
+        });
+        modelBuilder.Entity<OrderDocument>().HasIndex(d => d.Title).IsUnique();
         modelBuilder.AddBulkDataJobs();
     }
 }

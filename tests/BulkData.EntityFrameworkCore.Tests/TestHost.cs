@@ -47,6 +47,8 @@ public sealed class TestHost : IDisposable
 
     public IJobStore Jobs => provider.GetRequiredService<IJobStore>();
 
+    public IServiceProvider Services => provider;
+
     public ImportRollback<ShopContext> Rollback => provider.GetRequiredService<ImportRollback<ShopContext>>();
 
     public EntityFrameworkImportTarget<ShopContext, Item> Target(MergeStrategy strategy = MergeStrategy.FailOnConflict, bool skipUnchanged = true) =>

@@ -39,6 +39,7 @@ public sealed class ImportOperation<T>
         Progress = other.Progress;
         Culture = other.Culture;
         ColumnFormats = other.ColumnFormats;
+        InvariantValues = other.InvariantValues;
     }
 
     /// <summary>The resource rows are imported into.</summary>
@@ -58,7 +59,10 @@ public sealed class ImportOperation<T>
 
     internal IReadOnlyList<IRowValidator<T>> Validators { get; }
 
-    internal JobServices Services { get; }
+    internal JobServices Services { get; private init; }
+
+    /// <summary>True for a data package's table: every value is in its invariant form, whatever the column's format.</summary>
+    internal bool InvariantValues { get; private init; }
 
     internal ImmutableDictionary<string, string> ColumnMappings { get; private init; } = ImmutableDictionary.Create<string, string>(StringComparer.OrdinalIgnoreCase);
 
@@ -134,7 +138,8 @@ public sealed class ImportOperation<T>
 
     /// <summary>The format a column's values are read in for this import.</summary>
     internal Mapping.ValueFormat FormatOf(ResourceColumn column) =>
-        Culture is null && !ColumnFormats.ContainsKey(column.MemberName)
+        InvariantValues ? Mapping.ValueFormat.Invariant
+        : Culture is null && !ColumnFormats.ContainsKey(column.MemberName)
             ? column.Format
             : new Mapping.ValueFormat(Culture ?? column.Format.Culture, ColumnFormats.GetValueOrDefault(column.MemberName) ?? column.Format.Formats);
 
@@ -245,6 +250,9 @@ public sealed class ImportOperation<T>
         await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
         return job.Id;
     }
+
+    /// <summary>The import of one table of a data package: its job kept in <paramref name="services"/>' store, its values invariant.</summary>
+    internal ImportOperation<T> ForPackage(JobServices services) => new(this) { Services = services, InvariantValues = true };
 
     /// <summary>Runs (or resumes) a queued job with this operation's source; one that only validates writes nothing.</summary>
     internal async Task RunQueuedAsync(Job job, IImportTarget<T> target, CancellationToken cancellationToken)

@@ -25,8 +25,8 @@ internal interface IColumnBinding<in T>
     /// <summary>Reads the member's value (boxed; used off the hot path by validation and export).</summary>
     object? GetValue(T item);
 
-    /// <summary>Reads the member's value as cell text, or null for an empty cell.</summary>
-    string? FormatValue(T item);
+    /// <summary>Reads the member's value as cell text in a format (a data package's invariant one), or null for an empty cell.</summary>
+    string? FormatValue(T item, ValueFormat format);
 
     /// <summary>Writes the member's value, typed, as the next cell of the sink's current row.</summary>
     void WriteTo(T item, IExportSink sink);
@@ -106,10 +106,10 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
 
     public object? GetValue(T item) => getter(item);
 
-    public string? FormatValue(T item)
+    public string? FormatValue(T item, ValueFormat format)
     {
         var value = getter(item);
-        return value is null ? null : converter.Format(value, Format);
+        return value is null ? null : converter.Format(value, format);
     }
 
     public void WriteTo(T item, IExportSink sink) => CellWriter<TValue>.Write(getter(item), converter, Format, sink);
@@ -143,10 +143,10 @@ internal sealed class ComputedColumn<T, TValue> : ResourceColumn, IColumnBinding
 
     public object? GetValue(T item) => compute(item);
 
-    public string? FormatValue(T item)
+    public string? FormatValue(T item, ValueFormat format)
     {
         var value = compute(item);
-        return value is null ? null : converter.Format(value, Format);
+        return value is null ? null : converter.Format(value, format);
     }
 
     public void WriteTo(T item, IExportSink sink) => CellWriter<TValue>.Write(compute(item), converter, Format, sink);

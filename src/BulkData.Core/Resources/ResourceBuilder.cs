@@ -19,6 +19,8 @@ public sealed class ResourceBuilder<T>
     private readonly Dictionary<Type, object> typeConverters = [];
     private readonly List<Func<ValueFormat, IColumnBinding<T>>> computed = [];
     private readonly List<IRowValidator<T>> validators = [];
+    private readonly List<ResourceReference> references = [];
+    private readonly List<string> attachments = [];
     private bool keysDeclared;
     private string name;
     private CultureInfo culture = CultureInfo.InvariantCulture;
@@ -168,6 +170,53 @@ public sealed class ResourceBuilder<T>
         return this;
     }
 
+    /// <summary>
+    /// Says that a member holds the id of a <typeparamref name="TParent"/> record (a foreign key). Data packages
+    /// carry the parent's import key in its place, so relations survive a move to a database whose ids differ:
+    /// on import the key is looked up among the package's rows and the target's records and its id set here.
+    /// </summary>
+    /// <typeparam name="TParent">The referenced resource's item type; its import key must be one member.</typeparam>
+    /// <typeparam name="TId">The id's type.</typeparam>
+    /// <param name="member">The member holding the parent's id, e.g. <c>t =&gt; t.AccountId</c>.</param>
+    /// <param name="parentId">The parent's id member, e.g. <c>a =&gt; a.Id</c>.</param>
+    /// <returns>This builder.</returns>
+    public ResourceBuilder<T> References<TParent, TId>(Expression<Func<T, TId>> member, Expression<Func<TParent, TId>> parentId)
+        where TParent : class
+    {
+        var name = MemberName(member);
+        Draft(name);
+        ArgumentNullException.ThrowIfNull(parentId);
+        var body = parentId.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : parentId.Body;
+        var idMember = body is MemberExpression { Member: PropertyInfo property } access && access.Expression == parentId.Parameters[0]
+            ? property
+            : throw new BulkDataConfigurationException(parentId.ToString(), $"'{parentId}' must select a property of {typeof(TParent).Name} directly, like a => a.Id.");
+        references.RemoveAll(r => r.MemberName == name);
+        references.Add(new ResourceReference(name, typeof(TParent), idMember));
+        return this;
+    }
+
+    /// <summary>
+    /// Says that a member holds the id of a file in the application's <c>IFileStore</c> (a <see cref="Guid"/>):
+    /// data packages carry the file itself beside the rows, and an import stores it and sets the new id here.
+    /// </summary>
+    /// <param name="member">The member, e.g. <c>d =&gt; d.FileId</c>.</param>
+    /// <returns>This builder.</returns>
+    public ResourceBuilder<T> Attachment(Expression<Func<T, Guid?>> member) => Attachment(MemberName(member));
+
+    /// <inheritdoc cref="Attachment(Expression{Func{T, Guid?}})"/>
+    public ResourceBuilder<T> Attachment(Expression<Func<T, Guid>> member) => Attachment(MemberName(member));
+
+    private ResourceBuilder<T> Attachment(string member)
+    {
+        Draft(member);
+        if (!attachments.Contains(member))
+        {
+            attachments.Add(member);
+        }
+
+        return this;
+    }
+
     /// <summary>Adds an export-only column computed from the whole item.</summary>
     /// <typeparam name="TValue">The computed value's type.</typeparam>
     /// <param name="header">The column's header.</param>
@@ -234,7 +283,19 @@ public sealed class ResourceBuilder<T>
         }
 
         allValidators.AddRange(validators);
-        return new ResourceDefinition<T>(name, columns.ToArray(), exportColumns, allValidators.ToArray(), culture);
+        foreach (var member in references.Select(r => r.MemberName).Concat(attachments))
+        {
+            if (!columns.Any(c => c.Column.MemberName == member && c.Column.IsImported))
+            {
+                throw new BulkDataConfigurationException(Qualified(member), $"{Qualified(member)} is a reference or an attachment, so it must be an imported column: do not ignore it.");
+            }
+        }
+
+        return new ResourceDefinition<T>(name, columns.ToArray(), exportColumns, allValidators.ToArray(), culture)
+        {
+            References = references.ToArray(),
+            Attachments = attachments.ToArray(),
+        };
     }
 
     private static readonly MethodInfo CreateColumnMethod =
@@ -347,4 +408,17 @@ internal sealed record ResourceDefinition<T>(
     IColumnBinding<T>[] ExportColumns,
     IRowValidator<T>[] Validators,
     CultureInfo Culture)
-    where T : class;
+    where T : class
+{
+    /// <summary>The members holding other resources' ids (<c>References</c>).</summary>
+    public ResourceReference[] References { get; init; } = [];
+
+    /// <summary>The members holding file-store ids (<c>Attachment</c>).</summary>
+    public string[] Attachments { get; init; } = [];
+}
+
+/// <summary>A member holding the id of another resource's record.</summary>
+/// <param name="MemberName">The member holding the id.</param>
+/// <param name="Parent">The referenced resource's item type.</param>
+/// <param name="ParentId">The parent's id member.</param>
+internal sealed record ResourceReference(string MemberName, Type Parent, PropertyInfo ParentId);

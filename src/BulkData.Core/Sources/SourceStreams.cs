@@ -11,6 +11,23 @@ internal static class SourceStreams
     public static FileStream TemporaryFile() =>
         new(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65_536, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
+    /// <summary>Copies a stream asynchronously (request bodies forbid synchronous reads), stopping with <paramref name="tooLarge"/> past <paramref name="maxBytes"/>.</summary>
+    public static async Task CopyLimitedAsync(Stream input, Stream output, long maxBytes, Func<Exception> tooLarge, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81_920];
+        long copied = 0;
+        int read;
+        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if ((copied += read) > maxBytes)
+            {
+                throw tooLarge();
+            }
+
+            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Hands out a caller's stream: rewound on each read when seekable, readable once otherwise.</summary>
     public static Func<Stream> Caller(Stream stream)
     {

@@ -254,18 +254,7 @@ public sealed class XlsxSource : IImportSource
         var copy = SourceStreams.TemporaryFile();
         try
         {
-            var buffer = new byte[81_920];
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (copy.Length + read > options.MaxFileBytes)
-                {
-                    throw FileTooLarge();
-                }
-
-                await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-
+            await SourceStreams.CopyLimitedAsync(input, copy, options.MaxFileBytes, FileTooLarge, cancellationToken).ConfigureAwait(false);
             copy.Position = 0;
             return copy;
         }

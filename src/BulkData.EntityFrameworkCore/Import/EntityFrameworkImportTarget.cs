@@ -83,15 +83,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var entityType = db.Model.FindEntityType(typeof(TEntity))
-                ?? throw new BulkDataConfigurationException(typeof(TEntity).Name, $"{typeof(TContext).Name} has no entity {typeof(TEntity).Name}; add a DbSet or configure it in OnModelCreating.");
-            if (context.KeyMembers.Count == 0)
-            {
-                throw new BulkDataConfigurationException(typeof(TEntity).Name, $"The resource {typeof(TEntity).Name} has no import key, so rows cannot be matched to records. Set one with Key(...) or [Key].");
-            }
-
-            var keys = context.KeyMembers.Select(m => entityType.FindProperty(m)
-                ?? throw new BulkDataConfigurationException($"{typeof(TEntity).Name}.{m}", $"The key member {m} is not a mapped property of {typeof(TEntity).Name}.")).ToArray();
+            var (entityType, keys) = Describe(db, context);
             LocksJobStoreWhileWriting = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" && db.Model.FindEntityType(typeof(JobRecord)) is not null;
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             return new Transaction(db, transaction, entityType, keys, context, options, writtenByImport.GetValue(context, _ => []));
@@ -103,9 +95,31 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         }
     }
 
+    /// <summary>Writes on a data package's context and open transaction, which only the package commits and disposes.</summary>
+    internal IImportTransaction<TEntity> BeginShared(TContext db, ImportTargetContext context)
+    {
+        var (entityType, keys) = Describe(db, context);
+        return new Transaction(db, null, entityType, keys, context, options, writtenByImport.GetValue(context, _ => []));
+    }
+
+    private static (IEntityType EntityType, IProperty[] Keys) Describe(TContext db, ImportTargetContext context)
+    {
+        var entityType = db.Model.FindEntityType(typeof(TEntity))
+            ?? throw new BulkDataConfigurationException(typeof(TEntity).Name, $"{typeof(TContext).Name} has no entity {typeof(TEntity).Name}; add a DbSet or configure it in OnModelCreating.");
+        if (context.KeyMembers.Count == 0)
+        {
+            throw new BulkDataConfigurationException(typeof(TEntity).Name, $"The resource {typeof(TEntity).Name} has no import key, so rows cannot be matched to records. Set one with Key(...) or [Key].");
+        }
+
+        var keys = context.KeyMembers.Select(m => entityType.FindProperty(m)
+            ?? throw new BulkDataConfigurationException($"{typeof(TEntity).Name}.{m}", $"The key member {m} is not a mapped property of {typeof(TEntity).Name}.")).ToArray();
+        return (entityType, keys);
+    }
+
+    /// <summary>A batch's unit of work; with no <paramref name="transaction"/> of its own it writes in a package's, and neither commits nor disposes it.</summary>
     private sealed class Transaction(
         TContext db,
-        IDbContextTransaction transaction,
+        IDbContextTransaction? transaction,
         IEntityType entityType,
         IProperty[] keys,
         ImportTargetContext import,
@@ -231,6 +245,12 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         public async ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
         {
+            if (transaction is null)
+            {
+                committedKeys.UnionWith(writtenKeys);
+                return;
+            }
+
             if (recordsChanges && import.CommitMode == CommitMode.Partial)
             {
                 // The checkpoint and the counts it goes with move in the batch's own transaction: a resumed import
@@ -253,8 +273,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         public async ValueTask DisposeAsync()
         {
-            await transaction.DisposeAsync().ConfigureAwait(false);
-            await db.DisposeAsync().ConfigureAwait(false);
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+                await db.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         /// <summary>The properties an update sets for a row: its members, less the primary key. Lists repeat from row to row, so each is mapped once.</summary>

@@ -1,0 +1,382 @@
+using System.Text.Json.Nodes;
+using BulkData.DependencyInjection;
+using BulkData.Import;
+using BulkData.Jobs;
+using BulkData.Validation;
+
+namespace BulkData.Packages;
+
+/// <summary>
+/// One data package import being set up. Finish with <see cref="PreviewAsync"/> (every resource imported in a
+/// transaction that is then discarded) or <see cref="IntoAsync"/> (all resources in one transaction, all or
+/// nothing). Either checks the whole package first: the archive's entries, the manifest, every file's size and
+/// hash, and each resource's schema against its registered resource. Each call returns a new operation.
+/// </summary>
+public sealed class PackageImportOperation
+{
+    private readonly ResourceRegistry registry;
+    private readonly JobServices services;
+    private readonly IBulkImporter importer;
+    private readonly Func<DataPackageOptions, CancellationToken, Task<(string Path, bool Temporary)>> open;
+
+    internal PackageImportOperation(ResourceRegistry registry, JobServices services, IBulkImporter importer, string name, Func<DataPackageOptions, CancellationToken, Task<(string Path, bool Temporary)>> open)
+    {
+        this.registry = registry;
+        this.services = services;
+        this.importer = importer;
+        this.open = open;
+        Name = name;
+    }
+
+    private PackageImportOperation(PackageImportOperation other)
+    {
+        registry = other.registry;
+        services = other.services;
+        importer = other.importer;
+        open = other.open;
+        Name = other.Name;
+        Owner = other.Owner;
+        Tenant = other.Tenant;
+        options = other.options;
+    }
+
+    private DataPackageOptions options = new();
+
+    /// <summary>The package's file name, recorded on the job.</summary>
+    public string Name { get; }
+
+    /// <summary>The owner recorded on the job.</summary>
+    public string? Owner { get; private init; }
+
+    /// <summary>The tenant recorded on the job.</summary>
+    public string? Tenant { get; private init; }
+
+    /// <summary>Records who runs the import, and for which tenant.</summary>
+    /// <param name="owner">The user or service.</param>
+    /// <param name="tenant">The tenant, in a multi-tenant application.</param>
+    /// <returns>A new operation.</returns>
+    public PackageImportOperation OwnedBy(string? owner, string? tenant = null) => new(this) { Owner = owner, Tenant = tenant };
+
+    /// <summary>Changes the limits for this import only.</summary>
+    /// <param name="configure">Changes a copy of the current limits.</param>
+    /// <returns>A new operation.</returns>
+    /// <exception cref="BulkDataConfigurationException">A limit is out of range.</exception>
+    public PackageImportOperation WithOptions(Action<DataPackageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var copy = new DataPackageOptions { MaxEntries = options.MaxEntries, MaxUnpackedBytes = options.MaxUnpackedBytes, MaxCompressionRatio = options.MaxCompressionRatio, MaxManifestBytes = options.MaxManifestBytes };
+        configure(copy);
+        OptionsValidation.ThrowIfInvalid(copy);
+        return new(this) { options = copy };
+    }
+
+    /// <summary>
+    /// Imports every resource, in order, in one transaction of the target that is then discarded: per resource, the
+    /// rows that would be new, updated, unchanged or failing, and the references that do not resolve. Nothing is written.
+    /// </summary>
+    /// <param name="target">Where the package would be imported.</param>
+    /// <param name="cancellationToken">Cancels the preview.</param>
+    /// <returns>The preview: a job of kind <see cref="JobKind.Preview"/>, <see cref="JobStatus.Validated"/> when every row would import.</returns>
+    /// <exception cref="DataPackageException">The package was refused (unsafe, damaged, or not matching the registered resources).</exception>
+    public Task<PackageImportResult> PreviewAsync(IPackageImportTarget target, CancellationToken cancellationToken = default) =>
+        RunAsync(target, preview: true, cancellationToken);
+
+    /// <summary>
+    /// Imports every resource in dependency order (parents before the rows that reference them), in one transaction:
+    /// if any row of any resource fails, nothing is written. References carried as parents' keys get the parents'
+    /// ids in the target; attachments are stored in the file store. Roll the whole package back with the job's id.
+    /// </summary>
+    /// <param name="target">Where the package is imported, e.g. an <c>EntityFrameworkPackageTarget</c>.</param>
+    /// <param name="cancellationToken">Cancels the import; nothing is written.</param>
+    /// <returns>The result: <see cref="JobStatus.Completed"/>, or the resource that failed and why.</returns>
+    /// <exception cref="DataPackageException">The package was refused (unsafe, damaged, or not matching the registered resources); nothing was written.</exception>
+    public Task<PackageImportResult> IntoAsync(IPackageImportTarget target, CancellationToken cancellationToken = default) =>
+        RunAsync(target, preview: false, cancellationToken);
+
+    private async Task<PackageImportResult> RunAsync(IPackageImportTarget target, bool preview, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var run = new PackageImportRun(this, registry, services, importer, options, preview);
+        await run.ExecuteAsync(target, open, cancellationToken).ConfigureAwait(false);
+        return new PackageImportResult(run.Job, run.Results);
+    }
+}
+
+/// <summary>The outcome of a package import or preview.</summary>
+public sealed class PackageImportResult
+{
+    internal PackageImportResult(Job job, IReadOnlyList<PackageResourceResult> resources)
+    {
+        Job = job;
+        Resources = resources;
+    }
+
+    /// <summary>The package's job as it ended; its counts sum the resources'.</summary>
+    public Job Job { get; }
+
+    /// <summary>The job's id: roll the package back with it.</summary>
+    public Guid JobId => Job.Id;
+
+    /// <summary>The job's final status.</summary>
+    public JobStatus Status => Job.Status;
+
+    /// <summary>True when every row of every resource was imported (or, for a preview, would be).</summary>
+    public bool Succeeded => Status is JobStatus.Completed or JobStatus.Validated;
+
+    /// <summary>Why it failed, when it did.</summary>
+    public string? FailureReason => Job.FailureReason;
+
+    /// <summary>The resources in the order they were imported; after a failure, those read up to the one that failed.</summary>
+    public IReadOnlyList<PackageResourceResult> Resources { get; }
+
+    /// <summary>The result of a resource by its name in the package.</summary>
+    /// <param name="name">The resource's name, e.g. <c>account</c>.</param>
+    /// <returns>Its result.</returns>
+    /// <exception cref="KeyNotFoundException">No resource of the package has that name.</exception>
+    public PackageResourceResult this[string name] =>
+        Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw new KeyNotFoundException($"The package has no resource '{name}'.");
+}
+
+/// <summary>What became of one resource of a package.</summary>
+public sealed class PackageResourceResult
+{
+    internal PackageResourceResult(string name, string resource, ImportResult result, IReadOnlyList<UnresolvedReference> unresolved, long unresolvedCount)
+    {
+        Name = name;
+        Resource = resource;
+        Result = result;
+        UnresolvedReferences = unresolved;
+        UnresolvedCount = unresolvedCount;
+    }
+
+    /// <summary>The resource's name in the package.</summary>
+    public string Name { get; }
+
+    /// <summary>The registered resource it was imported into.</summary>
+    public string Resource { get; }
+
+    /// <summary>The resource's import: counts, row outcomes, errors.</summary>
+    public ImportResult Result { get; }
+
+    /// <summary>Rows written (or, in a preview, that would be) as new records.</summary>
+    public long New => Result.Counts.Created;
+
+    /// <summary>Rows written over existing records.</summary>
+    public long Updated => Result.Counts.Updated;
+
+    /// <summary>Rows whose record already held the same values.</summary>
+    public long Unchanged => Result.Rows.Count(r => r.Kind == RowOutcomeKind.Unchanged);
+
+    /// <summary>Rows with errors, unresolved references included.</summary>
+    public long Failing => Result.Counts.Invalid;
+
+    /// <summary>The first references and attachments that did not resolve (up to 100).</summary>
+    public IReadOnlyList<UnresolvedReference> UnresolvedReferences { get; }
+
+    /// <summary>How many references and attachments did not resolve.</summary>
+    public long UnresolvedCount { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name}: {New} new, {Updated} updated, {Unchanged} unchanged, {Failing} failing, {UnresolvedCount} unresolved";
+}
+
+/// <summary>
+/// Runs a package import: checks the archive and manifest, orders the tables, then imports each into the package's
+/// transaction with its own in-memory job (the package's job is the one the store keeps), committing at the end.
+/// </summary>
+internal sealed class PackageImportRun(PackageImportOperation operation, ResourceRegistry registry, JobServices services, IBulkImporter importer, DataPackageOptions options, bool preview)
+{
+    private readonly JobRecorder recorder = new(services.JobStore, services.Time, services.Logger, operation.Owner);
+    private readonly List<PackageResourceResult> results = [];
+
+    public Job Job => recorder.Job;
+
+    public IReadOnlyList<PackageResourceResult> Results => results;
+
+    public ResourceRegistry Registry => registry;
+
+    public IBulkImporter Importer => importer;
+
+    public bool Preview => preview;
+
+    public PackageImportOperation Operation => operation;
+
+    /// <summary>The services of each table's import: its job lives in memory, since the package's job is the record.</summary>
+    public JobServices TableServices { get; } = services with { JobStore = new InMemoryJobStore(services.Time), Runner = null, Mappings = null };
+
+    public PackageArchive Archive { get; private set; } = null!;
+
+    public PackageAttachments Attachments { get; private set; } = null!;
+
+    public async Task ExecuteAsync(IPackageImportTarget target, Func<DataPackageOptions, CancellationToken, Task<(string Path, bool Temporary)>> open, CancellationToken cancellationToken)
+    {
+        await recorder.CreateAsync(
+            new Job
+            {
+                Id = Guid.CreateVersion7(),
+                Kind = preview ? JobKind.Preview : JobKind.Import,
+                Resource = "package",
+                Format = "datapackage",
+                FileName = operation.Name,
+                Owner = operation.Owner,
+                Tenant = operation.Tenant,
+            },
+            $"{(preview ? "Preview" : "Import")} of the package {operation.Name}",
+            JobStatus.Pending,
+            cancellationToken).ConfigureAwait(false);
+        string? temporary = null;
+        try
+        {
+            await recorder.StartAsync(JobStatus.Validating, "checking the package", cancellationToken).ConfigureAwait(false);
+            var (path, isTemporary) = await open(options, cancellationToken).ConfigureAwait(false);
+            temporary = isTemporary ? path : null;
+            using var archive = PackageArchive.Open(path, options);
+            Archive = archive;
+            var manifest = await ReadManifestAsync(archive, cancellationToken).ConfigureAwait(false);
+            foreach (var resource in manifest.Resources)
+            {
+                await archive.VerifyAsync(resource.Path, resource.Bytes, resource.Hash, resource.IsTabular, cancellationToken).ConfigureAwait(false);
+            }
+
+            Attachments = new PackageAttachments(archive, manifest.Resources.Where(r => !r.IsTabular), services.Files);
+            var steps = manifest.Resources.Where(r => r.IsTabular).Select(r => StepFor(r, manifest.BulkData)).ToList();
+            var order = RelationOrder.ParentsFirst(steps, s => steps.Where(p => s.ParentTypes.Contains(p.ItemType) || s.ParentNames.Contains(p.Name, StringComparer.OrdinalIgnoreCase)), s => s.Name, out var cycle)
+                ?? throw new DataPackageException(PackageProblem.RelationCycle, null, $"The package's resources reference each other in a circle ({cycle}), so none can be imported before the others. Break the circle, e.g. import one of them separately.");
+            var failed = await ImportAsync(target, order, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(failed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImportSourceException e)
+        {
+            await EndAsync(JobStatus.Failed, e.Message, [new RowError(RowErrorKind.File, e.Message, Column: (e as DataPackageException)?.Entry)], CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await EndAsync(JobStatus.Cancelled, "Cancelled by the caller. Nothing was written.", [], CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
+        {
+            await EndAsync(JobStatus.Failed, $"The package import stopped on an unexpected error: {e.Message} Nothing was written.", [], CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private IPackageImportStep StepFor(PackageResource resource, JsonObject? metadata)
+    {
+        var registered = metadata?["resources"]?[resource.Name]?["resource"]?.GetValue<string>() ?? resource.Name;
+        var type = registry.FindType(registered) ?? registry.FindType(resource.Name)
+            ?? throw new DataPackageException(PackageProblem.UnknownResource, resource.Name, $"The package holds '{resource.Name}', which this application does not import. It imports: {string.Join(", ", registry.Names.Order())}.");
+        if (resource.Format is not ("csv" or "tsv"))
+        {
+            throw new DataPackageException(PackageProblem.SchemaMismatch, resource.Name, $"The package's '{resource.Name}' is in the format '{resource.Format}'; package tables are read as CSV.");
+        }
+
+        var step = (IPackageImportStep)Activator.CreateInstance(typeof(PackageImportStep<>).MakeGenericType(type), this, resource)!;
+        step.CheckSchema();
+        return step;
+    }
+
+    private async Task<PackageManifest> ReadManifestAsync(PackageArchive archive, CancellationToken cancellationToken)
+    {
+        if (!archive.Entries.TryGetValue(PackageArchive.ManifestName, out var entry))
+        {
+            throw new DataPackageException(PackageProblem.InvalidManifest, PackageArchive.ManifestName, "The package has no datapackage.json at its root. A data package lists its files and their schemas there; see docs/packages.md.");
+        }
+
+        if (entry.Length > options.MaxManifestBytes)
+        {
+            throw new ImportLimitExceededException($"{nameof(DataPackageOptions)}.{nameof(DataPackageOptions.MaxManifestBytes)}", options.MaxManifestBytes, "datapackage.json is larger than", "bytes");
+        }
+
+        await using var stream = archive.Open(PackageArchive.ManifestName);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return PackageManifest.Parse(buffer.ToArray());
+    }
+
+    /// <summary>Imports the tables in order in one transaction; returns the one that failed, or null. The transaction ends before the job is written (a database may lock the job's table meanwhile).</summary>
+    private async Task<PackageResourceResult?> ImportAsync(IPackageImportTarget target, IReadOnlyList<IPackageImportStep> order, CancellationToken cancellationToken)
+    {
+        PackageResourceResult? failed = null;
+        try
+        {
+            if (!preview)
+            {
+                await Attachments.StoreAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var transaction = await target.BeginAsync(Job.Id, cancellationToken).ConfigureAwait(false);
+            foreach (var step in order)
+            {
+                var result = await step.RunAsync(transaction, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                if (!preview && !result.Result.Succeeded)
+                {
+                    failed = result;
+                    break;
+                }
+            }
+
+            if (!preview && failed is null)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await Attachments.DeleteStoredAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (failed is not null)
+        {
+            await Attachments.DeleteStoredAsync().ConfigureAwait(false);
+        }
+
+        return failed;
+    }
+
+    private async Task FinishAsync(PackageResourceResult? failed, CancellationToken cancellationToken)
+    {
+        var allValid = results.All(r => r.Result.Succeeded);
+        var status = (preview, failed) switch
+        {
+            (true, _) => allValid ? JobStatus.Validated : JobStatus.ValidationFailed,
+            (false, null) => JobStatus.Completed,
+            (false, { Result.Status: JobStatus.ValidationFailed }) => JobStatus.ValidationFailed,
+            _ => JobStatus.Failed,
+        };
+        var reason = failed is null
+            ? null
+            : $"The resource '{failed.Name}' could not be imported ({failed.Result.FailureReason ?? failed.Result.Status.ToString()}), so nothing was written.";
+        var errors = results.SelectMany(r => r.Result.Errors.Select(e => e with { Message = $"{r.Name}: {e.Message}" })).Take(1_000).ToArray();
+        await EndAsync(status, reason, errors, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task EndAsync(JobStatus status, string? reason, RowError[] errors, CancellationToken cancellationToken)
+    {
+        var counts = results.Select(r => r.Result.Counts).Aggregate(
+            new JobCounts(),
+            (a, b) => new JobCounts(a.Read + b.Read, a.Valid + b.Valid, a.Invalid + b.Invalid, a.Created + b.Created, a.Updated + b.Updated, a.Skipped + b.Skipped));
+        var perResource = System.Text.Json.JsonSerializer.Serialize(results.ToDictionary(r => r.Name, r => new { r.Resource, r.New, r.Updated, r.Unchanged, r.Failing, Unresolved = r.UnresolvedCount }));
+        var job = Job with
+        {
+            Status = status,
+            FailureReason = reason,
+            Counts = counts,
+            ErrorCount = results.Sum(r => r.Result.ErrorCount) + (results.Count == 0 ? errors.Length : 0),
+            Errors = errors,
+            Progress = new JobProgress(counts.Read, counts.Read, "done"),
+            Parameters = new Dictionary<string, string>(Job.Parameters) { ["resources"] = perResource },
+        };
+        await recorder.FinishAsync(job, $"{counts.Read} read, {counts.Created} created, {counts.Updated} updated, {counts.Invalid} invalid in {results.Count} resources", cancellationToken).ConfigureAwait(false);
+    }
+}
