@@ -28,8 +28,21 @@ public sealed class Product
 
     public DateOnly? ReleaseDate { get; set; }
 
+    /// <summary>The supplier's id in this database; a data package carries the supplier's code instead.</summary>
+    public int? SupplierId { get; set; }
+
     [Sensitive]
     public string? InternalNotes { get; set; }
+}
+
+/// <summary>A supplier of products, referenced by them.</summary>
+public sealed class Supplier
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Name { get; set; } = "";
 }
 
 public enum Category
@@ -44,9 +57,13 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
 {
     public DbSet<Product> Products => Set<Product>();
 
+    public DbSet<Supplier> Suppliers => Set<Supplier>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Product>().HasIndex(p => p.Sku).IsUnique();
+        modelBuilder.Entity<Product>().HasOne<Supplier>().WithMany().HasForeignKey(p => p.SupplierId);
+        modelBuilder.Entity<Supplier>().HasIndex(s => s.Code).IsUnique();
         modelBuilder.AddBulkDataJobs();
     }
 }

@@ -8,6 +8,7 @@ using BulkData.Samples.Import;
 using BulkData.Sinks;
 using BulkData.Sources;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 // Everything the sample writes goes to ./sample-output: the SQLite database and the exported files.
@@ -27,7 +28,10 @@ var services = new ServiceCollection()
             .Ignore(p => p.Id)
             .Column(p => p.UnitPrice, c => c.Name("Unit Price"))
             .Column(p => p.Quantity, c => c.Aliases("Qty"))
-            .Rule(p => p.UnitPrice >= 0, "Unit price must not be negative."))
+            .Rule(p => p.UnitPrice >= 0, "Unit price must not be negative.")
+            .Column(p => p.SupplierId, c => c.Name("Supplier"))
+            .References<Supplier, int?>(p => p.SupplierId, s => s.Id))
+        .AddResource<Supplier>(r => r.Key(s => s.Code).Ignore(s => s.Id))
         .UseEntityFrameworkJobStore<ShopContext>()
         .UseInProcessRunner()
         .AddImportTarget<Product>(provider => new EntityFrameworkImportTarget<ShopContext, Product>(
@@ -152,7 +156,47 @@ await using (var report = File.Create(reportPath))
     Console.WriteLine($"Wrote {rejected} rejected rows, with an '{ImportErrorReport.ErrorColumn}' column, to {Path.GetFileName(reportPath)}");
 }
 
-// 8. The jobs, durable in the database, with the history of the one that was rolled back.
+// 8. A data package: the products with their suppliers, moved to another database (a second SQLite file) where the
+//    suppliers get other ids; the package is previewed there, then imported in one transaction.
+await using (var db = await contexts.CreateDbContextAsync())
+{
+    var acme = new Supplier { Code = "ACME", Name = "Acme Tools" };
+    db.AddRange(new Supplier { Code = "AAA", Name = "Only in this database" }, acme);
+    await db.SaveChangesAsync();
+    await db.Products.Where(p => p.Category == Category.Hardware).ExecuteUpdateAsync(set => set.SetProperty(p => p.SupplierId, acme.Id));
+}
+
+var packagePath = Path.Combine(output, "products.zip");
+await using (var package = File.Create(packagePath))
+await using (var db = await contexts.CreateDbContextAsync())
+{
+    var exported = await exporter.Package().Add(db.Products.AsNoTracking().Where(p => p.SupplierId != null)).Add(db.Suppliers.AsNoTracking())
+        .OwnedBy("sample-user", "acme").ToAsync(package);
+    Console.WriteLine();
+    Console.WriteLine($"Exported a data package ({string.Join(", ", exported.Rows.Select(r => $"{r.Value} {r.Key}"))}) to {Path.GetFileName(packagePath)}");
+}
+
+var copyPath = Path.Combine(output, "shop-copy.db");
+File.Delete(copyPath);
+var copies = new PooledDbContextFactory<ShopContext>(new DbContextOptionsBuilder<ShopContext>().UseSqlite($"Data Source={copyPath}").Options);
+await using (var setup = await copies.CreateDbContextAsync())
+{
+    await setup.Database.EnsureCreatedAsync();
+    setup.Suppliers.Add(new Supplier { Code = "ZZZ", Name = "Already in the copy" });
+    await setup.SaveChangesAsync();
+}
+
+var intoCopy = new EntityFrameworkPackageTarget<ShopContext>(copies);
+var packagePreview = await importer.Package(packagePath).OwnedBy("sample-user", "acme").PreviewAsync(intoCopy);
+Console.WriteLine($"Preview of the package in {Path.GetFileName(copyPath)} ({packagePreview.Status}): {string.Join("; ", packagePreview.Resources)}");
+var packageImport = await importer.Package(packagePath).OwnedBy("sample-user", "acme").IntoAsync(intoCopy);
+await using (var copy = await copies.CreateDbContextAsync())
+{
+    var moved = await copy.Products.Select(p => p.Sku + " from " + copy.Suppliers.Where(s => s.Id == p.SupplierId).Select(s => s.Code + " (id " + s.Id + ")").First()).ToListAsync();
+    Console.WriteLine($"Imported the package: {packageImport.Status}; {string.Join(", ", moved)} (ACME's id in shop.db: 2)");
+}
+
+// 9. The jobs, durable in the database, with the history of the one that was rolled back.
 Console.WriteLine();
 Console.WriteLine("Jobs:");
 await foreach (var job in jobs.QueryAsync(new JobQuery { Owner = "sample-user" }))

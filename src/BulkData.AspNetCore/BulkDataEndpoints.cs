@@ -70,6 +70,12 @@ public static class BulkDataEndpoints
                 .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
         }
 
+        group.MapPost("/packages/imports", EnqueuePackageAsync).RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataEnqueuePackageImport").WithSummary("Stores an uploaded data package (a ZIP with datapackage.json) and queues its import; validateOnly=true previews it until committed.")
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/packages/export", ExportPackageAsync).RequireAuthorization(options.ExportPolicy)
+            .WithName("BulkDataExportPackage").WithSummary("Streams a data package of the resources named (resources=a,b), with the rows they reference when referencedRows=true.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/jobs", ListJobsAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataListJobs").WithSummary("Lists the caller's tenant's jobs, newest first.").Produces<IReadOnlyList<Job>>();
         group.MapGet("/jobs/{id:guid}", GetJobAsync).RequireAuthorization(options.JobsPolicy)
@@ -79,8 +85,8 @@ public static class BulkDataEndpoints
         group.MapPost("/jobs/{id:guid}/resume", ResumeJobAsync).RequireAuthorization(options.JobsPolicy)
             .WithName("BulkDataResumeJob").WithSummary("Runs a failed or cancelled queued import again.").Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/jobs/{id:guid}/preview", PreviewAsync).RequireAuthorization(options.ImportPolicy)
-            .WithName("BulkDataPreviewJob").WithSummary("The first rows of a queued import as they would be imported, with the mapping chosen and suggestions.")
-            .Produces<ImportPreviewView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("BulkDataPreviewJob").WithSummary("The first rows of a queued import as they would be imported, with the mapping chosen and suggestions; for a package, what each resource would do.")
+            .Produces<ImportPreviewView>().Produces<PackagePreviewView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/jobs/{id:guid}/mapping", SetMappingAsync).RequireAuthorization(options.ImportPolicy)
             .WithName("BulkDataSetMapping").WithSummary("Sets a queued import's column mapping as the user chose it (remembered for the same headers); it validates again.")
             .Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -101,25 +107,11 @@ public static class BulkDataEndpoints
 
     private static async Task<IResult> EnqueueImportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
     {
-        var options = http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
         if (Resolve(http, resource) is not { } type)
         {
             return NotFound($"There is no resource '{resource}'.");
         }
 
-        if (http.Request.ContentLength > options.MaxUploadBytes)
-        {
-            return TooLarge(options.MaxUploadBytes);
-        }
-
-        // The server's own body limit (30 MB on Kestrel) gives way to this API's, which the upload stream enforces
-        // (with a read's worth of slack, so that ours trips first and answers with a problem).
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
-        {
-            bodyLimit.MaxRequestBodySize = options.MaxUploadBytes + (1024 * 1024);
-        }
-
-        // The body streams into the file store; the format is read from its first bytes, never from a client's file name.
         var query = http.Request.Query;
         var commitMode = Enum.TryParse<CommitMode>(query["commitMode"], ignoreCase: true, out var mode) ? mode : (CommitMode?)null;
         System.Globalization.CultureInfo? culture;
@@ -132,7 +124,54 @@ public static class BulkDataEndpoints
             return BadRequest($"'{query["culture"]}' is not a culture. Use a name such as de-DE or fr-FR.");
         }
 
+        // The format is read from the upload's first bytes, never from a client's file name.
         var parameters = ReadingParameters.Where(name => !string.IsNullOrEmpty(query[name])).ToDictionary(name => name, name => query[name].ToString());
+        return await ReceiveAsync(
+            http,
+            async (upload, sniffed, clientName) =>
+            {
+                var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? query["fileName"].ToString() ?? "upload"))}.{sniffed}";
+                var request = new ImportRequest(ScopeOf(http), Actor(http.User), name, commitMode, culture, parameters);
+                return Accepted(http, await ResourceCalls.EnqueueImport(type, http.RequestServices, request, upload, cancellationToken).ConfigureAwait(false));
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<IResult> EnqueuePackageAsync(HttpContext http, IBulkImporter importer, bool? validateOnly, CancellationToken cancellationToken) =>
+        ReceiveAsync(
+            http,
+            async (upload, sniffed, clientName) =>
+            {
+                if (sniffed != "xlsx")
+                {
+                    return BadRequest("A data package is a ZIP archive with datapackage.json at its root; this upload is not a ZIP archive.");
+                }
+
+                var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? http.Request.Query["fileName"].ToString() ?? "package"))}.zip";
+                var operation = importer.Package(upload, name).OwnedBy(Actor(http.User), ScopeOf(http).Tenant);
+                return Accepted(http, await operation.EnqueueAsync(validateOnly ?? false, cancellationToken).ConfigureAwait(false));
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Receives an upload (the body, or the first file of a multipart form) as a stream that enforces the API's size
+    /// limit, with the format its first bytes show; answers 400 without a file and 413 over the limit.
+    /// </summary>
+    private static async Task<IResult> ReceiveAsync(HttpContext http, Func<LimitedReadStream, string, string?, Task<IResult>> handle, CancellationToken cancellationToken)
+    {
+        var options = http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
+        if (http.Request.ContentLength > options.MaxUploadBytes)
+        {
+            return TooLarge(options.MaxUploadBytes);
+        }
+
+        // The server's own body limit (30 MB on Kestrel) gives way to this API's, which the upload stream enforces
+        // (with a read's worth of slack, so that ours trips first and answers with a problem).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = options.MaxUploadBytes + (1024 * 1024);
+        }
+
         var (upload, clientName) = await UploadAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (upload is null)
         {
@@ -142,18 +181,61 @@ public static class BulkDataEndpoints
         var limited = new LimitedReadStream(upload, options.MaxUploadBytes);
         await using (limited.ConfigureAwait(false))
         {
-            var sniffed = await limited.SniffAsync(cancellationToken).ConfigureAwait(false);
-            var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? query["fileName"].ToString() ?? "upload"))}.{sniffed}";
             try
             {
-                var scope = ScopeOf(http);
-                var jobId = await ResourceCalls.EnqueueImport(type, http.RequestServices, new ImportRequest(scope, Actor(http.User), name, commitMode, culture, parameters), limited, cancellationToken).ConfigureAwait(false);
-                return Accepted(http, jobId);
+                return await handle(limited, await limited.SniffAsync(cancellationToken).ConfigureAwait(false), clientName).ConfigureAwait(false);
             }
             catch (Exception e) when (e is UploadTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
             {
                 return TooLarge(options.MaxUploadBytes);
             }
+        }
+    }
+
+    /// <summary>Streams a data package of the named resources, read from their export sources, in the response.</summary>
+    private static async Task ExportPackageAsync(HttpContext http, IBulkExporter exporter, string? resources, bool? referencedRows, CancellationToken cancellationToken)
+    {
+        var types = new List<Type>();
+        foreach (var name in (resources ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Resolve(http, name) is not { } type)
+            {
+                await NotFound($"There is no resource '{name}'.").ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+
+            // A resource's own export policy, when the application defines one, applies inside a package too.
+            var registered = http.RequestServices.GetRequiredService<ResourceRegistry>().Names.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+            var policy = $"{http.RequestServices.GetRequiredService<BulkDataHttpOptions>().ExportPolicy}.{registered}";
+            if (await http.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policy).ConfigureAwait(false) is { } own
+                && !(await http.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(http.User, own).ConfigureAwait(false)).Succeeded)
+            {
+                await Results.Forbid().ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+
+            types.Add(type);
+        }
+
+        if (types.Count == 0)
+        {
+            await BadRequest("Name the resources to export: ?resources=customer,order.").ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        var scope = ScopeOf(http);
+        var package = types.Aggregate(exporter.Package().OwnedBy(Actor(http.User), scope.Tenant).WithReferencedRows(referencedRows ?? false), (operation, type) => ResourceCalls.AddToPackage(type, http.RequestServices, operation));
+        try
+        {
+            http.Response.ContentType = "application/zip";
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"package.zip\"";
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await package.ToAsync(new ClientResponseStream(http.Response.BodyWriter, abort), abort.Token).ConfigureAwait(false);
+        }
+        catch (BulkDataConfigurationException e) when (!http.Response.HasStarted)
+        {
+            http.Response.Headers.ContentDisposition = default;
+            await BadRequest(e.Message).ExecuteAsync(http).ConfigureAwait(false);
         }
     }
 
@@ -173,7 +255,8 @@ public static class BulkDataEndpoints
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{resource}.{request.Format}\"";
 
             // A client that goes away aborts the request: the export stops and its job ends cancelled.
-            await ResourceCalls.Export(type, http.RequestServices, request, () => formats.Create(request.Format, http.Response.Body), cancellationToken).ConfigureAwait(false);
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await ResourceCalls.Export(type, http.RequestServices, request, () => formats.Create(request.Format, new ClientResponseStream(http.Response.BodyWriter, abort)), abort.Token).ConfigureAwait(false);
         }
         catch (BulkDataConfigurationException e) when (!http.Response.HasStarted)
         {
@@ -240,7 +323,13 @@ public static class BulkDataEndpoints
 
     private static async Task<IResult> PreviewAsync(Guid id, HttpContext http, IJobStore jobs, int? rows, CancellationToken cancellationToken)
     {
-        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is not { Kind: JobKind.Import } job
+        var found = await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false);
+        if (found is { Kind: JobKind.Import, Format: Packages.PackageImportRun.Format })
+        {
+            return Results.Ok(PackagePreviewView.Of(found));
+        }
+
+        if (found is not { Kind: JobKind.Import } job
             || Resolve(http, job.Resource) is not { } type
             || http.RequestServices.GetService<IFileStore>() is not { } files)
         {
@@ -322,6 +411,13 @@ public static class BulkDataEndpoints
             || http.RequestServices.GetService<IFileStore>() is not { } files)
         {
             await JobNotFound(id).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        if (job.Format == Packages.PackageImportRun.Format)
+        {
+            // A package's rows live in several files: its report is the list of errors, each naming its resource.
+            await Results.Ok(job.Errors).ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
 

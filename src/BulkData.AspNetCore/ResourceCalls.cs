@@ -12,6 +12,7 @@ internal static class ResourceCalls
     private static readonly MethodInfo ExportMethod = typeof(ResourceCalls).GetMethod(nameof(ExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo PreviewMethod = typeof(ResourceCalls).GetMethod(nameof(PreviewAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo EnqueueExportMethod = typeof(ResourceCalls).GetMethod(nameof(EnqueueExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo AddToPackageMethod = typeof(ResourceCalls).GetMethod(nameof(AddToPackage), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(IServiceProvider), typeof(Packages.PackageExportOperation)])!;
 
     public static Task<Guid> EnqueueImport(Type type, IServiceProvider services, ImportRequest request, Stream upload, CancellationToken cancellationToken) =>
         (Task<Guid>)EnqueueImportMethod.MakeGenericMethod(type).Invoke(null, [services, request, upload, cancellationToken])!;
@@ -25,6 +26,12 @@ internal static class ResourceCalls
 
     public static Task<Guid> EnqueueExport(Type type, IServiceProvider services, ExportRequest request, CancellationToken cancellationToken) =>
         (Task<Guid>)EnqueueExportMethod.MakeGenericMethod(type).Invoke(null, [services, request, cancellationToken])!;
+
+    public static Packages.PackageExportOperation AddToPackage(Type type, IServiceProvider services, Packages.PackageExportOperation package) =>
+        (Packages.PackageExportOperation)AddToPackageMethod.MakeGenericMethod(type).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [services, package], null)!;
+
+    private static Packages.PackageExportOperation AddToPackage<T>(IServiceProvider services, Packages.PackageExportOperation package)
+        where T : class => package.Add(Get<ExportSource<T>>(services).Rows(services));
 
     // Async, so that a problem found while setting up reaches the caller in the task, not wrapped by reflection.
     private static async Task<Guid> EnqueueImportAsync<T>(IServiceProvider services, ImportRequest request, Stream upload, CancellationToken cancellationToken)
@@ -85,6 +92,32 @@ internal static class ResourceCalls
         services.GetService(typeof(TService)) as TService
             ?? throw new BulkDataConfigurationException(typeof(TService).Name, $"This application has no {typeof(TService).Name.Replace("`1", string.Empty, StringComparison.Ordinal)} registered for the resource.");
 }
+
+/// <summary>What a queued data package would do (or did), per resource, and its errors, each naming its resource.</summary>
+/// <param name="Status">Validated when every row of every resource would import; ValidationFailed or Failed otherwise.</param>
+/// <param name="FailureReason">Why it failed, when it did (a refused package says what was wrong with it).</param>
+/// <param name="Resources">Per resource, in import order: rows new, updated, unchanged and failing, and references that do not resolve.</param>
+/// <param name="Errors">The errors, each message starting with its resource's name.</param>
+public sealed record PackagePreviewView(Jobs.JobStatus Status, string? FailureReason, IReadOnlyList<PackageResourceView> Resources, IReadOnlyList<Validation.RowError> Errors)
+{
+    internal static PackagePreviewView Of(Jobs.Job job) => new(
+        job.Status,
+        job.FailureReason,
+        job.Parameters.TryGetValue("resources", out var json)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, PackageResourceView>>(json)!.Select(r => r.Value with { Name = r.Key }).ToArray()
+            : [],
+        job.Errors);
+}
+
+/// <summary>One resource of a package preview.</summary>
+/// <param name="Name">Its name in the package.</param>
+/// <param name="Resource">The registered resource it goes to.</param>
+/// <param name="New">Rows that would be created.</param>
+/// <param name="Updated">Rows that would update a record.</param>
+/// <param name="Unchanged">Rows whose record already holds their values.</param>
+/// <param name="Failing">Rows with errors.</param>
+/// <param name="Unresolved">References and attachments that resolve neither in the package nor in the database.</param>
+public sealed record PackageResourceView(string Name, string Resource, long New, long Updated, long Unchanged, long Failing, long Unresolved);
 
 /// <summary>An upload to queue, as the endpoint read it from the request.</summary>
 internal sealed record ImportRequest(Jobs.JobScope Scope, string? Actor, string FileName, CommitMode? CommitMode, System.Globalization.CultureInfo? Culture, IReadOnlyDictionary<string, string> Parameters);

@@ -158,6 +158,70 @@ public sealed class HttpApiTests
         Assert.Contains("nothing was changed", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A data package over HTTP: exported from one server (players with the teams they reference), uploaded to
+    /// another to validate only, previewed per resource, committed, and rolled back, every resource at once.
+    /// </summary>
+    [Fact]
+    public async Task DataPackage_ExportUploadPreviewCommitRollback_OverHttp()
+    {
+        await using var source = await TestServer.StartAsync(database: true);
+        await source.SeedPlayersAsync(("RED", ["ann@example.com", "bob@example.com"]), ("BLU", ["cy@example.com"]), ("GRN", []));
+        using var export = await source.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/packages/export?resources=player&referencedRows=true", "ann"));
+        Assert.Equal((HttpStatusCode.OK, "application/zip"), (export.StatusCode, export.Content.Headers.ContentType?.MediaType));
+        var package = await export.Content.ReadAsByteArrayAsync();
+
+        await using var server = await TestServer.StartAsync(database: true);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(package), "file", "../../league.zip" } };
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/packages/imports?validateOnly=true", "ann", content: form));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var validated = await PollAsync(server, upload.Headers.Location!);
+        Assert.True(validated.Status == JobStatus.Validated, $"{validated.Status}: {validated.FailureReason} {string.Join("; ", validated.Errors)}");
+        Assert.Equal("league.zip", validated.FileName);
+
+        using var preview = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{validated.Id}/preview", "ann"));
+        var view = (await preview.Content.ReadFromJsonAsync<PackagePreviewView>(Json))!;
+        Assert.Equal(["team: 2 new", "player: 3 new"], view.Resources.Select(r => $"{r.Name}: {r.New} new"));
+        Assert.Empty(await server.StoredPlayersAsync());
+
+        using var commit = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{validated.Id}/commit", "ann"));
+        Assert.Equal(HttpStatusCode.Accepted, commit.StatusCode);
+        var done = await PollAsync(server, upload.Headers.Location!);
+        Assert.True(done.Status == JobStatus.Completed, $"{done.Status}: {done.FailureReason}");
+        Assert.Equal(["ann@example.com in RED", "bob@example.com in RED", "cy@example.com in BLU"], await server.StoredPlayersAsync());
+
+        using var rollback = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{done.Id}/rollback", "ann"));
+        Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+        Assert.Equal(5, (await rollback.Content.ReadFromJsonAsync<BulkData.Import.RollbackResult>(Json))!.Deleted);
+        Assert.Empty(await server.StoredPlayersAsync());
+    }
+
+    /// <summary>A package that is refused (here: it holds a file whose name climbs out of the package) fails its job with the reason; nothing is written.</summary>
+    [Fact]
+    public async Task DataPackage_Hostile_FailsItsJobWithTheReason_AndANonZipIs400()
+    {
+        await using var server = await TestServer.StartAsync(database: true);
+        using var output = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await using (var manifest = zip.CreateEntry("datapackage.json").Open())
+            {
+                await manifest.WriteAsync("{\"resources\":[{\"name\":\"team\",\"path\":\"../team.csv\"}]}"u8.ToArray());
+            }
+
+            await using var evil = zip.CreateEntry("../team.csv").Open();
+            await evil.WriteAsync("Code,Name\nX,Evil\n"u8.ToArray());
+        }
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/packages/imports", "ann", content: new ByteArrayContent(output.ToArray())));
+        var job = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("could write outside the package", job.FailureReason, StringComparison.Ordinal);
+
+        using var notZip = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/packages/imports", "ann", content: Csv(2)));
+        Assert.Equal(HttpStatusCode.BadRequest, notZip.StatusCode);
+    }
+
     [Fact]
     public async Task ResourcePolicy_ReplacesTheOperationsPolicyForThatResource_AndCultureIsRecorded()
     {
@@ -237,6 +301,8 @@ public sealed class HttpApiTests
     [InlineData("POST", "/bulkdata/contact/imports", "exporter")]
     [InlineData("GET", "/bulkdata/contact/export", "importer")]
     [InlineData("POST", "/bulkdata/contact/exports", "importer")]
+    [InlineData("POST", "/bulkdata/packages/imports", "exporter")]
+    [InlineData("GET", "/bulkdata/packages/export?resources=contact", "importer")]
     [InlineData("GET", "/bulkdata/jobs", "")]
     [InlineData("GET", "/bulkdata/jobs/{id}", "")]
     [InlineData("POST", "/bulkdata/jobs/{id}/cancel", "")]

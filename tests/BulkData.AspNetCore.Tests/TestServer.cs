@@ -25,12 +25,36 @@ public sealed class Contact
     public int Age { get; set; }
 }
 
-/// <summary>The contacts and BulkData's job tables in one SQLite database.</summary>
+/// <summary>A team, referenced by its players: the two move together in data packages.</summary>
+public sealed class Team
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Name { get; set; } = "";
+}
+
+public sealed class Player
+{
+    public int Id { get; set; }
+
+    public string Email { get; set; } = "";
+
+    public int TeamId { get; set; }
+}
+
+/// <summary>The contacts, teams, players and BulkData's job tables in one SQLite database.</summary>
 public sealed class ContactContext(DbContextOptions<ContactContext> options) : DbContext(options)
 {
     public DbSet<Contact> Contacts => Set<Contact>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddBulkDataJobs();
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Team>().HasIndex(t => t.Code).IsUnique();
+        modelBuilder.Entity<Player>().HasIndex(p => p.Email).IsUnique();
+        modelBuilder.AddBulkDataJobs();
+    }
 }
 
 /// <summary>
@@ -71,7 +95,12 @@ public sealed class TestServer : IAsyncDisposable
                 // Contacts and jobs in one SQLite file: imports record their changes and can be rolled back.
                 b.UseEntityFrameworkJobStore<ContactContext>()
                     .AddImportTarget<Contact>(p => new EntityFrameworkImportTarget<ContactContext, Contact>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }))
-                    .AddExportSource<Contact>(p => p.GetRequiredService<ContactContext>().Contacts.AsNoTracking());
+                    .AddExportSource<Contact>(p => p.GetRequiredService<ContactContext>().Contacts.AsNoTracking())
+                    .AddResource<Team>(r => r.Key(t => t.Code).Ignore(t => t.Id))
+                    .AddResource<Player>(r => r.Key(p => p.Email).Ignore(p => p.Id).Column(p => p.TeamId, c => c.Name("Team")).References<Team, int>(p => p.TeamId, t => t.Id))
+                    .AddExportSource<Team>(p => p.GetRequiredService<ContactContext>().Set<Team>().AsNoTracking())
+                    .AddExportSource<Player>(p => p.GetRequiredService<ContactContext>().Set<Player>().AsNoTracking())
+                    .AddPackageImportTarget(p => new EntityFrameworkPackageTarget<ContactContext>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }));
             }
             else
             {
@@ -154,6 +183,30 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>The contacts as stored in the database.</summary>
+    /// <summary>Stores teams with their players, straight into the database.</summary>
+    public async Task SeedPlayersAsync(params (string Team, string[] Players)[] teams)
+    {
+        await using var context = await app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();
+        foreach (var (code, players) in teams)
+        {
+            var team = new Team { Code = code, Name = $"Team {code}" };
+            context.Add(team);
+            await context.SaveChangesAsync();
+            context.AddRange(players.Select(email => new Player { Email = email, TeamId = team.Id }));
+        }
+
+        await context.SaveChangesAsync();
+    }
+
+    /// <summary>The players as stored, each with its team's code.</summary>
+    public async Task<List<string>> StoredPlayersAsync()
+    {
+        await using var context = await app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();
+        return await context.Set<Player>().OrderBy(p => p.Email)
+            .Select(p => p.Email + " in " + context.Set<Team>().Where(t => t.Id == p.TeamId).Select(t => t.Code).First())
+            .ToListAsync();
+    }
+
     public async Task<List<Contact>> StoredContactsAsync()
     {
         await using var context = await app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();

@@ -100,6 +100,19 @@ public sealed class BulkDataBuilder
     }
 
     /// <summary>
+    /// Registers where queued data package imports (<c>Package(...).EnqueueAsync()</c>, the HTTP API's package uploads)
+    /// are written, created in the job's own scope (e.g. an <c>EntityFrameworkPackageTarget</c>). Replaces an earlier registration.
+    /// </summary>
+    /// <param name="create">Creates the target from the job's scope.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder AddPackageImportTarget(Func<IServiceProvider, Packages.IPackageImportTarget> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        Services.Replace(ServiceDescriptor.Scoped(create));
+        return this;
+    }
+
+    /// <summary>
     /// Registers where queued and scheduled exports of <typeparamref name="T"/> read their rows, in the job's own
     /// scope, e.g. <c>p =&gt; p.GetRequiredService&lt;ShopContext&gt;().Products</c>. A query is filtered in the
     /// database by the job's stored filter.

@@ -33,6 +33,12 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             return;
         }
 
+        if (job.Format == Packages.PackageImportRun.Format && job.Kind == JobKind.Import)
+        {
+            await PackageAsync(job, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (registry.FindType(job.Resource) is not { } type)
         {
             await EndAsync(job, JobStatus.Failed, $"The resource '{job.Resource}' is not registered in this process. Register it with AddResource in every process that runs jobs.", cancellationToken).ConfigureAwait(false);
@@ -92,20 +98,8 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
                 return;
             }
 
-            if (!job.Parameters.TryGetValue(QueuedImport.FileParameter, out var fileId) || !Guid.TryParse(fileId, out var id))
+            if (await OpenFileAsync(job, cancellationToken).ConfigureAwait(false) is not { } file)
             {
-                await EndAsync(job, JobStatus.Failed, "The job has no stored file to import.", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            Stream file;
-            try
-            {
-                file = await files.OpenAsync(id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KeyNotFoundException)
-            {
-                await EndAsync(job, JobStatus.Failed, $"The job's file {id} is no longer in the file store (expired or deleted). Upload it again.", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -114,6 +108,57 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
                 var operation = QueuedImport.Restore(scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>(), job);
                 await operation.From(QueuedImport.Source(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task PackageAsync(Job job, CancellationToken cancellationToken)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (scope.ServiceProvider.GetService<Packages.IPackageImportTarget>() is not { } target)
+            {
+                await EndAsync(job, JobStatus.Failed, "No package import target is registered. Register one with AddPackageImportTarget(...).", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (await OpenFileAsync(job, cancellationToken).ConfigureAwait(false) is not { } file)
+            {
+                return;
+            }
+
+            await using (file.ConfigureAwait(false))
+            {
+                var operation = scope.ServiceProvider.GetRequiredService<IBulkImporter>().Package(file, job.FileName ?? "package.zip").OwnedBy(job.Owner, job.Tenant);
+                try
+                {
+                    await operation.RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ImportSourceException)
+                {
+                    // A refused package is recorded on its job (failed, with the reason); nothing more to do.
+                }
+            }
+        }
+    }
+
+    /// <summary>Opens a queued import's stored file; ends the job, failed, and returns null when there is none.</summary>
+    private async Task<Stream?> OpenFileAsync(Job job, CancellationToken cancellationToken)
+    {
+        if (!job.Parameters.TryGetValue(QueuedImport.FileParameter, out var fileId) || !Guid.TryParse(fileId, out var id))
+        {
+            await EndAsync(job, JobStatus.Failed, "The job has no stored file to import.", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        try
+        {
+            return await files.OpenAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeyNotFoundException)
+        {
+            await EndAsync(job, JobStatus.Failed, $"The job's file {id} is no longer in the file store (expired or deleted). Upload it again.", cancellationToken).ConfigureAwait(false);
+            return null;
         }
     }
 

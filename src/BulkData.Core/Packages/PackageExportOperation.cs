@@ -216,7 +216,7 @@ internal sealed class PackageExportRun(PackageExportOperation operation, Resourc
                 Id = Guid.CreateVersion7(),
                 Kind = JobKind.Export,
                 Resource = "package",
-                Format = "datapackage",
+                Format = PackageImportRun.Format,
                 FileName = "package.zip",
                 Owner = operation.Owner,
                 Tenant = operation.Tenant,

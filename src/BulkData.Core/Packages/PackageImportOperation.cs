@@ -93,6 +93,60 @@ public sealed class PackageImportOperation
     public Task<PackageImportResult> IntoAsync(IPackageImportTarget target, CancellationToken cancellationToken = default) =>
         RunAsync(target, preview: false, cancellationToken);
 
+    /// <summary>
+    /// Stores the package in the file store and queues its import as a job, returning its id at once; a runner imports
+    /// it into the target registered with <c>AddPackageImportTarget</c>. With <paramref name="validateOnly"/>, the job
+    /// previews the package and ends <see cref="JobStatus.Validated"/> (per resource counts in its <c>resources</c>
+    /// parameter) until someone commits it (<c>CommitAsync</c> on the runner), which imports it as the same job.
+    /// </summary>
+    /// <param name="validateOnly">True to preview first and import only on commit.</param>
+    /// <param name="cancellationToken">Cancels storing and queuing; no job is left behind.</param>
+    /// <returns>The queued job's id.</returns>
+    /// <exception cref="InvalidOperationException">No runner is registered.</exception>
+    public async Task<Guid> EnqueueAsync(bool validateOnly = false, CancellationToken cancellationToken = default)
+    {
+        var runner = services.Runner ?? throw new InvalidOperationException("Queued imports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
+        var (path, temporary) = await open(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            StoredFile stored;
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81_920, useAsync: true))
+            {
+                stored = await services.Files!.SaveAsync(file, Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            var parameters = new Dictionary<string, string>
+            {
+                [QueuedImport.FileParameter] = stored.Id.ToString(),
+                ["fileSha256"] = stored.Sha256,
+                ["fileBytes"] = stored.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (validateOnly)
+            {
+                parameters[QueuedImport.ValidateOnlyParameter] = "true";
+            }
+
+            var job = PackageImportRun.NewJob(this, JobKind.Import) with { Parameters = parameters };
+            await new JobRecorder(services.JobStore, services.Time, services.Logger, Owner).CreateAsync(job, $"{Name}, {stored.Length:N0} bytes", JobStatus.Queued, cancellationToken).ConfigureAwait(false);
+            await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
+            return job.Id;
+        }
+        finally
+        {
+            if (temporary)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>Runs a queued package job: a preview while it only validates, else the import, as that job.</summary>
+    internal async Task RunQueuedAsync(Job job, IPackageImportTarget target, CancellationToken cancellationToken)
+    {
+        var run = new PackageImportRun(this, registry, services, importer, options, preview: job.Parameters.ContainsKey(QueuedImport.ValidateOnlyParameter), job);
+        await run.ExecuteAsync(target, open, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<PackageImportResult> RunAsync(IPackageImportTarget target, bool preview, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -184,8 +238,11 @@ public sealed class PackageResourceResult
 /// Runs a package import: checks the archive and manifest, orders the tables, then imports each into the package's
 /// transaction with its own in-memory job (the package's job is the one the store keeps), committing at the end.
 /// </summary>
-internal sealed class PackageImportRun(PackageImportOperation operation, ResourceRegistry registry, JobServices services, IBulkImporter importer, DataPackageOptions options, bool preview)
+internal sealed class PackageImportRun(PackageImportOperation operation, ResourceRegistry registry, JobServices services, IBulkImporter importer, DataPackageOptions options, bool preview, Job? queued = null)
 {
+    /// <summary>The format recorded on package jobs: how a runner knows a job is a package's.</summary>
+    public const string Format = "datapackage";
+
     private readonly JobRecorder recorder = new(services.JobStore, services.Time, services.Logger, operation.Owner);
     private readonly List<PackageResourceResult> results = [];
 
@@ -210,20 +267,15 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
 
     public async Task ExecuteAsync(IPackageImportTarget target, Func<DataPackageOptions, CancellationToken, Task<(string Path, bool Temporary)>> open, CancellationToken cancellationToken)
     {
-        await recorder.CreateAsync(
-            new Job
-            {
-                Id = Guid.CreateVersion7(),
-                Kind = preview ? JobKind.Preview : JobKind.Import,
-                Resource = "package",
-                Format = "datapackage",
-                FileName = operation.Name,
-                Owner = operation.Owner,
-                Tenant = operation.Tenant,
-            },
-            $"{(preview ? "Preview" : "Import")} of the package {operation.Name}",
-            JobStatus.Pending,
-            cancellationToken).ConfigureAwait(false);
+        if (queued is null)
+        {
+            await recorder.CreateAsync(NewJob(operation, preview ? JobKind.Preview : JobKind.Import), $"{(preview ? "Preview" : "Import")} of the package {operation.Name}", JobStatus.Pending, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            recorder.Attach(queued);
+        }
+
         string? temporary = null;
         try
         {
@@ -250,6 +302,11 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
             await EndAsync(JobStatus.Failed, e.Message, [new RowError(RowErrorKind.File, e.Message, Column: (e as DataPackageException)?.Entry)], CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && queued is not null)
+        {
+            // A runner stopping is not a cancel: nothing was committed, and the job stays for a runner to run again.
+            throw;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await EndAsync(JobStatus.Cancelled, "Cancelled by the caller. Nothing was written.", [], CancellationToken.None).ConfigureAwait(false);
@@ -268,6 +325,17 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
             }
         }
     }
+
+    public static Job NewJob(PackageImportOperation operation, JobKind kind) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Kind = kind,
+        Resource = "package",
+        Format = Format,
+        FileName = operation.Name,
+        Owner = operation.Owner,
+        Tenant = operation.Tenant,
+    };
 
     private IPackageImportStep StepFor(PackageResource resource, JsonObject? metadata)
     {
