@@ -25,7 +25,7 @@ public sealed class PackageTests(PostgresServer postgres)
     private static readonly DateTime Placed = new(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
 
     /// <summary>A host with the four resources, the EF Core job and file stores, and export sources on its database.</summary>
-    private static TestHost Host(Database database) => new(database, configure: b =>
+    internal static TestHost Host(Database database) => new(database, configure: b =>
     {
         b.Services.AddScoped(_ => database.Factory.CreateDbContext());
         b.AddResource<Region>(r => r.Key(x => x.Code).Ignore(x => x.Id))
@@ -70,7 +70,7 @@ public sealed class PackageTests(PostgresServer postgres)
     }
 
     /// <summary>The shop as natural keys and values: equal in two databases when content and relations are, whatever the ids.</summary>
-    private static async Task<List<string>> DescribeAsync(TestHost host)
+    internal static async Task<List<string>> DescribeAsync(TestHost host)
     {
         await using var db = host.Database.Factory.CreateDbContext();
         var lines = new List<string>();
