@@ -32,7 +32,7 @@ public static class BulkDataEndpoints
     /// <list type="bullet">
     /// <item><c>POST {resource}/imports</c>: the request body (raw, or the first file of a multipart form) is
     /// stored and queued; <c>202 Accepted</c> with the job and a <c>Location</c>. Query: <c>fileName</c>,
-    /// <c>commitMode</c>, <c>culture</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>, <c>validateOnly</c> (then
+    /// <c>commitMode</c>, <c>mergeStrategy</c>, <c>culture</c>, <c>sheet</c>, <c>delimiter</c>, <c>hasHeaderRow</c>, <c>validateOnly</c> (then
     /// <c>GET jobs/{id}/preview</c>, <c>PUT jobs/{id}/mapping</c> and <c>POST jobs/{id}/commit</c>).</item>
     /// <item><c>GET {resource}/export</c>: streams the rows (<c>format</c> csv, xlsx or json; <c>columns</c>;
     /// <c>filter</c>, an <see cref="ExportFilter"/> as JSON); <c>POST {resource}/exports</c> queues the same.</item>
@@ -114,6 +114,17 @@ public static class BulkDataEndpoints
 
         var query = http.Request.Query;
         var commitMode = Enum.TryParse<CommitMode>(query["commitMode"], ignoreCase: true, out var mode) ? mode : (CommitMode?)null;
+        MergeStrategy? mergeStrategy = null;
+        if (!string.IsNullOrEmpty(query["mergeStrategy"]))
+        {
+            if (!Enum.TryParse<MergeStrategy>(query["mergeStrategy"], ignoreCase: true, out var strategy) || !Enum.IsDefined(strategy))
+            {
+                return BadRequest($"'{query["mergeStrategy"]}' is not a merge strategy. Use {string.Join(", ", Enum.GetNames<MergeStrategy>())}.");
+            }
+
+            mergeStrategy = strategy;
+        }
+
         System.Globalization.CultureInfo? culture;
         try
         {
@@ -131,7 +142,7 @@ public static class BulkDataEndpoints
             async (upload, sniffed, clientName) =>
             {
                 var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? query["fileName"].ToString() ?? "upload"))}.{sniffed}";
-                var request = new ImportRequest(ScopeOf(http), Actor(http.User), name, commitMode, culture, parameters);
+                var request = new ImportRequest(ScopeOf(http), Actor(http.User), name, commitMode, mergeStrategy, culture, parameters);
                 return Accepted(http, await ResourceCalls.EnqueueImport(type, http.RequestServices, request, upload, cancellationToken).ConfigureAwait(false));
             },
             cancellationToken).ConfigureAwait(false);

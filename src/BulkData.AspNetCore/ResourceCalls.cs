@@ -38,7 +38,11 @@ internal static class ResourceCalls
         where T : class
     {
         var operation = Get<IBulkImporter>(services).For<T>().OwnedBy(request.Actor, request.Scope.Tenant)
-            .WithOptions(o => o.CommitMode = request.CommitMode ?? o.CommitMode);
+            .WithOptions(o =>
+            {
+                o.CommitMode = request.CommitMode ?? o.CommitMode;
+                o.MergeStrategy = request.MergeStrategy ?? o.MergeStrategy;
+            });
         operation = request.Culture is null ? operation : operation.WithCulture(request.Culture);
         foreach (var (name, value) in request.Parameters)
         {
@@ -120,7 +124,7 @@ public sealed record PackagePreviewView(Jobs.JobStatus Status, string? FailureRe
 public sealed record PackageResourceView(string Name, string Resource, long New, long Updated, long Unchanged, long Failing, long Unresolved);
 
 /// <summary>An upload to queue, as the endpoint read it from the request.</summary>
-internal sealed record ImportRequest(Jobs.JobScope Scope, string? Actor, string FileName, CommitMode? CommitMode, System.Globalization.CultureInfo? Culture, IReadOnlyDictionary<string, string> Parameters);
+internal sealed record ImportRequest(Jobs.JobScope Scope, string? Actor, string FileName, CommitMode? CommitMode, MergeStrategy? MergeStrategy, System.Globalization.CultureInfo? Culture, IReadOnlyDictionary<string, string> Parameters);
 
 /// <summary>An export, as the endpoint read it from the query string.</summary>
 internal sealed record ExportRequest(Jobs.JobScope Scope, string? Actor, string Format, string[] Columns, ExportFilter? Filter);

@@ -148,6 +148,14 @@ public sealed class HttpApiTests
         Assert.StartsWith("b@example.com,Bob,forty,", lines[1], StringComparison.Ordinal);
         Assert.Contains("Age", lines[1], StringComparison.Ordinal);
 
+        // The upload's merge strategy over the target's (upsert): existing contacts are kept; an unknown one is 400.
+        using var skip = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?mergeStrategy=skipexisting", "ann", content: new StringContent("Email,Name,Age\na@example.com,Changed,31\n", Encoding.UTF8, "text/csv")));
+        var skipped = await PollAsync(server, skip.Headers.Location!);
+        Assert.Equal((JobStatus.Completed, 1L, "SkipExisting"), (skipped.Status, skipped.Counts.Skipped, skipped.Parameters["mergeStrategy"]));
+        Assert.Equal("Ann", (await server.StoredContactsAsync())[0].Name);
+        using var unknown = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/contact/imports?mergeStrategy=merge", "ann", content: Csv(1)));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+
         using var rollback = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{job.Id}/rollback", "ann"));
         Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
         Assert.Equal(2, (await rollback.Content.ReadFromJsonAsync<BulkData.Import.RollbackResult>(Json))!.Deleted);

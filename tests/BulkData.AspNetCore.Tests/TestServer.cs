@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using BulkData.Import;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Jobs;

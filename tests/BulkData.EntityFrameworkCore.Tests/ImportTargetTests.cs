@@ -13,20 +13,27 @@ public sealed class ImportTargetTests(PostgresServer postgres)
 {
     private static CsvSource File(params string[] rows) => CsvSource.FromText("Sku,Name,Price,Quantity\n" + string.Join('\n', rows) + "\n");
 
+    /// <summary>The strategy is the target's, or (<paramref name="askedByImport"/>) the import's own over a target set to another one.</summary>
     [Theory]
-    [InlineData("sqlite", MergeStrategy.FailOnConflict)]
-    [InlineData("sqlite", MergeStrategy.Upsert)]
-    [InlineData("sqlite", MergeStrategy.SkipExisting)]
-    [InlineData("postgres", MergeStrategy.FailOnConflict)]
-    [InlineData("postgres", MergeStrategy.Upsert)]
-    [InlineData("postgres", MergeStrategy.SkipExisting)]
-    public async Task IntoAsync_ExistingKey_FollowsTheMergeStrategy(string provider, MergeStrategy strategy)
+    [InlineData("sqlite", MergeStrategy.FailOnConflict, false)]
+    [InlineData("sqlite", MergeStrategy.Upsert, false)]
+    [InlineData("sqlite", MergeStrategy.SkipExisting, false)]
+    [InlineData("postgres", MergeStrategy.FailOnConflict, false)]
+    [InlineData("postgres", MergeStrategy.Upsert, false)]
+    [InlineData("postgres", MergeStrategy.SkipExisting, false)]
+    [InlineData("sqlite", MergeStrategy.FailOnConflict, true)]
+    [InlineData("sqlite", MergeStrategy.Upsert, true)]
+    [InlineData("sqlite", MergeStrategy.SkipExisting, true)]
+    public async Task IntoAsync_ExistingKey_FollowsTheMergeStrategy(string provider, MergeStrategy strategy, bool askedByImport)
     {
         await using var database = await Database.CreateAsync(provider, postgres);
         await database.SeedAsync(new Item { Sku = "A-1", Name = "old", Price = 1m, Quantity = 1 });
         using var host = new TestHost(database);
+        var targetStrategy = askedByImport ? (MergeStrategy)(((int)strategy + 1) % 3) : strategy;
 
-        var result = await host.Importer.For<Item>().From(File("A-1,new,2.50,5", "B-1,fresh,3,7")).IntoAsync(host.Target(strategy));
+        var result = await host.Importer.For<Item>().From(File("A-1,new,2.50,5", "B-1,fresh,3,7"))
+            .WithOptions(o => o.MergeStrategy = askedByImport ? strategy : null)
+            .IntoAsync(host.Target(targetStrategy));
 
         var items = (await database.ItemsAsync()).Select(i => $"{i.Sku}:{i.Name}:{i.Price:0.00}:{i.Quantity}");
         switch (strategy)

@@ -42,6 +42,9 @@ public sealed record ImportTargetContext(Guid JobId, CommitMode CommitMode, IRea
 {
     /// <summary>The resource's importable members the file has no column for: a target that merges must validate the merged record.</summary>
     public IReadOnlyList<string> AbsentMembers { get; init; } = [];
+
+    /// <summary>The merge strategy the import asks for (<see cref="ImportOptions.MergeStrategy"/>); null for the target's own.</summary>
+    public MergeStrategy? MergeStrategy { get; init; }
 }
 
 /// <summary>A unit of work on a target. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>

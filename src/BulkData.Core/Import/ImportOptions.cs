@@ -31,6 +31,12 @@ public enum DuplicateKeyPolicy
 /// <summary>Options of an import. Set application-wide defaults with <c>ConfigureImport</c>, and per import with <c>WithOptions</c>.</summary>
 public sealed class ImportOptions
 {
+    /// <summary>
+    /// What a target that merges rows into existing records (EF Core's) does with a row whose key exists, for this
+    /// import: the upload's choice. Default: null, the target's own strategy.
+    /// </summary>
+    public MergeStrategy? MergeStrategy { get; set; }
+
     /// <summary>How rows reach the target when some are invalid. Default: <see cref="CommitMode.AllOrNothing"/>.</summary>
     public CommitMode CommitMode { get; set; } = CommitMode.AllOrNothing;
 

@@ -206,6 +206,7 @@ internal sealed class ImportRun<T>
             resource.Definition.Columns.Where(c => c.Column.IsKey).Select(c => c.Column.MemberName).ToArray())
         {
             AbsentMembers = Array.ConvertAll(absent, c => columns[c].Column.MemberName),
+            MergeStrategy = options.MergeStrategy,
         };
         var keys = new DuplicateKeys<T>(resource.Definition.Columns.Where(c => c.Column.IsKey).ToArray(), options.DuplicateKeys);
         var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));

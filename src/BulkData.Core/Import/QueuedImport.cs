@@ -43,6 +43,11 @@ internal static class QueuedImport
             parameters["maxInvalidRows"] = Text(rows);
         }
 
+        if (options.MergeStrategy is { } strategy)
+        {
+            parameters["mergeStrategy"] = strategy.ToString();
+        }
+
         if (options.MaxInvalidFraction is { } fraction)
         {
             parameters["maxInvalidFraction"] = Text(fraction);
@@ -85,6 +90,7 @@ internal static class QueuedImport
             o.Mapping.SuggestionThreshold = double.Parse(p["suggestionThreshold"], CultureInfo.InvariantCulture);
             o.MaxInvalidRows = p.TryGetValue("maxInvalidRows", out var rows) ? long.Parse(rows, CultureInfo.InvariantCulture) : null;
             o.MaxInvalidFraction = p.TryGetValue("maxInvalidFraction", out var fraction) ? double.Parse(fraction, CultureInfo.InvariantCulture) : null;
+            o.MergeStrategy = p.TryGetValue("mergeStrategy", out var strategy) ? Enum.Parse<MergeStrategy>(strategy) : null;
         });
         foreach (var (name, value) in p)
         {

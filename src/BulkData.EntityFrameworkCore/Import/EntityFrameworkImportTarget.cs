@@ -11,23 +11,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BulkData.EntityFrameworkCore.Import;
 
-/// <summary>What an import does with a row whose key already exists.</summary>
-public enum MergeStrategy
-{
-    /// <summary>The row is refused as an error: existing records are never touched. The default.</summary>
-    FailOnConflict,
-
-    /// <summary>The existing record is overwritten with the row's values (upsert).</summary>
-    Upsert,
-
-    /// <summary>The existing record is kept and the row skipped.</summary>
-    SkipExisting,
-}
-
 /// <summary>How rows are written to the database.</summary>
 public sealed class EntityFrameworkTargetOptions
 {
-    /// <summary>What happens to a row whose key exists. Default: <see cref="MergeStrategy.FailOnConflict"/>.</summary>
+    /// <summary>What happens to a row whose key exists, unless the import asks for another (<see cref="ImportOptions.MergeStrategy"/>). Default: <see cref="MergeStrategy.FailOnConflict"/>.</summary>
     public MergeStrategy MergeStrategy { get; set; } = MergeStrategy.FailOnConflict;
 
     /// <summary>Leaves a record whose imported values are all unchanged alone, reported as unchanged. Default: true.</summary>
@@ -134,6 +121,10 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         // it will be stored (merged, or new) is what DataAnnotations must accept.
         private readonly bool validatesRecords = options.MergeStrategy == MergeStrategy.Upsert && import.AbsentMembers.Count > 0;
 
+        // The import's own strategy, when it asked for one, over the target's. Records are validated above as the
+        // target's strategy promised the import (ValidatesMergedRecords), whichever applies.
+        private readonly MergeStrategy strategy = import.MergeStrategy ?? options.MergeStrategy;
+
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
             var itemKeys = batch.Items.Select(KeyOf).ToArray();
@@ -171,11 +162,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 // A record this import wrote earlier (a repeated key the duplicate policy keeps) is always overwritten.
                 var ours = writtenInBatch.Contains(key) || writtenKeys.Contains(key) || committedKeys.Contains(key);
                 var members = PropertiesOf(batch.MembersSetAt(i));
-                if (!ours && options.MergeStrategy == MergeStrategy.SkipExisting)
+                if (!ours && strategy == MergeStrategy.SkipExisting)
                 {
                     batch.SetOutcome(i, RowOutcomeKind.Skipped);
                 }
-                else if (!ours && options.MergeStrategy == MergeStrategy.FailOnConflict)
+                else if (!ours && strategy == MergeStrategy.FailOnConflict)
                 {
                     batch.Reject(i, keys[0].Name, $"A record with the key '{key}' already exists. Import with the 'overwrite' or 'skip existing' strategy to update or keep it.");
                 }

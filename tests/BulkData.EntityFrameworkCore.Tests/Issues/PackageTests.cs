@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BulkData.Import;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Export;
