@@ -9,18 +9,19 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-// BulkData's HTTP API on a SQLite database in ./sample-data. Try it:
+// BulkData's HTTP API and importer page on a SQLite database in ./sample-data (or the DataFolder setting).
+// Open http://localhost:5000/import in a browser, or try the API:
 //   curl -X POST --data-binary @products.csv -H "Content-Type: text/csv" http://localhost:5000/bulkdata/product/imports
 //   curl http://localhost:5000/bulkdata/jobs/{id}
 //   curl "http://localhost:5000/bulkdata/product/export?format=csv"
 var builder = WebApplication.CreateBuilder(args);
-var data = Directory.CreateDirectory(Path.Combine(builder.Environment.ContentRootPath, "sample-data")).FullName;
+var data = Directory.CreateDirectory(builder.Configuration["DataFolder"] ?? Path.Combine(builder.Environment.ContentRootPath, "sample-data")).FullName;
 builder.Services.AddDbContextFactory<ShopContext>(o => o.UseSqlite($"Data Source={Path.Combine(data, "shop.db")}"));
 
 // Sample only: every caller is the demo user of the demo tenant. A real app uses its own authentication.
 builder.Services.AddAuthentication(DemoAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, DemoAuthentication>(DemoAuthentication.SchemeName, null);
 builder.Services.AddBulkData(b => b
-    .AddResource<Product>(r => r.Key(p => p.Sku))
+    .AddResource<Product>(r => r.Key(p => p.Sku).Ignore(p => p.Id))
     .UseEntityFrameworkJobStore<ShopContext>()
     .UseEntityFrameworkFileStore<ShopContext>()
     .UseEntityFrameworkMappingStore<ShopContext>()
@@ -38,8 +39,12 @@ await using (var context = await app.Services.GetRequiredService<IDbContextFacto
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapBulkData("/bulkdata");
-app.MapGet("/", () => "BulkData sample: POST a CSV of Sku,Name,Price,Quantity to /bulkdata/product/imports, then GET the Location it answers with.");
+app.MapBulkDataImporter("/import");
+app.MapGet("/", () => Results.Redirect("/import"));
 await app.RunAsync();
+
+/// <summary>The sample's entry point, public so that tests can host it (WebApplicationFactory).</summary>
+public partial class Program;
 
 /// <summary>Signs every request in as the demo user of the demo tenant, with every role: for this sample only.</summary>
 internal sealed class DemoAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)

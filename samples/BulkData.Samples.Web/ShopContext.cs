@@ -9,6 +9,7 @@ public sealed class Product
 
     public string Sku { get; set; } = "";
 
+    [System.ComponentModel.DataAnnotations.Required]
     public string Name { get; set; } = "";
 
     public decimal Price { get; set; }

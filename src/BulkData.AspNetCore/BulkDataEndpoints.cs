@@ -70,6 +70,9 @@ public static class BulkDataEndpoints
                 .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
         }
 
+        group.MapGet("/resources", (ResourceRegistry registry) => Results.Ok(registry.Names.Order(StringComparer.Ordinal).Select(name => ResourceCalls.Describe(registry.FindType(name)!, registry)).ToArray()))
+            .RequireAuthorization(options.ImportPolicy)
+            .WithName("BulkDataListResources").WithSummary("The resources, each with the columns a file's headers can map to.").Produces<IReadOnlyList<ResourceView>>();
         group.MapPost("/packages/imports", EnqueuePackageAsync).RequireAuthorization(options.ImportPolicy)
             .WithName("BulkDataEnqueuePackageImport").WithSummary("Stores an uploaded data package (a ZIP with datapackage.json) and queues its import; validateOnly=true previews it until committed.")
             .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -91,7 +94,7 @@ public static class BulkDataEndpoints
             .WithName("BulkDataSetMapping").WithSummary("Sets a queued import's column mapping as the user chose it (remembered for the same headers); it validates again.")
             .Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/jobs/{id:guid}/commit", CommitJobAsync).RequireAuthorization(options.ImportPolicy)
-            .WithName("BulkDataCommitJob").WithSummary("Commits a queued import uploaded to validate only.")
+            .WithName("BulkDataCommitJob").WithSummary("Commits a queued import uploaded to validate only (commitMode and mergeStrategy may be chosen now; a file with invalid rows commits partially).")
             .Produces<Job>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/jobs/{id:guid}/rollback", RollbackAsync).RequireAuthorization(options.RollbackPolicy)
             .WithName("BulkDataRollbackJob").WithSummary("Undoes a committed import; refused, with the records changed since or depending on it, unless forced.")
@@ -364,8 +367,8 @@ public static class BulkDataEndpoints
     private static Task<IResult> SetMappingAsync(Guid id, HttpContext http, IJobStore jobs, Dictionary<string, string> mapping, CancellationToken cancellationToken) =>
         ControlAsync(http, id, (runner, scope) => runner.SetMappingAsync(jobs, id, scope, mapping, cancellationToken));
 
-    private static Task<IResult> CommitJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken) =>
-        ControlAsync(http, id, (runner, scope) => runner.CommitAsync(jobs, id, scope, cancellationToken));
+    private static Task<IResult> CommitJobAsync(Guid id, HttpContext http, IJobStore jobs, CommitMode? commitMode, MergeStrategy? mergeStrategy, CancellationToken cancellationToken) =>
+        ControlAsync(http, id, (runner, scope) => runner.CommitAsync(jobs, id, scope, commitMode, mergeStrategy, cancellationToken));
 
     /// <summary>Runs a request on a queued job: 202 with the job, 404 outside the caller's scope, 409 when the job's state refuses it.</summary>
     private static async Task<IResult> ControlAsync(HttpContext http, Guid id, Func<IJobRunner, JobScope, ValueTask<Job>> control)

@@ -12,6 +12,7 @@ internal static class ResourceCalls
     private static readonly MethodInfo ExportMethod = typeof(ResourceCalls).GetMethod(nameof(ExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo PreviewMethod = typeof(ResourceCalls).GetMethod(nameof(PreviewAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo EnqueueExportMethod = typeof(ResourceCalls).GetMethod(nameof(EnqueueExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo DescribeMethod = typeof(ResourceCalls).GetMethod(nameof(Describe), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(DependencyInjection.ResourceRegistry)])!;
     private static readonly MethodInfo AddToPackageMethod = typeof(ResourceCalls).GetMethod(nameof(AddToPackage), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(IServiceProvider), typeof(Packages.PackageExportOperation)])!;
 
     public static Task<Guid> EnqueueImport(Type type, IServiceProvider services, ImportRequest request, Stream upload, CancellationToken cancellationToken) =>
@@ -26,6 +27,19 @@ internal static class ResourceCalls
 
     public static Task<Guid> EnqueueExport(Type type, IServiceProvider services, ExportRequest request, CancellationToken cancellationToken) =>
         (Task<Guid>)EnqueueExportMethod.MakeGenericMethod(type).Invoke(null, [services, request, cancellationToken])!;
+
+    public static ResourceView Describe(Type type, DependencyInjection.ResourceRegistry registry) =>
+        (ResourceView)DescribeMethod.MakeGenericMethod(type).Invoke(null, [registry])!;
+
+    private static ResourceView Describe<T>(DependencyInjection.ResourceRegistry registry)
+        where T : class
+    {
+        var resource = registry.Get<T>();
+        return new ResourceView(
+            resource.Name,
+            resource.Name.ToLowerInvariant(),
+            resource.Columns.Where(c => c.IsImported).Select(c => new ResourceColumnView(c.Name, c.MemberName, c.IsRequired, c.IsKey, c.Aliases)).ToArray());
+    }
 
     public static Packages.PackageExportOperation AddToPackage(Type type, IServiceProvider services, Packages.PackageExportOperation package) =>
         (Packages.PackageExportOperation)AddToPackageMethod.MakeGenericMethod(type).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [services, package], null)!;
@@ -60,6 +74,7 @@ internal static class ResourceCalls
         var mapping = preview.Mapping;
         return new ImportPreviewView(
             preview.Status,
+            mapping?.Headers ?? [],
             mapping?.Matches ?? [],
             mapping?.UnmappedHeaders ?? [],
             mapping?.MissingColumns ?? [],
@@ -96,6 +111,20 @@ internal static class ResourceCalls
         services.GetService(typeof(TService)) as TService
             ?? throw new BulkDataConfigurationException(typeof(TService).Name, $"This application has no {typeof(TService).Name.Replace("`1", string.Empty, StringComparison.Ordinal)} registered for the resource.");
 }
+
+/// <summary>A resource as an importer page shows it: its name, its path in the API, and the columns a file can map to.</summary>
+/// <param name="Name">The resource's name.</param>
+/// <param name="Path">Its segment in the API's routes, e.g. <c>product</c> in <c>product/imports</c>.</param>
+/// <param name="Columns">Its importable columns.</param>
+public sealed record ResourceView(string Name, string Path, IReadOnlyList<ResourceColumnView> Columns);
+
+/// <summary>A column a file's header can map to.</summary>
+/// <param name="Name">Its header name.</param>
+/// <param name="Member">The member behind it.</param>
+/// <param name="Required">True when every file must map it.</param>
+/// <param name="Key">True when it is part of the import key.</param>
+/// <param name="Aliases">Other header spellings that map to it.</param>
+public sealed record ResourceColumnView(string Name, string Member, bool Required, bool Key, IReadOnlyList<string> Aliases);
 
 /// <summary>What a queued data package would do (or did), per resource, and its errors, each naming its resource.</summary>
 /// <param name="Status">Validated when every row of every resource would import; ValidationFailed or Failed otherwise.</param>
@@ -134,6 +163,7 @@ internal sealed record ExportRequest(Jobs.JobScope Scope, string? Actor, string 
 /// score), headers left unmapped with suggestions, missing columns, and each row's cells and errors.
 /// </summary>
 /// <param name="Status">Validated when every previewed row is valid and the columns match; ValidationFailed otherwise.</param>
+/// <param name="Headers">The file's headers, in file order.</param>
 /// <param name="Matches">Each mapped header with its column, how it matched and the confidence (0 to 1).</param>
 /// <param name="UnmappedHeaders">Headers that map to no column.</param>
 /// <param name="MissingColumns">Columns that no header maps to.</param>
@@ -143,6 +173,7 @@ internal sealed record ExportRequest(Jobs.JobScope Scope, string? Actor, string 
 /// <param name="Rows">The rows read.</param>
 public sealed record ImportPreviewView(
     Jobs.JobStatus Status,
+    IReadOnlyList<string> Headers,
     IReadOnlyList<Mapping.ColumnMatch> Matches,
     IReadOnlyList<string> UnmappedHeaders,
     IReadOnlyList<string> MissingColumns,

@@ -230,6 +230,29 @@ public sealed class HttpApiTests
         Assert.Equal(HttpStatusCode.BadRequest, notZip.StatusCode);
     }
 
+    /// <summary>The importer page: served from the assembly, behind the import policy, with a strict content policy and the application's texts over its own.</summary>
+    [Fact]
+    public async Task ImporterPage_IsServedWithItsScriptStylesAndTheApplicationsTexts()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var page = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/import", "ann"));
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>Daten importieren</title>", html, StringComparison.Ordinal);
+        Assert.Contains("data-api=\"/bulkdata\"", html, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+
+        using var texts = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/import/texts.json", "ann"));
+        var json = await texts.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("Daten importieren", "Download the rows with errors"), (json.GetProperty("title").GetString(), json.GetProperty("downloadErrors").GetString()));
+        using var script = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/import/importer.js", "ann"));
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+
+        using var resources = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, "/bulkdata/resources", "ann"));
+        var contact = (await resources.Content.ReadFromJsonAsync<ResourceView[]>(Json))!.Single(r => r.Name == "Contact");
+        Assert.Equal(("contact", "Email:key,Name,Age"), (contact.Path, string.Join(",", contact.Columns.Select(c => c.Key ? $"{c.Name}:key" : c.Name))));
+    }
+
     [Fact]
     public async Task ResourcePolicy_ReplacesTheOperationsPolicyForThatResource_AndCultureIsRecorded()
     {
@@ -310,6 +333,9 @@ public sealed class HttpApiTests
     [InlineData("GET", "/bulkdata/contact/export", "importer")]
     [InlineData("POST", "/bulkdata/contact/exports", "importer")]
     [InlineData("POST", "/bulkdata/packages/imports", "exporter")]
+    [InlineData("GET", "/bulkdata/resources", "exporter")]
+    [InlineData("GET", "/import", "exporter")]
+    [InlineData("GET", "/import/importer.js", "exporter")]
     [InlineData("GET", "/bulkdata/packages/export?resources=contact", "importer")]
     [InlineData("GET", "/bulkdata/jobs", "")]
     [InlineData("GET", "/bulkdata/jobs/{id}", "")]

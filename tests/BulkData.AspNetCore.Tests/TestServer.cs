@@ -124,6 +124,11 @@ public sealed class TestServer : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapBulkData("/bulkdata");
+
+        // The importer page, its title translated by the application's texts file.
+        var texts = Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "config")).FullName, "texts.de.json");
+        File.WriteAllText(texts, "{ \"title\": \"Daten importieren\" }");
+        app.MapBulkDataImporter("/import", o => o.TextsFile = texts);
     }
 
     public List<Contact> Contacts { get; } = [];

@@ -1,3 +1,5 @@
+using BulkData.Import;
+
 namespace BulkData.Jobs;
 
 /// <summary>Who is asking about a job: another tenant's job (or, with an owner, another user's) is not found.</summary>
@@ -117,25 +119,43 @@ public static class QueuedJobControl
         return await RequeueAsync(runner, store, job, parameters, "mapping set", scope, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Commits a queued import that validated (uploaded to validate only): it runs again and writes.</summary>
+    /// <summary>
+    /// Commits a queued import uploaded to validate only: it runs again, as the same job, and writes. A job whose rows
+    /// all validated commits under any mode; one with invalid rows only partially (its valid rows are written, the
+    /// others reported), which <paramref name="commitMode"/> may choose now, as <paramref name="mergeStrategy"/> may.
+    /// </summary>
     /// <param name="runner">The runner to hand the job to.</param>
     /// <param name="store">The job store.</param>
     /// <param name="jobId">The job.</param>
     /// <param name="scope">The caller's tenant (and user).</param>
+    /// <param name="commitMode">The commit mode to import with; null for the one given at upload.</param>
+    /// <param name="mergeStrategy">The merge strategy to import with; null for the one given at upload.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The job as queued.</returns>
     /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
-    /// <exception cref="BulkDataException">The job is not a validated queued import.</exception>
-    public static async ValueTask<Job> CommitAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, CancellationToken cancellationToken = default)
+    /// <exception cref="BulkDataException">The job is not a queued import that validated, or has invalid rows and is not committed partially.</exception>
+    public static async ValueTask<Job> CommitAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, CommitMode? commitMode = null, MergeStrategy? mergeStrategy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);
         var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
-        if (job is not { Kind: JobKind.Import, Status: JobStatus.Validated } || !job.Parameters.ContainsKey(Import.QueuedImport.ValidateOnlyParameter))
+        var mode = commitMode ?? (job.Parameters.TryGetValue("commitMode", out var recorded) ? Enum.Parse<CommitMode>(recorded) : CommitMode.AllOrNothing);
+        var committable = job.Status == JobStatus.Validated || (job.Status == JobStatus.ValidationFailed && mode == CommitMode.Partial && job.Counts.Valid > 0);
+        if (job.Kind != JobKind.Import || !committable || !job.Parameters.ContainsKey(Import.QueuedImport.ValidateOnlyParameter))
         {
-            throw new BulkDataException($"Job {jobId} is {job.Status}; only a queued import that validated can be committed.") { JobId = jobId };
+            throw new BulkDataException($"Job {jobId} is {job.Status}; only a queued import that validated can be committed, or one with valid and invalid rows committed partially.") { JobId = jobId };
         }
 
         var parameters = job.Parameters.Where(p => p.Key != Import.QueuedImport.ValidateOnlyParameter).ToDictionary();
+        if (commitMode is { } chosenMode)
+        {
+            parameters["commitMode"] = chosenMode.ToString();
+        }
+
+        if (mergeStrategy is { } chosenStrategy)
+        {
+            parameters["mergeStrategy"] = chosenStrategy.ToString();
+        }
+
         return await RequeueAsync(runner, store, job, parameters, "commit requested", scope, cancellationToken).ConfigureAwait(false);
     }
 

@@ -55,6 +55,7 @@ public sealed class MappingOptions
 public sealed class ColumnMapping
 {
     internal ColumnMapping(
+        IReadOnlyList<string> headers,
         IReadOnlyList<ColumnMatch> matches,
         IReadOnlyList<string> unmappedHeaders,
         IReadOnlyList<string> missingColumns,
@@ -63,6 +64,7 @@ public sealed class ColumnMapping
         IReadOnlyList<string> warnings,
         int[] columnOfHeader)
     {
+        Headers = headers;
         Matches = matches;
         UnmappedHeaders = unmappedHeaders;
         MissingColumns = missingColumns;
@@ -71,6 +73,9 @@ public sealed class ColumnMapping
         Warnings = warnings;
         ColumnOfHeader = columnOfHeader;
     }
+
+    /// <summary>The file's headers, in file order (named by position for a file without a header row).</summary>
+    public IReadOnlyList<string> Headers { get; }
 
     /// <summary>The file columns that were mapped, in file order.</summary>
     public IReadOnlyList<ColumnMatch> Matches { get; }

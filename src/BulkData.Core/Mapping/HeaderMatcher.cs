@@ -187,7 +187,7 @@ public static class HeaderMatcher
             }
         }
 
-        return new ColumnMapping(matches, unmapped, missing, suggestions, errors, warnings, columnOfHeader.Select(c => Math.Max(c, -1)).ToArray());
+        return new ColumnMapping(headers.ToArray(), matches, unmapped, missing, suggestions, errors, warnings, columnOfHeader.Select(c => Math.Max(c, -1)).ToArray());
     }
 
     private static void MatchPass(
