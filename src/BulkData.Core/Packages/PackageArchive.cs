@@ -119,7 +119,17 @@ internal sealed class PackageArchive : IDisposable
             throw new DataPackageException(PackageProblem.MissingFile, name, $"The manifest lists '{name}', but the package has no such file.");
         }
 
-        return new BoundedStream(entry.Open(), entry.Length, name);
+        long position = 0;
+        return new Sources.CountedReadStream(
+            entry.Open(),
+            read =>
+            {
+                if ((position += read) > entry.Length)
+                {
+                    throw new DataPackageException(PackageProblem.SizeMismatch, name, $"The package entry '{name}' unpacks to more than the {entry.Length:N0} bytes its archive declares: it is damaged or built to overload the server.");
+                }
+            },
+            e => new DataPackageException(PackageProblem.NotAnArchive, name, $"The package entry '{name}' is damaged and cannot be unpacked.", e));
     }
 
     /// <summary>
@@ -180,71 +190,4 @@ internal sealed class PackageArchive : IDisposable
         start.StartsWith("PK\u0003\u0004"u8) || start.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]) || start.StartsWith((ReadOnlySpan<byte>)[0x37, 0x7A, 0xBC, 0xAF]) || start.StartsWith("Rar!"u8);
 
     public void Dispose() => zip.Dispose();
-
-    /// <summary>An entry's stream that fails once it yields more bytes than the archive declared.</summary>
-    private sealed class BoundedStream(Stream inner, long length, string name) : Stream
-    {
-        private long position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position { get => position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await ReadInnerAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private async ValueTask<int> ReadInnerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new DataPackageException(PackageProblem.NotAnArchive, name, $"The package entry '{name}' is damaged and cannot be unpacked.", e);
-            }
-        }
-
-        private int Count(int read)
-        {
-            position += read;
-            if (position > length)
-            {
-                throw new DataPackageException(PackageProblem.SizeMismatch, name, $"The package entry '{name}' unpacks to more than the {length:N0} bytes its archive declares: it is damaged or built to overload the server.");
-            }
-
-            return read;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }

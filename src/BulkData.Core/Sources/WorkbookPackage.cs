@@ -122,7 +122,7 @@ internal static class WorkbookPackage
     {
         private long spent;
 
-        public Stream Open(OpenXmlPart part) => new CountedStream(part.GetStream(FileMode.Open, FileAccess.Read), this);
+        public Stream Open(OpenXmlPart part) => new CountedReadStream(part.GetStream(FileMode.Open, FileAccess.Read), Spend, e => e);
 
         private void Spend(int bytes)
         {
@@ -130,58 +130,6 @@ internal static class WorkbookPackage
             if (spent > maximum)
             {
                 throw Limit(nameof(XlsxSourceOptions.MaxDecompressedBytes), maximum, "The workbook unpacks to more than", "bytes");
-            }
-        }
-
-        private sealed class CountedStream(Stream inner, Budget budget) : Stream
-        {
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-            public override int Read(Span<byte> buffer)
-            {
-                var read = inner.Read(buffer);
-                budget.Spend(read);
-                return read;
-            }
-
-            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-            {
-                var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-                budget.Spend(read);
-                return read;
-            }
-
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    inner.Dispose();
-                }
-
-                base.Dispose(disposing);
             }
         }
     }
