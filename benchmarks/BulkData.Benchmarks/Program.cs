@@ -7,9 +7,15 @@ using BulkData.Benchmarks;
 // --quick: 10,000 rows, in process, two warm-ups and six 150 ms iterations: all comparisons in under two minutes.
 // --rows 10000,100000: the row counts to measure (default: 10k quick; 10k, 100k and 1M full).
 // --memory [--quick]: the peak-memory harness (one process per run). --memory-run: one run of it (internal).
+// --database [--quick] [--rows 100000] [--providers sqlite,postgres]: end-to-end database throughput (one process per run).
 if (args.Length >= 5 && args[0] == "--memory-run")
 {
     return await MemoryHarness.RunOneAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
+}
+
+if (args.Length >= 5 && args[0] == "--database-run")
+{
+    return await DatabaseHarness.RunOneAsync(args[1], args[2], args[3], args[4]);
 }
 
 var quick = args.Contains("--quick");
@@ -20,6 +26,12 @@ if (args.Contains("--memory"))
 }
 
 var rowsAt = Array.IndexOf(args, "--rows");
+if (args.Contains("--database"))
+{
+    var providersAt = Array.IndexOf(args, "--providers");
+    return await DatabaseHarness.RunAllAsync(quick, rowsAt >= 0 ? args[rowsAt + 1] : null, providersAt >= 0 ? args[providersAt + 1] : null);
+}
+
 if (rowsAt >= 0 && rowsAt + 1 < args.Length)
 {
     QuickMode.Rows = args[rowsAt + 1];

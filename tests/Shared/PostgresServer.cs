@@ -3,14 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace BulkData.EntityFrameworkCore.Tests;
+namespace BulkData.Tests.Shared;
 
 /// <summary>
 /// A throwaway PostgreSQL server started from the machine's binaries (initdb + pg_ctl) in a temp folder,
 /// on a free port, as a non-root user, and removed afterwards. Without the binaries, tests fail saying
-/// what to install.
+/// what to install. Shared by the database tests (as their collection fixture) and the database benchmark.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed partial class PostgresServer
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"bulkdata-pg-{Guid.NewGuid():N}");
     private string binaries = "";
@@ -94,10 +94,4 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"'{program} {arguments}' failed ({process.ExitCode}): {await output} {await error} {(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
 }
