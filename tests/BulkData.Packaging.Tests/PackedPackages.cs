@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace BulkData.Packaging.Tests;
+
+/// <summary>
+/// Packs every package of the repository once (Release, to a temporary folder, with a version of its own so that no
+/// earlier pack in the machine's package cache stands in for it), for the tests to read and use.
+/// </summary>
+public sealed class PackedPackages : IAsyncLifetime
+{
+    public static readonly string[] Projects = ["BulkData.Core", "BulkData.EntityFrameworkCore", "BulkData.PostgreSql", "BulkData.Quartz", "BulkData.Pdf", "BulkData.AspNetCore"];
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("bulkdata-packages-").FullName;
+
+    /// <summary>This run's version: the repository's, with a pre-release label of its own.</summary>
+    public string Version { get; } = $"0.4.0-check.{DateTime.UtcNow:yyyyMMddHHmmss}";
+
+    public static string Root([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+
+    public async Task InitializeAsync()
+    {
+        foreach (var project in Projects)
+        {
+            await RunAsync("dotnet", $"pack \"{Path.Combine(Root(), "src", project, $"{project}.csproj")}\" -c Release --no-restore -o \"{Folder}\" -p:Version={Version} -p:ContinuousIntegrationBuild=true", Root());
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs a program to its end and returns what it printed; fails with its output when it fails.</summary>
+    public static async Task<string> RunAsync(string program, string arguments, string folder)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{program} {arguments}' failed ({process.ExitCode}):\n{await output}\n{await error}");
+        }
+
+        return await output;
+    }
+}
