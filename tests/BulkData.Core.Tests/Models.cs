@@ -92,7 +92,8 @@ public sealed class Product
     [NotMapped]
     public string? Scratch { get; set; }
 
-    [Column("internal_code")]
+    [Header("internal_code")]
+    [Column("code_in_the_database")]
     public string? Code { get; set; }
 
     public string? InternalNotes { get; set; }

@@ -89,8 +89,12 @@ public sealed class ImporterPageTests(SampleWebApp app) : IClassFixture<SampleWe
         Assert.Equal("bd-resource", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("bd-choose", await page.EvaluateAsync<string>("() => document.activeElement.id"));
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
-        await chooser.SetFilesAsync(new FilePayload { Name = "phone.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("Sku,Name,Price,Quantity\nP-1,Phone case,9.99,3\n") });
+
+        // Enter on the button opens the file picker: it clicks the file input (the picker itself is the browser's).
+        await page.EvaluateAsync("() => document.getElementById('bd-file').addEventListener('click', () => window.pickerOpened = true)");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.pickerOpened === true"), "Enter on 'choose a file' did not open the file picker");
+        await page.SetInputFilesAsync("#bd-file", new FilePayload { Name = "phone.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("Sku,Name,Price,Quantity\nP-1,Phone case,9.99,3\n") });
         await Expect(page.Locator("#bd-valid")).ToHaveTextAsync("1 row ready");
         await Expect(page.Locator("#bd-download-errors")).ToBeHiddenAsync();
         await Expect(page.Locator("#bd-cancel")).ToBeHiddenAsync();

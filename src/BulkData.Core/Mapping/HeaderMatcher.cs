@@ -7,7 +7,7 @@ namespace BulkData.Mapping;
 /// Matches file headers to resource columns: explicit mappings first, then exact names and aliases,
 /// then names equal once normalised, then fuzzy suggestions above a threshold.
 /// </summary>
-public static class HeaderMatcher
+internal static class HeaderMatcher
 {
     /// <summary>Matches headers to columns.</summary>
     /// <param name="headers">The file's headers, in file order.</param>

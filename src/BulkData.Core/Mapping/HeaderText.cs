@@ -4,7 +4,7 @@ namespace BulkData.Mapping;
 /// Compares header text the way people write it. Hand-written because no package on our registry
 /// offers string similarity, and the two functions below are all the matcher needs.
 /// </summary>
-public static class HeaderText
+internal static class HeaderText
 {
     /// <summary>
     /// Folds a header to its letters and digits in lower case, so that <c>Unit Price</c>,

@@ -51,7 +51,8 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
         IsRequired = draft.IsRequired || draft.IsKey;
         IsRequiredInEveryFile = draft.IsRequiredExplicitly || draft.IsKey;
         IsKey = draft.IsKey;
-        IsImported = setter is not null;
+        IsImported = setter is not null && !draft.ExportOnly;
+        IsExported = !draft.ImportOnly;
         Format = draft.Format;
         Order = draft.Order;
         Position = draft.Position;

@@ -15,7 +15,7 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public string Name { get; set; } = member.DisplayName ?? member.Property.Name;
 
-    public List<string> Aliases { get; } = [];
+    public List<string> Aliases { get; } = [.. member.Aliases];
 
     public bool IsRequired { get; set; } = member.IsRequired;
 
@@ -28,9 +28,15 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public bool IsConfigured { get; set; }
 
-    public CultureInfo? Culture { get; set; }
+    public CultureInfo? Culture { get; set; } = member.Format?.Culture is { } culture ? CultureInfo.GetCultureInfo(culture) : null;
 
-    public List<string> Formats { get; } = [];
+    public List<string> Formats { get; } = [.. member.Format?.Formats ?? []];
+
+    /// <summary>Written on export, never read on import.</summary>
+    public bool ExportOnly { get; set; } = member.ExportOnly;
+
+    /// <summary>Read on import, never written on export.</summary>
+    public bool ImportOnly { get; set; } = member.ImportOnly;
 
     public object? Converter { get; set; }
 
@@ -125,6 +131,24 @@ public sealed class ColumnBuilder
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         draft.Position = index;
+        return this;
+    }
+
+    /// <summary>Writes the column on export but never reads it on import (like <see cref="ExportOnlyAttribute"/>).</summary>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder ExportOnly()
+    {
+        draft.ExportOnly = true;
+        draft.ImportOnly = false;
+        return this;
+    }
+
+    /// <summary>Reads the column on import but never writes it on export (like <see cref="ImportOnlyAttribute"/>).</summary>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder ImportOnly()
+    {
+        draft.ImportOnly = true;
+        draft.ExportOnly = false;
         return this;
     }
 

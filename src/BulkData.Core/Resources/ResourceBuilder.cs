@@ -261,7 +261,7 @@ public sealed class ResourceBuilder<T>
         }
 
         var resourceFormat = new ValueFormat(culture);
-        var exportColumns = columns.Concat(computed.Select(create => create(resourceFormat)))
+        var exportColumns = columns.Where(c => c.Column.IsExported).Concat(computed.Select(create => create(resourceFormat)))
             .Select((c, i) => (Column: c, Index: i))
             .OrderBy(c => c.Column.Column.Order)
             .ThenBy(c => c.Index)

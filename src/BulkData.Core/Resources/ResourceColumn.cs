@@ -39,6 +39,9 @@ public abstract class ResourceColumn
     /// <summary>True when values are read into the member on import (it has a setter).</summary>
     public bool IsImported { get; private protected init; }
 
+    /// <summary>True when the column is written on export (false with <c>[ImportOnly]</c>).</summary>
+    public bool IsExported { get; private protected init; } = true;
+
     /// <summary>True for export-only columns computed from the whole row.</summary>
     public bool IsComputed { get; private protected init; }
 

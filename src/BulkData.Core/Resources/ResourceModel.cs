@@ -17,7 +17,20 @@ internal sealed record MemberModel(
     string? DisplayName,
     int? Order,
     int? Position,
-    ValidationAttribute[] Attributes);
+    ValidationAttribute[] Attributes)
+{
+    /// <summary>Other header spellings from <see cref="HeaderAttribute.Aliases"/>.</summary>
+    public string[] Aliases { get; init; } = [];
+
+    /// <summary>The <see cref="FormatAttribute"/>, when the member has one.</summary>
+    public FormatAttribute? Format { get; init; }
+
+    /// <summary>True with <see cref="ExportOnlyAttribute"/>.</summary>
+    public bool ExportOnly { get; init; }
+
+    /// <summary>True with <see cref="ImportOnlyAttribute"/>.</summary>
+    public bool ImportOnly { get; init; }
+}
 
 /// <summary>
 /// Reflects over <typeparamref name="T"/> once per process (the CLR runs the static initialiser
@@ -57,8 +70,10 @@ internal static class ResourceModel<T>
             ? Nullable.GetUnderlyingType(property.PropertyType) is not null
             : nullability.Create(property).WriteState != NullabilityState.NotNull;
 
+        // The header comes from BulkData's [Header], else DataAnnotations' [Display]: EF Core's [Column] names a
+        // database column, which is not what a spreadsheet's user reads.
         var display = property.GetCustomAttribute<DisplayAttribute>();
-        var column = property.GetCustomAttribute<ColumnAttribute>();
+        var header = property.GetCustomAttribute<HeaderAttribute>();
         return new MemberModel(
             property,
             getter,
@@ -67,9 +82,15 @@ internal static class ResourceModel<T>
             IsExcluded: property.IsDefined(typeof(NotMappedAttribute)) || property.IsDefined(typeof(SensitiveAttribute)),
             IsKey: property.IsDefined(typeof(KeyAttribute)),
             IsRequired: property.IsDefined(typeof(RequiredAttribute)),
-            DisplayName: display?.GetName() ?? column?.Name,
-            Order: display?.GetOrder() ?? (column is { Order: >= 0 } ? column.Order : null),
+            DisplayName: header?.Name ?? display?.GetName(),
+            Order: header is { Order: >= 0 } ? header.Order : display?.GetOrder(),
             Position: property.GetCustomAttribute<PositionAttribute>()?.Index,
-            Attributes: property.GetCustomAttributes<ValidationAttribute>(true).ToArray());
+            Attributes: property.GetCustomAttributes<ValidationAttribute>(true).ToArray())
+        {
+            Aliases = header?.Aliases ?? [],
+            Format = property.GetCustomAttribute<FormatAttribute>(),
+            ExportOnly = property.IsDefined(typeof(ExportOnlyAttribute)),
+            ImportOnly = property.IsDefined(typeof(ImportOnlyAttribute)),
+        };
     }
 }
