@@ -267,6 +267,58 @@ public sealed class HttpApiTests
         Assert.Equal(HttpStatusCode.BadRequest, badCulture.StatusCode);
     }
 
+    /// <summary>A contact as another tool exported it, with its email column misspelt.</summary>
+    public sealed class MisspeltContact
+    {
+        [BulkData.Resources.Header("Emial")]
+        public string Email { get; set; } = "";
+
+        public string Name { get; set; } = "";
+
+        public int Age { get; set; }
+    }
+
+    /// <summary>The guided flow on a database for each format: upload to validate, preview, set the mapping, commit, then roll back.</summary>
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("xlsx")]
+    public async Task GuidedFlow_OnADatabase_UploadPreviewMapCommitRollback(string format)
+    {
+        await using var server = await TestServer.StartAsync(database: true);
+        using var file = new MemoryStream();
+        await using (var services = new ServiceCollection().AddBulkData(b => b.AddResource<MisspeltContact>()).Services.BuildServiceProvider())
+        {
+            IExportSink sink = format == "xlsx" ? XlsxSink.ToStream(file) : CsvSink.ToStream(file);
+            await using (sink)
+            {
+                await services.GetRequiredService<IBulkExporter>().For<MisspeltContact>()
+                    .From([new MisspeltContact { Email = "a@example.com", Name = "Ann", Age = 30 }, new MisspeltContact { Email = "b@example.com", Name = "Bob", Age = 41 }])
+                    .ToAsync(sink);
+            }
+        }
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/contact/imports?validateOnly=true&fileName=contacts.{format}", "ann", content: new ByteArrayContent(file.ToArray())));
+        var validated = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal((JobStatus.ValidationFailed, format), (validated.Status, validated.Format));
+
+        using var previewResponse = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{validated.Id}/preview", "ann"));
+        var preview = (await previewResponse.Content.ReadFromJsonAsync<ImportPreviewView>(Json))!;
+        Assert.Equal(("Emial,Name,Age", "Email"), (string.Join(",", preview.Headers), string.Join(",", preview.MissingColumns)));
+
+        using var mapped = await server.Client.SendAsync(TestServer.As(HttpMethod.Put, $"/bulkdata/jobs/{validated.Id}/mapping", "ann", content: JsonContent.Create(new Dictionary<string, string> { ["Emial"] = "Email" })));
+        Assert.Equal(JobStatus.Validated, (await PollAsync(server, upload.Headers.Location!)).Status);
+        Assert.Empty(await server.StoredContactsAsync());
+
+        using var commit = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{validated.Id}/commit", "ann"));
+        var done = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal((JobStatus.Completed, 2L), (done.Status, done.Counts.Created));
+        Assert.Equal(["a@example.com Ann 30", "b@example.com Bob 41"], (await server.StoredContactsAsync()).Select(c => $"{c.Email} {c.Name} {c.Age}"));
+
+        using var rollback = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, $"/bulkdata/jobs/{done.Id}/rollback", "ann"));
+        Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+        Assert.Empty(await server.StoredContactsAsync());
+    }
+
     [Fact]
     public async Task MultipartUpload_FormatIsReadFromTheBytes_NotFromTheFileName()
     {

@@ -52,7 +52,7 @@ public sealed class ImportTargetTests(PostgresServer postgres)
             default:
                 Assert.Equal(JobStatus.Completed, result.Status);
                 Assert.Equal(["A-1:old:1.00:1", "B-1:fresh:3.00:7"], items);
-                Assert.Equal((1L, 1L), (result.Counts.Created, result.Counts.Skipped));
+                Assert.Equal((1L, 1L, 1L), (result.Counts.Created, result.Counts.Skipped, result.Counts.Existing));
                 break;
         }
     }
@@ -85,7 +85,7 @@ public sealed class ImportTargetTests(PostgresServer postgres)
         var result = await host.Importer.For<Item>().From(File("A-1,same,2.50,5", "B-1,changed,1,1")).IntoAsync(host.Target(MergeStrategy.Upsert));
 
         Assert.Equal([RowOutcomeKind.Unchanged, RowOutcomeKind.Updated], result.Rows.Select(r => r.Kind));
-        Assert.Equal((1L, 1L), (result.Counts.Updated, result.Counts.Skipped));
+        Assert.Equal((1L, 1L, 1L, 0L), (result.Counts.Updated, result.Counts.Skipped, result.Counts.Unchanged, result.Counts.Existing));
     }
 
     [Theory]

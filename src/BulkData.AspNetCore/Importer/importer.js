@@ -255,7 +255,8 @@ function showResult() {
   const { counts, status } = state.job;
   $('bd-created').textContent = counts.created;
   $('bd-updated').textContent = counts.updated;
-  $('bd-unchanged').textContent = counts.skipped;
+  $('bd-unchanged').textContent = counts.unchanged;
+  $('bd-skipped').textContent = counts.existing + counts.duplicates;
   $('bd-failed').textContent = counts.invalid;
   $('bd-undo').disabled = !(status === 'Completed' || status === 'CompletedWithErrors');
   say(t(`status.${status}`));

@@ -286,6 +286,7 @@ internal sealed class ImportRun<T>
             {
                 counts.Valid++;
                 counts.Skipped++;
+                counts.Duplicates++;
                 if (options.RecordRowOutcomes)
                 {
                     outcomes[outcomeIndex] = outcomes[outcomeIndex] with { Kind = RowOutcomeKind.Skipped };
@@ -421,6 +422,8 @@ internal sealed class ImportRun<T>
         committed.Created += uncommitted.Created;
         committed.Updated += uncommitted.Updated;
         committed.Skipped += uncommitted.Skipped;
+        committed.Unchanged += uncommitted.Unchanged;
+        committed.Existing += uncommitted.Existing;
         await transaction.CommitAsync(new ImportProgress(lastWrittenRow, committed.ToCounts(), errorCount, errors.ToArray()), CancellationToken.None).ConfigureAwait(false);
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
@@ -563,7 +566,7 @@ internal sealed class ImportRun<T>
     private async Task FinishAsync(JobStatus status, string? reason, CancellationToken cancellationToken)
     {
         recorder.CountRows(counts.Read, counts.Invalid);
-        var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped";
+        var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped ({counts.Unchanged} unchanged, {counts.Existing} existing, {counts.Duplicates} duplicates)";
         await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
     }
@@ -620,6 +623,9 @@ internal sealed class ImportRun<T>
         public long Created;
         public long Updated;
         public long Skipped;
+        public long Unchanged;
+        public long Existing;
+        public long Duplicates;
 
         public void Add(RowOutcomeKind outcome)
         {
@@ -631,13 +637,18 @@ internal sealed class ImportRun<T>
                 case RowOutcomeKind.Updated:
                     Updated++;
                     break;
+                case RowOutcomeKind.Unchanged:
+                    Skipped++;
+                    Unchanged++;
+                    break;
                 default:
                     Skipped++;
+                    Existing++;
                     break;
             }
         }
 
-        public readonly JobCounts ToCounts() => new(Read, Valid, Invalid, Created, Updated, Skipped);
+        public readonly JobCounts ToCounts() => new(Read, Valid, Invalid, Created, Updated, Skipped, Unchanged, Existing, Duplicates);
 
         public static Tally From(JobCounts counts) => new()
         {
@@ -647,6 +658,9 @@ internal sealed class ImportRun<T>
             Created = counts.Created,
             Updated = counts.Updated,
             Skipped = counts.Skipped,
+            Unchanged = counts.Unchanged,
+            Existing = counts.Existing,
+            Duplicates = counts.Duplicates,
         };
     }
 }

@@ -219,7 +219,7 @@ public sealed class PackageResourceResult
     public long Updated => Result.Counts.Updated;
 
     /// <summary>Rows whose record already held the same values.</summary>
-    public long Unchanged => Result.Rows.Count(r => r.Kind == RowOutcomeKind.Unchanged);
+    public long Unchanged => Result.Counts.Unchanged;
 
     /// <summary>Rows with errors, unresolved references included.</summary>
     public long Failing => Result.Counts.Invalid;
@@ -433,7 +433,7 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
     {
         var counts = results.Select(r => r.Result.Counts).Aggregate(
             new JobCounts(),
-            (a, b) => new JobCounts(a.Read + b.Read, a.Valid + b.Valid, a.Invalid + b.Invalid, a.Created + b.Created, a.Updated + b.Updated, a.Skipped + b.Skipped));
+            (a, b) => new JobCounts(a.Read + b.Read, a.Valid + b.Valid, a.Invalid + b.Invalid, a.Created + b.Created, a.Updated + b.Updated, a.Skipped + b.Skipped, a.Unchanged + b.Unchanged, a.Existing + b.Existing, a.Duplicates + b.Duplicates));
         var perResource = System.Text.Json.JsonSerializer.Serialize(results.ToDictionary(r => r.Name, r => new { r.Resource, r.New, r.Updated, r.Unchanged, r.Failing, Unresolved = r.UnresolvedCount }));
         var job = Job with
         {

@@ -252,6 +252,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                         set => set.SetProperty(j => j.Checkpoint, progress.LastRow)
                             .SetProperty(j => j.Read, counts.Read).SetProperty(j => j.Valid, counts.Valid).SetProperty(j => j.Invalid, counts.Invalid)
                             .SetProperty(j => j.Created, counts.Created).SetProperty(j => j.Updated, counts.Updated).SetProperty(j => j.Skipped, counts.Skipped)
+                            .SetProperty(j => j.Unchanged, counts.Unchanged).SetProperty(j => j.Existing, counts.Existing).SetProperty(j => j.Duplicates, counts.Duplicates)
                             .SetProperty(j => j.ErrorCount, progress.ErrorCount).SetProperty(j => j.Errors, errors)
                             .SetProperty(j => j.Version, j => j.Version + 1),
                         cancellationToken)

@@ -215,6 +215,9 @@ internal static class JobMapping
         record.Created = job.Counts.Created;
         record.Updated = job.Counts.Updated;
         record.Skipped = job.Counts.Skipped;
+        record.Unchanged = job.Counts.Unchanged;
+        record.Existing = job.Counts.Existing;
+        record.Duplicates = job.Counts.Duplicates;
         record.ErrorCount = job.ErrorCount;
         record.Errors = JsonSerializer.Serialize(job.Errors);
         record.Warnings = JsonSerializer.Serialize(job.Warnings);
@@ -239,7 +242,7 @@ internal static class JobMapping
         Tenant = record.Tenant,
         Status = Enum.Parse<JobStatus>(record.Status),
         Progress = new JobProgress(record.RowsProcessed, record.TotalRows, record.Phase),
-        Counts = new JobCounts(record.Read, record.Valid, record.Invalid, record.Created, record.Updated, record.Skipped),
+        Counts = new JobCounts(record.Read, record.Valid, record.Invalid, record.Created, record.Updated, record.Skipped, record.Unchanged, record.Existing, record.Duplicates),
         ErrorCount = record.ErrorCount,
         Errors = JsonSerializer.Deserialize<RowError[]>(record.Errors) ?? [],
         Warnings = JsonSerializer.Deserialize<string[]>(record.Warnings) ?? [],

@@ -54,6 +54,15 @@ public sealed class JobRecord
     /// <summary>Rows skipped.</summary>
     public long Skipped { get; set; }
 
+    /// <summary>Rows whose record already held the same values.</summary>
+    public long Unchanged { get; set; }
+
+    /// <summary>Rows whose existing record was kept.</summary>
+    public long Existing { get; set; }
+
+    /// <summary>Rows left out as repeats of an earlier row's key.</summary>
+    public long Duplicates { get; set; }
+
     /// <summary>All errors found.</summary>
     public long ErrorCount { get; set; }
 

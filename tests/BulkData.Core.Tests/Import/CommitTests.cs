@@ -184,6 +184,7 @@ public sealed class CommitTests
 
         Assert.Equal(expected, string.Join('|', target.Select(p => $"{p.Sku}:{p.Name}")));
         Assert.Equal(errors, result.Errors.Count);
+        Assert.Equal(policy == DuplicateKeyPolicy.KeepFirst ? (1L, 1L) : (0L, 0L), (result.Counts.Skipped, result.Counts.Duplicates));
         if (errors > 0)
         {
             Assert.Equal((3L, "Sku", "The key 'A-1' was already used on row 1. Each row needs its own key: remove or merge the repeated rows."), (result.Errors[0].RowNumber!.Value, result.Errors[0].Column, result.Errors[0].Message));
