@@ -31,8 +31,10 @@ internal static class DatabaseHarness
     private static readonly string[] Methods = ["raw", "ef", "bulkdata", "bulkdata-no-records"];
     private static readonly string[] Scenarios = ["fresh", "unchanged", "half-changed"];
 
-    public static async Task<int> RunAllAsync(bool quick, string? rows, string? providers)
+    public static async Task<int> RunAllAsync(bool quick, string? rows, string? providers, string? methods = null, string? scenarios = null)
     {
+        var chosenMethods = methods?.Split(',') ?? Methods;
+        var chosenScenarios = scenarios?.Split(',') ?? Scenarios;
         int[] sizes = rows is not null ? rows.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() : quick ? [10_000] : [100_000, 1_000_000];
         var chosen = (providers ?? "sqlite,postgres").Split(',');
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "bulkdata-database-bench")).FullName;
@@ -55,12 +57,12 @@ internal static class DatabaseHarness
                 await File.WriteAllBytesAsync(changed, Csv(HalfChanged(size)));
                 foreach (var provider in chosen)
                 {
-                    foreach (var scenario in Scenarios)
+                    foreach (var scenario in chosenScenarios)
                     {
                         var file = scenario == "half-changed" ? changed : original;
                         var expected = Checksum(scenario == "half-changed" ? HalfChanged(size) : BenchmarkRow.Generate(size));
                         var results = new Dictionary<string, Run>();
-                        foreach (var method in Methods)
+                        foreach (var method in chosenMethods)
                         {
                             var connection = await CreateDatabaseAsync(provider, folder, postgres);
                             if (scenario != "fresh")
@@ -79,7 +81,7 @@ internal static class DatabaseHarness
                             var rate = size / run.Seconds;
                             Console.WriteLine(string.Create(
                                 CultureInfo.InvariantCulture,
-                                $"| {provider} | {scenario} | {size:N0} | {method} | {rate:N0} | {run.Seconds / results["raw"].Seconds:F2} | {(results.TryGetValue("ef", out var ef) ? $"{ef.Seconds / run.Seconds:F2}" : "")} | {run.FirstRowSeconds:F2} s | {run.PeakMegabytes:F0} MB |"));
+                                $"| {provider} | {scenario} | {size:N0} | {method} | {rate:N0} | {(results.TryGetValue("raw", out var raw) ? $"{run.Seconds / raw.Seconds:F2}" : "")} | {(results.TryGetValue("ef", out var ef) ? $"{ef.Seconds / run.Seconds:F2}" : "")} | {run.FirstRowSeconds:F2} s | {run.PeakMegabytes:F0} MB |"));
                         }
                     }
                 }
