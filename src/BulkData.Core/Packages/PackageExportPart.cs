@@ -138,7 +138,7 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
                     }
 
                     count++;
-                    await run.RowWrittenAsync(i == block.Count - 1, cancellationToken).ConfigureAwait(false);
+                    await run.RowWrittenAsync(table.Name, count, i == block.Count - 1, cancellationToken).ConfigureAwait(false);
                 }
 
                 block.Clear();

@@ -233,11 +233,16 @@ public sealed class PackageTests(PostgresServer postgres)
         await SeedAsync(host);
         await using var db = database.Factory.CreateDbContext();
         using var output = new MemoryStream();
+        var phases = new List<string>();
         var result = await host.Exporter.Package()
             .Add(db.Set<SalesOrder>(), o => o.Where(ExportFilter.Where("Reference", FilterOperator.Equal, "O-2")))
             .Add(db.Set<Customer>(), c => c.Where(ExportFilter.Where("Number", FilterOperator.Equal, "C-4")))
             .WithReferencedRows()
+            .WithProgress(new Progress(p => phases.Add(p.Phase)))
             .ToAsync(output);
+
+        // Progress names each table as it is written, children first.
+        Assert.Equal(["exporting salesorder: 1 rows", "exporting customer: 1 rows", "exporting customer: 2 rows", "exporting region: 2 rows", "done"], phases);
 
         // O-2 is C-3's order, shipped to N; C-3 lives in N, C-4 in S; E is referenced by neither.
         Assert.Equal(new Dictionary<string, long> { ["salesorder"] = 1, ["customer"] = 2, ["region"] = 2 }, result.Rows);
@@ -493,4 +498,10 @@ public sealed class PackageTests(PostgresServer postgres)
     }
 
     private static string Frictionless([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "frictionless");
+
+    /// <summary>Records progress reports as they come (the BCL's Progress posts them later, on the thread pool).</summary>
+    private sealed class Progress(Action<JobProgress> report) : IProgress<JobProgress>
+    {
+        public void Report(JobProgress value) => report(value);
+    }
 }
