@@ -1,3 +1,4 @@
+using BulkData;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Export;

@@ -1,3 +1,4 @@
+using BulkData;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using BulkData.Import;

@@ -43,7 +43,7 @@ public sealed class TestHost : IDisposable
 
     public IBulkImporter Importer => provider.GetRequiredService<IBulkImporter>();
 
-    public BulkData.Export.IBulkExporter Exporter => provider.GetRequiredService<BulkData.Export.IBulkExporter>();
+    public BulkData.IBulkExporter Exporter => provider.GetRequiredService<BulkData.IBulkExporter>();
 
     public IJobStore Jobs => provider.GetRequiredService<IJobStore>();
 

@@ -171,7 +171,7 @@ public sealed partial class DocsSnippetTests(PackedPackages packages) : IClassFi
         var lines = code.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
-            if (lines[i].StartsWith("using ", StringComparison.Ordinal) && lines[i].TrimEnd().EndsWith(';') && !lines[i].Contains('(', StringComparison.Ordinal))
+            if (lines[i].StartsWith("using ", StringComparison.Ordinal) && TrailingComment().Replace(lines[i], string.Empty).TrimEnd().EndsWith(';') && !lines[i].Contains('(', StringComparison.Ordinal))
             {
                 usings.AppendLine(lines[i]);
             }

@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The conventional namespace for Add* extensions, so AddBulkData shows up wherever services are configured.
+using BulkData;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers BulkData in a service collection.</summary>

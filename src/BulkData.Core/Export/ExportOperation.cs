@@ -1,10 +1,11 @@
+using BulkData.Export;
 using System.Collections.Immutable;
 using System.ComponentModel.DataAnnotations;
 using BulkData.Jobs;
 using BulkData.Resources;
 using BulkData.Sinks;
 
-namespace BulkData.Export;
+namespace BulkData;
 
 /// <summary>Options of an export.</summary>
 public sealed class ExportOptions
@@ -140,7 +141,7 @@ public sealed class ExportOperation<T>
         ArgumentNullException.ThrowIfNull(configure);
         var copy = new ExportOptions { ProgressInterval = Options.ProgressInterval };
         configure(copy);
-        BulkData.Import.OptionsValidation.ThrowIfInvalid(copy);
+        BulkData.OptionsValidation.ThrowIfInvalid(copy);
         return new(this) { Options = copy };
     }
 

@@ -1,8 +1,9 @@
+using BulkData.Export;
 using System.Diagnostics.CodeAnalysis;
 using BulkData.DependencyInjection;
 using BulkData.Jobs;
 
-namespace BulkData.Export;
+namespace BulkData;
 
 /// <summary>The entry point for exports: inject it and call <see cref="For{T}"/>.</summary>
 public interface IBulkExporter

@@ -1,10 +1,11 @@
+using BulkData.Import;
 using System.Diagnostics.CodeAnalysis;
 using BulkData.DependencyInjection;
 using BulkData.Jobs;
 using BulkData.Validation;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BulkData.Import;
+namespace BulkData;
 
 /// <summary>The entry point for imports: inject it and call <see cref="For{T}"/>.</summary>
 public interface IBulkImporter

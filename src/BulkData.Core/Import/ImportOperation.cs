@@ -1,3 +1,4 @@
+using BulkData.Import;
 using System.Collections.Immutable;
 using BulkData.Jobs;
 using BulkData.Resources;
@@ -5,7 +6,7 @@ using BulkData.Sources;
 using BulkData.Validation;
 using Microsoft.Extensions.Logging;
 
-namespace BulkData.Import;
+namespace BulkData;
 
 /// <summary>
 /// One import being set up: its source, options, explicit column mappings and owner. Each

@@ -1,7 +1,8 @@
+using BulkData.Import;
 using System.ComponentModel.DataAnnotations;
 using BulkData.Mapping;
 
-namespace BulkData.Import;
+namespace BulkData;
 
 /// <summary>How rows reach the target when some are invalid.</summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CommitMode>))]

@@ -1,8 +1,9 @@
+using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Mapping;
 using BulkData.Validation;
 
-namespace BulkData.Import;
+namespace BulkData;
 
 /// <summary>The outcome of an import, dry run or preview: its job, mapping, counts, errors and row outcomes.</summary>
 public class ImportResult

@@ -1,4 +1,5 @@
-namespace BulkData.Import;
+using BulkData.Import;
+namespace BulkData;
 
 /// <summary>What an import does with a row whose key already exists.</summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MergeStrategy>))]

@@ -1,8 +1,9 @@
+using BulkData.Sinks;
 using System.Text;
 using BulkData.Mapping;
 using CsvHelper;
 
-namespace BulkData.Sinks;
+namespace BulkData;
 
 /// <summary>How a CSV file is written.</summary>
 public sealed class CsvSinkOptions

@@ -1,8 +1,9 @@
+using BulkData.Sinks;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BulkData.Mapping;
 
-namespace BulkData.Sinks;
+namespace BulkData;
 
 /// <summary>How JSON is written.</summary>
 public sealed class JsonSinkOptions

@@ -1,3 +1,4 @@
+using BulkData.Sinks;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -5,7 +6,7 @@ using System.Xml;
 using BulkData.Formats;
 using BulkData.Mapping;
 
-namespace BulkData.Sinks;
+namespace BulkData;
 
 /// <summary>How an XLSX workbook is written.</summary>
 public sealed class XlsxSinkOptions

@@ -1,3 +1,4 @@
+using BulkData.Sources;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -5,7 +6,7 @@ using System.Text.Unicode;
 using BulkData.Validation;
 using CsvHelper;
 
-namespace BulkData.Sources;
+namespace BulkData;
 
 /// <summary>
 /// Reads CSV and TSV files with CsvHelper, streaming: quoted fields with delimiters, quotes and

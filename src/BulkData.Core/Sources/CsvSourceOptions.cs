@@ -1,7 +1,8 @@
+using BulkData.Sources;
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 
-namespace BulkData.Sources;
+namespace BulkData;
 
 /// <summary>How a CSV or TSV file is read. Every default suits a file saved by Excel or by another program.</summary>
 public sealed class CsvSourceOptions

@@ -1,10 +1,11 @@
+using BulkData.Sources;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using BulkData.Validation;
 
-namespace BulkData.Sources;
+namespace BulkData;
 
 /// <summary>How a JSON file is read.</summary>
 public sealed class JsonSourceOptions

@@ -1,3 +1,4 @@
+using BulkData.Sources;
 using System.Globalization;
 using System.IO.Compression;
 using System.IO.Packaging;
@@ -8,7 +9,7 @@ using BulkData.Validation;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace BulkData.Sources;
+namespace BulkData;
 
 /// <summary>Which sheet of a workbook is read, and where its header is.</summary>
 public sealed class XlsxSourceOptions

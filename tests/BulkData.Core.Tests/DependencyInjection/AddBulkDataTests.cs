@@ -109,7 +109,7 @@ public sealed class AddBulkDataTests
     [Fact]
     public async Task ConfigureImport_Defaults_ApplyToEveryImport()
     {
-        using var host = new TestHost(b => b.ConfigureImport(o => o.CommitMode = BulkData.Import.CommitMode.Partial));
+        using var host = new TestHost(b => b.ConfigureImport(o => o.CommitMode = BulkData.CommitMode.Partial));
         var target = new List<Product>();
 
         var result = await host.Importer.For<Product>().From(CsvSource.FromText("Sku,Product Name,Quantity\nA-1,W,1\nA-2,G,x\n")).IntoAsync(target);

@@ -80,7 +80,7 @@ public sealed class QueuedExportTests : IDisposable
             }
         }
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Exporter.For<Product>().From(Rows()).ToAsync(BulkData.Sinks.CsvSink.ToStream(Stream.Null), leave.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Exporter.For<Product>().From(Rows()).ToAsync(BulkData.CsvSink.ToStream(Stream.Null), leave.Token));
 
         var job = (await host.Jobs.QueryAsync(new JobQuery { Kind = JobKind.Export }).ToListAsync()).Single();
         Assert.Equal(JobStatus.Cancelled, job.Status);
@@ -185,7 +185,7 @@ public sealed class QueuedExportTests : IDisposable
     private static async Task<List<string>> ExportSkusAsync(ExportOperation<Product> operation)
     {
         using var output = new MemoryStream();
-        await operation.Columns("Sku").ToAsync(BulkData.Sinks.CsvSink.ToStream(output, new BulkData.Sinks.CsvSinkOptions { Encoding = new UTF8Encoding(false) }));
+        await operation.Columns("Sku").ToAsync(BulkData.CsvSink.ToStream(output, new BulkData.CsvSinkOptions { Encoding = new UTF8Encoding(false) }));
         return Encoding.UTF8.GetString(output.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
     }
 

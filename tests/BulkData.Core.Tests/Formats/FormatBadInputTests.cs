@@ -10,7 +10,7 @@ namespace BulkData.Core.Tests.Formats;
 /// <summary>Broken XLSX and JSON files end the job with a located, actionable error; none crashes or writes.</summary>
 public sealed class FormatBadInputTests
 {
-    private static async Task<(BulkData.Import.ImportResult Result, List<Product> Written)> ImportAsync(IImportSource source)
+    private static async Task<(BulkData.ImportResult Result, List<Product> Written)> ImportAsync(IImportSource source)
     {
         using var host = new TestHost();
         var written = new List<Product>();
@@ -117,7 +117,7 @@ public sealed class FormatBadInputTests
         using var host = new TestHost();
         var written = new List<Product>();
 
-        var result = await host.Importer.For<Product>().From(JsonSource.FromText(json)).WithOptions(o => o.CommitMode = BulkData.Import.CommitMode.Partial).IntoAsync(written);
+        var result = await host.Importer.For<Product>().From(JsonSource.FromText(json)).WithOptions(o => o.CommitMode = BulkData.CommitMode.Partial).IntoAsync(written);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal((2L, 2L, "Colour", "red"), (error.RowNumber, error.LineNumber, error.Column, error.RawValue));
