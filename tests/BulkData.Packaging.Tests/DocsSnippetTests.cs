@@ -10,7 +10,8 @@ namespace BulkData.Packaging.Tests;
 /// <c>ct</c>, ...) are declared once in <see cref="Ambient"/>, with the models the docs use. (The five-minute guide
 /// is also run: see <see cref="PackageTests"/>.)
 /// </summary>
-public sealed partial class DocsSnippetTests(PackedPackages packages) : IClassFixture<PackedPackages>
+[Collection(PackedPackagesCollection.Name)]
+public sealed partial class DocsSnippetTests(PackedPackages packages)
 {
     private const string Ambient = """
         global using BulkData;
@@ -146,14 +147,7 @@ public sealed partial class DocsSnippetTests(PackedPackages packages) : IClassFi
                   </ItemGroup>
                 </Project>
                 """);
-            await File.WriteAllTextAsync(Path.Combine(project, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="bulkdata-local" value="{packages.Folder}" />
-                  </packageSources>
-                </configuration>
-                """);
+            await packages.UseFromAsync(project);
             await PackedPackages.RunAsync("dotnet", "build -nologo -v q", project);
         }
         finally

@@ -9,7 +9,8 @@ namespace BulkData.Packaging.Tests;
 /// and only the dependencies each package needs; and the README's five-minute guide, pasted into a fresh console app
 /// that references the packed packages, builds and runs.
 /// </summary>
-public sealed partial class PackageTests(PackedPackages packages) : IClassFixture<PackedPackages>
+[Collection(PackedPackagesCollection.Name)]
+public sealed partial class PackageTests(PackedPackages packages)
 {
     /// <summary>The dependencies each package may have: its own libraries, never implementations pinned for our tests.</summary>
     private static readonly Dictionary<string, string[]> AllowedDependencies = new()
@@ -74,15 +75,7 @@ public sealed partial class PackageTests(PackedPackages packages) : IClassFixtur
                 </Project>
                 """);
 
-            // The local folder first, then the machine's own source (the user-level configuration's).
-            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="bulkdata-local" value="{packages.Folder}" />
-                  </packageSources>
-                </configuration>
-                """);
+            await packages.UseFromAsync(app);
             var output = await PackedPackages.RunAsync("dotnet", "run", app);
             Assert.Contains("Import CompletedWithErrors: 3 read, 2 valid, 1 invalid, 2 created", output, StringComparison.Ordinal);
             Assert.Contains("Row 2 (line 3), column 'Unit Price'", output, StringComparison.Ordinal);

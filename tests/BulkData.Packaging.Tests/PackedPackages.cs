@@ -26,6 +26,16 @@ public sealed class PackedPackages : IAsyncLifetime
         }
     }
 
+    /// <summary>Lets a project in <paramref name="folder"/> restore these packages: the local folder, then the machine's own source (the user-level configuration's).</summary>
+    public Task UseFromAsync(string folder) => File.WriteAllTextAsync(Path.Combine(folder, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <add key="bulkdata-local" value="{Folder}" />
+          </packageSources>
+        </configuration>
+        """);
+
     public Task DisposeAsync()
     {
         Directory.Delete(Folder, recursive: true);
@@ -46,4 +56,11 @@ public sealed class PackedPackages : IAsyncLifetime
 
         return await output;
     }
+}
+
+/// <summary>One pack for every test that uses the packages: two packs at once would build the same projects at once.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackedPackagesCollection : ICollectionFixture<PackedPackages>
+{
+    public const string Name = "Packed packages";
 }
