@@ -102,7 +102,7 @@ internal static class HeaderMatcher
         }
 
         MatchPass(headers, columns, columnOfHeader, (h, c) => columns[c].Name == h || columns[c].Aliases.Contains(h), MatchKind.Exact, Assign);
-        var normalizedColumns = columns.Select(c => c.Aliases.Append(c.Name).Append(c.MemberName).Select(HeaderText.Normalize).ToHashSet()).ToArray();
+        var normalizedColumns = columns.Select(NormalizedNamesOf).ToArray();
         MatchPass(headers, columns, columnOfHeader, (h, c) => normalizedColumns[c].Contains(HeaderText.Normalize(h)), MatchKind.Normalized, Assign);
 
         var scored = Score(headers, columns, columnOfHeader, headerOfColumn);
@@ -264,7 +264,11 @@ internal static class HeaderMatcher
         return !rivals && NamesOf(column).Any(name => HeaderText.WordsAgree(suggestion.Header, name));
     }
 
-    private static IEnumerable<string> NamesOf(ResourceColumn column) => column.Aliases.Append(column.Name).Append(column.MemberName);
+    /// <summary>Every spelling a header may use for a column: its aliases, its name and its member's name.</summary>
+    internal static IEnumerable<string> NamesOf(ResourceColumn column) => column.Aliases.Append(column.Name).Append(column.MemberName);
+
+    /// <summary>A column's spellings as the normalized pass compares them (case, spaces and punctuation aside).</summary>
+    internal static HashSet<string> NormalizedNamesOf(ResourceColumn column) => NamesOf(column).Select(HeaderText.Normalize).ToHashSet();
 
     private static int IndexOf<TItem>(IReadOnlyList<TItem> items, Func<TItem, bool> predicate)
     {

@@ -50,12 +50,10 @@ internal sealed class PackageImportStep<T>(PackageImportRun run, PackageResource
             return;
         }
 
-        var names = resource.Columns.Where(c => c.IsImported)
-            .SelectMany(c => c.Aliases.Prepend(c.Name).Append(c.MemberName))
-            .Select(HeaderText.Normalize)
-            .ToHashSet();
-        var unknown = fields.Where(f => !names.Contains(HeaderText.Normalize(f.Name))).Select(f => f.Name).ToList();
-        var keys = resource.KeyColumns.Where(k => !fields.Any(f => new[] { k.Name, k.MemberName }.Concat(k.Aliases).Any(n => HeaderText.Normalize(n) == HeaderText.Normalize(f.Name)))).ToList();
+        var fieldNames = fields.Select(f => HeaderText.Normalize(f.Name)).ToList();
+        var names = resource.Columns.Where(c => c.IsImported).SelectMany(HeaderMatcher.NormalizedNamesOf).ToHashSet();
+        var unknown = fields.Where((_, i) => !names.Contains(fieldNames[i])).Select(f => f.Name).ToList();
+        var keys = resource.KeyColumns.Where(k => !fieldNames.Any(HeaderMatcher.NormalizedNamesOf(k).Contains)).ToList();
         if (unknown.Count > 0 || keys.Count > 0)
         {
             var problems = new List<string>();

@@ -53,7 +53,7 @@ internal sealed class PackageTableSource(IImportSource inner, IReadOnlyList<Cell
         var reader = await inner.OpenAsync(cancellationToken).ConfigureAwait(false);
         var headers = reader.Headers.Select(h => HeaderText.Normalize(h)).ToList();
         var active = resolvers
-            .Select(r => (Resolver: r, Cell: headers.FindIndex(h => r.Column.Aliases.Prepend(r.Column.Name).Append(r.Column.MemberName).Any(n => HeaderText.Normalize(n) == h))))
+            .Select(r => (Resolver: r, Cell: headers.FindIndex(HeaderMatcher.NormalizedNamesOf(r.Column).Contains)))
             .Where(r => r.Cell >= 0)
             .ToArray();
         return new Reader(this, reader, active);
