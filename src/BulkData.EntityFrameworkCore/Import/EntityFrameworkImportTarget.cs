@@ -29,6 +29,14 @@ public sealed class EntityFrameworkTargetOptions
     /// <summary>The fewest new records in a batch for which <see cref="BulkInserter"/> is used. Default: 100.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int BulkInsertThreshold { get; set; } = 100;
+
+    /// <summary>These options with another merge strategy, every other option kept.</summary>
+    internal EntityFrameworkTargetOptions WithMergeStrategy(MergeStrategy strategy)
+    {
+        var copy = (EntityFrameworkTargetOptions)MemberwiseClone();
+        copy.MergeStrategy = strategy;
+        return copy;
+    }
 }
 
 /// <summary>

@@ -28,13 +28,7 @@ public sealed class EntityFrameworkPackageTarget<TContext>(IDbContextFactory<TCo
     public EntityFrameworkPackageTarget<TContext> Merge<T>(MergeStrategy strategy)
         where T : class
     {
-        byType[typeof(T)] = new EntityFrameworkTargetOptions
-        {
-            MergeStrategy = strategy,
-            SkipUnchanged = defaults.SkipUnchanged,
-            BulkInserter = defaults.BulkInserter,
-            BulkInsertThreshold = defaults.BulkInsertThreshold,
-        };
+        byType[typeof(T)] = defaults.WithMergeStrategy(strategy);
         return this;
     }
 
