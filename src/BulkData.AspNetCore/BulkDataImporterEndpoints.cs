@@ -44,8 +44,9 @@ public static class BulkDataImporterEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var options = new BulkDataImporterOptions();
         configure?.Invoke(options);
-        var texts = Texts(options.TextsFile).ToJsonString();
-        var title = WebUtility.HtmlEncode(JsonNode.Parse(texts)!["title"]?.GetValue<string>() ?? "Import");
+        var textsObject = Texts(options.TextsFile);
+        var title = WebUtility.HtmlEncode(textsObject["title"]?.GetValue<string>() ?? "Import");
+        var texts = textsObject.ToJsonString();
         var (index, script, style) = (Resource("index.html"), Resource("importer.js"), Resource("importer.css"));
         var group = endpoints.MapGroup(path).ExcludeFromDescription()
             .RequireAuthorization(options.Policy ?? endpoints.ServiceProvider.GetRequiredService<BulkDataHttpOptions>().ImportPolicy);
