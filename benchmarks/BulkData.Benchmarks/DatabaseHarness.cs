@@ -272,8 +272,11 @@ internal static class DatabaseHarness
     }
 
     private static DbContextOptionsBuilder<T> Use<T>(DbContextOptionsBuilder<T> options, string provider, string connection)
-        where T : DbContext =>
-        provider == "sqlite" ? options.UseSqlite(connection) : options.UseNpgsql(connection);
+        where T : DbContext
+    {
+        Use((DbContextOptionsBuilder)options, provider, connection);
+        return options;
+    }
 
     private static void Use(DbContextOptionsBuilder options, string provider, string connection) =>
         _ = provider == "sqlite" ? options.UseSqlite(connection) : options.UseNpgsql(connection);
@@ -333,13 +336,8 @@ internal static class DatabaseHarness
 
     private static async Task<Run> RunChildAsync(string provider, string connection, string method, string file)
     {
-        var self = Environment.ProcessPath!;
-        var arguments = self.EndsWith("dotnet", StringComparison.Ordinal) ? $"\"{typeof(DatabaseHarness).Assembly.Location}\" " : string.Empty;
-        using var child = Process.Start(new ProcessStartInfo(self, $"{arguments}--database-run {provider} \"{connection}\" {method} \"{file}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await child.StandardOutput.ReadToEndAsync();
-        var error = await child.StandardError.ReadToEndAsync();
-        await child.WaitForExitAsync();
-        if (child.ExitCode != 0)
+        var (exitCode, output, error) = await SelfProcess.RunAsync($"--database-run {provider} \"{connection}\" {method} \"{file}\"");
+        if (exitCode != 0)
         {
             throw new InvalidOperationException($"{provider} {method} failed: {error.Trim()} {output.Trim()}");
         }

@@ -100,13 +100,8 @@ internal static class MemoryHarness
 
     private static async Task<string> RunChildAsync(string format, string direction, int size, string file)
     {
-        var self = Environment.ProcessPath!;
-        var arguments = self.EndsWith("dotnet", StringComparison.Ordinal) ? $"\"{typeof(MemoryHarness).Assembly.Location}\" " : string.Empty;
-        using var child = Process.Start(new ProcessStartInfo(self, $"{arguments}--memory-run {format} {direction} {size} \"{file}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await child.StandardOutput.ReadToEndAsync();
-        var error = await child.StandardError.ReadToEndAsync();
-        await child.WaitForExitAsync();
-        return child.ExitCode == 0 ? output.Trim() : $"| {format} | {direction} | {size:N0} | failed: {error.Trim()} | | |";
+        var (exitCode, output, error) = await SelfProcess.RunAsync($"--memory-run {format} {direction} {size} \"{file}\"");
+        return exitCode == 0 ? output.Trim() : $"| {format} | {direction} | {size:N0} | failed: {error.Trim()} | | |";
     }
 
     /// <summary>Counts rows without keeping them, so memory measures the pipeline, not the data.</summary>
