@@ -37,6 +37,7 @@ public sealed class PackageExportOperation
         exporter = other.exporter;
         Parts = other.Parts;
         IncludesReferencedRows = other.IncludesReferencedRows;
+        TableFormat = other.TableFormat;
         Owner = other.Owner;
         Tenant = other.Tenant;
         Progress = other.Progress;
@@ -50,6 +51,9 @@ public sealed class PackageExportOperation
 
     /// <summary>True when the rows that exported rows reference come too (see <see cref="WithReferencedRows"/>).</summary>
     public bool IncludesReferencedRows { get; private init; }
+
+    /// <summary>The format of the package's tables: <c>csv</c> (the default) or <c>json</c> (an array of objects per table).</summary>
+    public string TableFormat { get; private init; } = "csv";
 
     internal ImmutableList<IPackageExportPart> Parts { get; private init; } = [];
 
@@ -83,6 +87,10 @@ public sealed class PackageExportOperation
     /// <param name="include">False to leave them out (the default): references then resolve on import against the target's records.</param>
     /// <returns>A new operation.</returns>
     public PackageExportOperation WithReferencedRows(bool include = true) => new(this) { IncludesReferencedRows = include };
+
+    /// <summary>Writes each table as JSON (an array of objects, values typed) instead of CSV; imports read either.</summary>
+    /// <returns>A new operation.</returns>
+    public PackageExportOperation AsJson() => new(this) { TableFormat = "json" };
 
     /// <summary>Records who runs the export, and for which tenant.</summary>
     /// <param name="owner">The user or service.</param>
@@ -191,6 +199,8 @@ internal sealed class PackageExportRun(PackageExportOperation operation, Resourc
     public DateTimeOffset Now { get; } = services.Time.GetUtcNow();
 
     public bool IncludesReferencedRows => operation.IncludesReferencedRows;
+
+    public string TableFormat => operation.TableFormat;
 
     /// <summary>The (type, id member) pairs other resources reference: those ids stay out of the package.</summary>
     public HashSet<(Type, string)> ReferencedIds { get; } = [];

@@ -71,12 +71,15 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
             ? run.ReferencedIds.Where(r => r.Item1 == typeof(T)).Select(r => typeof(T).GetProperty(r.Item2)!).ToDictionary(p => p, _ => new HashSet<object>())
             : [];
         var attachments = new Dictionary<Guid, string>();
-        var path = $"data/{table.Name}.csv";
+        var path = $"data/{table.Name}.{run.TableFormat}";
         long count = 0;
         (long Bytes, string Hash) written;
         await using (var entry = run.CreateEntry(path))
         {
-            await using var cells = new PackageCellSink(CsvSink.ToStream(entry, new CsvSinkOptions { NeutralizeFormulas = false, Encoding = new UTF8Encoding(false) }), table.Columns.Length);
+            IExportSink file = run.TableFormat == "json"
+                ? JsonSink.ToStream(entry)
+                : CsvSink.ToStream(entry, new CsvSinkOptions { NeutralizeFormulas = false, Encoding = new UTF8Encoding(false) });
+            await using var cells = new PackageCellSink(file, table.Columns.Length);
             await cells.BeginAsync(table.Columns.Select(c => c.Column.Name).ToArray(), cancellationToken).ConfigureAwait(false);
             var block = new List<T>(PackageExportRun.BlockSize);
 
@@ -167,6 +170,7 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
             new PackageResource(table.Name, path)
             {
                 IsTabular = true,
+                Format = run.TableFormat,
                 Fields = table.Fields(),
                 PrimaryKey = resource.KeyColumns.Select(k => k.Name).ToArray(),
                 ForeignKeys = table.References.Where(r => run.Types.Contains(r.Reference.Parent))

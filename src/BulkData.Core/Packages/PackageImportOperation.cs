@@ -342,9 +342,9 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
         var registered = metadata?["resources"]?[resource.Name]?["resource"]?.GetValue<string>() ?? resource.Name;
         var type = registry.FindType(registered) ?? registry.FindType(resource.Name)
             ?? throw new DataPackageException(PackageProblem.UnknownResource, resource.Name, $"The package holds '{resource.Name}', which this application does not import. It imports: {string.Join(", ", registry.Names.Order())}.");
-        if (resource.Format is not ("csv" or "tsv"))
+        if (resource.Format is not ("csv" or "tsv" or "json"))
         {
-            throw new DataPackageException(PackageProblem.SchemaMismatch, resource.Name, $"The package's '{resource.Name}' is in the format '{resource.Format}'; package tables are read as CSV.");
+            throw new DataPackageException(PackageProblem.SchemaMismatch, resource.Name, $"The package's '{resource.Name}' is in the format '{resource.Format}'; package tables are read as CSV or JSON.");
         }
 
         var step = (IPackageImportStep)Activator.CreateInstance(typeof(PackageImportStep<>).MakeGenericType(type), this, resource)!;

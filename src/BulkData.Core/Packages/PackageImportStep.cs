@@ -84,7 +84,10 @@ internal sealed class PackageImportStep<T>(PackageImportRun run, PackageResource
 
         resolvers.AddRange(resource.Definition.Attachments.Select(a => new AttachmentResolver(resource.Columns.First(c => c.MemberName == a), run.Attachments)));
         await using var file = run.Archive.Open(table.Path);
-        var source = new PackageTableSource(CsvSource.FromStream(file, table.Path, new CsvSourceOptions { Delimiter = table.Delimiter }), resolvers);
+        IImportSource rows = table.Format == "json"
+            ? JsonSource.FromStream(file, table.Path)
+            : CsvSource.FromStream(file, table.Path, new CsvSourceOptions { Delimiter = table.Delimiter });
+        var source = new PackageTableSource(rows, resolvers);
         var operation = run.Importer.For<T>().ForPackage(run.TableServices)
             .From(source)
             .OwnedBy(run.Operation.Owner, run.Operation.Tenant)

@@ -160,10 +160,14 @@ internal sealed record PackageManifest(IReadOnlyList<PackageResource> Resources,
 
             if (resource.IsTabular)
             {
-                node["format"] = "csv";
-                node["mediatype"] = "text/csv";
+                node["format"] = resource.Format;
+                node["mediatype"] = resource.Format == "json" ? "application/json" : "text/csv";
                 node["encoding"] = "utf-8";
-                node["dialect"] = new JsonObject { ["delimiter"] = resource.Delimiter.ToString(), ["header"] = true, ["doubleQuote"] = true };
+                if (resource.Format != "json")
+                {
+                    node["dialect"] = new JsonObject { ["delimiter"] = resource.Delimiter.ToString(), ["header"] = true, ["doubleQuote"] = true };
+                }
+
                 var schema = new JsonObject
                 {
                     ["fields"] = new JsonArray(resource.Fields!.Select(f => (JsonNode)Field(f)).ToArray()),
