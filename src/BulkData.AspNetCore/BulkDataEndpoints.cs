@@ -449,10 +449,11 @@ public static class BulkDataEndpoints
         await using (upload.ConfigureAwait(false))
         {
             // The report keeps the upload's format, so the user fixes the rows in the tool they came from; it streams.
-            http.Response.ContentType = job.Format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : job.Format == "json" ? "application/json" : "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{job.Format}\"";
-            var source = QueuedImport.Source(job, upload);
+            var registry = http.RequestServices.GetRequiredService<ResourceRegistry>();
+            var source = registry.ImportFormats.Open(job, upload);
             var sink = ImportErrorReport.SinkFor(source, http.Response.Body);
+            http.Response.ContentType = registry.ExportFormats.ContentTypeOf(sink.Format, "application/octet-stream");
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{sink.Format}\"";
             await using (sink.ConfigureAwait(false))
             {
                 await ImportErrorReport.WriteAsync(source, new ImportResult(job, mapping: null, rows: []), sink, cancellationToken).ConfigureAwait(false);

@@ -69,7 +69,7 @@ internal static class ResourceCalls
     private static async Task<ImportPreviewView> PreviewAsync<T>(IServiceProvider services, Jobs.Job job, Stream file, int rows, CancellationToken cancellationToken)
         where T : class
     {
-        var operation = QueuedImport.Restore(Get<IBulkImporter>(services).For<T>(), job).From(QueuedImport.Source(job, file));
+        var operation = QueuedImport.Restore(Get<IBulkImporter>(services).For<T>(), job).From(Get<DependencyInjection.ResourceRegistry>(services).ImportFormats.Open(job, file));
         var preview = await operation.PreviewAsync(rows, cancellationToken).ConfigureAwait(false);
         var mapping = preview.Mapping;
         return new ImportPreviewView(

@@ -3,6 +3,7 @@ using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
 using BulkData.Sinks;
+using BulkData.Sources;
 using BulkData.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -142,6 +143,25 @@ public sealed class BulkDataBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
         ArgumentNullException.ThrowIfNull(create);
         Registry.ExportFormats.Add(name, contentType, create);
+        return this;
+    }
+
+    /// <summary>
+    /// Lets queued imports (<c>EnqueueAsync</c>) read another format: uploads whose file name ends in one of
+    /// <paramref name="extensions"/> are queued as <paramref name="name"/>, and whichever process runs the job reads the
+    /// stored file with <paramref name="open"/>. Register it in every process that runs jobs. A built-in name
+    /// (csv, xlsx, json) is replaced.
+    /// </summary>
+    /// <param name="name">The format's name, recorded on the job; case is ignored.</param>
+    /// <param name="extensions">The file name extensions of the format, e.g. <c>.parquet</c>.</param>
+    /// <param name="open">Reads a job's stored file (a stream the caller owns); the job's parameters carry the reading options given with <c>WithParameter</c>.</param>
+    /// <returns>This builder.</returns>
+    public BulkDataBuilder AddImportFormat(string name, IEnumerable<string> extensions, Func<Stream, Job, IImportSource> open)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(extensions);
+        ArgumentNullException.ThrowIfNull(open);
+        Registry.ImportFormats.Add(name, extensions, open);
         return this;
     }
 

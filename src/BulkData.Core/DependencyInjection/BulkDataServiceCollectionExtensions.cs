@@ -73,6 +73,7 @@ public static class BulkDataServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance,
             registry.ExportFormats,
+            registry.ImportFormats,
             provider.GetService<IFileStore>(),
             provider.GetService<IJobRunner>(),
             provider.GetService<IMappingStore>()));

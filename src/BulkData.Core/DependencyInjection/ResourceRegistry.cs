@@ -18,6 +18,9 @@ public sealed class ResourceRegistry
     /// <summary>The formats exports can be asked for by name.</summary>
     internal Export.ExportFormats ExportFormats { get; } = new();
 
+    /// <summary>The formats queued imports read, by name and file extension.</summary>
+    internal Sources.ImportFormats ImportFormats { get; } = new();
+
     /// <summary>The names of the registered resources.</summary>
     public IReadOnlyCollection<string> Names => byName.Keys.ToArray();
 

@@ -28,4 +28,7 @@ internal sealed class ExportFormats
     public IExportSink Create(string name, Stream output) => formats[Check(name)].Create(output);
 
     public string ContentTypeOf(string name) => formats[Check(name)].ContentType;
+
+    /// <summary>The media type of a sink's format, or <paramref name="fallback"/> for a format no export registered.</summary>
+    public string ContentTypeOf(string name, string fallback) => formats.TryGetValue(name, out var format) ? format.ContentType : fallback;
 }

@@ -58,25 +58,21 @@ public static class ImportErrorReport
     }
 
     /// <summary>
-    /// Creates a sink writing the source's own format (CSV, XLSX or JSON). Formula neutralising stays on: the
-    /// report is opened in a spreadsheet, and the uploaded values may be hostile. In XLSX a dangerous value
-    /// keeps its text (a quote-prefix style makes Excel show it as text); in CSV it gains a leading
-    /// apostrophe, the only guard a CSV cell can carry, to remove when the value is meant.
+    /// Creates the sink the source names for its report (<see cref="IImportSource.CreateReportSink"/>): the
+    /// built-in ones write the source's own format. Formula neutralising stays on: the report is opened in a
+    /// spreadsheet, and the uploaded values may be hostile. In XLSX a dangerous value keeps its text (a
+    /// quote-prefix style makes Excel show it as text); in CSV it gains a leading apostrophe, the only guard a
+    /// CSV cell can carry, to remove when the value is meant.
     /// </summary>
     /// <param name="source">The source the import read.</param>
     /// <param name="output">The stream to write to; flushed, not closed.</param>
     /// <returns>The sink.</returns>
-    /// <exception cref="NotSupportedException">The source's format has no built-in sink.</exception>
+    /// <exception cref="NotSupportedException">The source names no sink for its format.</exception>
     public static IExportSink SinkFor(IImportSource source, Stream output)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Format switch
-        {
-            "csv" => CsvSink.ToStream(output),
-            "xlsx" => XlsxSink.ToStream(output),
-            "json" => JsonSink.ToStream(output),
-            _ => throw new NotSupportedException($"There is no built-in sink for '{source.Format}'; pass your own IExportSink to WriteAsync."),
-        };
+        return source.CreateReportSink(output)
+            ?? throw new NotSupportedException($"The '{source.Format}' source names no sink for its error report; pass your own IExportSink to WriteAsync.");
     }
 
     private static void WriteText(IExportSink sink, string? text)

@@ -229,7 +229,7 @@ public sealed class ImportOperation<T>
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         var runner = Services.Runner ?? throw new InvalidOperationException("Queued imports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
-        var format = QueuedImport.FormatOf(fileName);
+        var format = Services.ImportFormats.FormatOf(fileName);
         var stored = await Services.Files!.SaveAsync(upload, fileName, cancellationToken).ConfigureAwait(false);
         var parameters = QueuedImport.Describe(this);
         parameters[QueuedImport.FileParameter] = stored.Id.ToString();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using BulkData.Jobs;
-using BulkData.Sources;
 
 namespace BulkData.Import;
 
@@ -105,31 +104,6 @@ internal static class QueuedImport
         }
 
         return p.TryGetValue("culture", out var culture) ? operation.WithCulture(CultureInfo.GetCultureInfo(culture)) : operation;
-    }
-
-    /// <summary>The format of an upload, from its file name's extension.</summary>
-    public static string FormatOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
-    {
-        ".csv" or ".tsv" or ".txt" => "csv",
-        ".xlsx" or ".xlsm" => "xlsx",
-        ".json" or ".ndjson" or ".jsonl" => "json",
-        var other => throw new BulkDataConfigurationException(fileName, $"BulkData cannot tell the format of '{fileName}' from its extension '{other}'. Upload a .csv, .tsv, .xlsx or .json file."),
-    };
-
-    /// <summary>
-    /// Reads a queued job's stored file in its format, with the reading options the job's parameters name:
-    /// <c>sheet</c> and <c>hasHeaderRow</c> for XLSX, <c>delimiter</c> and <c>hasHeaderRow</c> for CSV.
-    /// </summary>
-    public static IImportSource Source(Job job, Stream file)
-    {
-        var p = job.Parameters;
-        var hasHeaderRow = !p.TryGetValue("hasHeaderRow", out var header) || header != "false";
-        return job.Format switch
-        {
-            "csv" => CsvSource.FromStream(file, job.FileName, new CsvSourceOptions { Delimiter = p.GetValueOrDefault("delimiter") is [var delimiter] ? delimiter : null, HasHeaderRow = hasHeaderRow }),
-            "xlsx" => XlsxSource.FromStream(file, job.FileName, new XlsxSourceOptions { SheetName = p.GetValueOrDefault("sheet"), HasHeaderRow = hasHeaderRow }),
-            _ => JsonSource.FromStream(file, job.FileName),
-        };
     }
 
     private static string Text<TNumber>(TNumber number)

@@ -106,7 +106,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             await using (file.ConfigureAwait(false))
             {
                 var operation = QueuedImport.Restore(scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>(), job);
-                await operation.From(QueuedImport.Source(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
+                await operation.From(registry.ImportFormats.Open(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,3 +1,4 @@
+using BulkData.Sinks;
 using BulkData.Sources;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -30,6 +31,12 @@ public sealed class CsvSource : IImportSource
 
     /// <inheritdoc/>
     public string Format => "csv";
+
+    /// <summary>A CSV sink, with this source's delimiter when one was set.</summary>
+    /// <param name="output">The stream to write to.</param>
+    /// <returns>The sink.</returns>
+    public IExportSink CreateReportSink(Stream output) =>
+        CsvSink.ToStream(output, options.Delimiter is { } delimiter ? new CsvSinkOptions { Delimiter = delimiter } : null);
 
     /// <inheritdoc/>
     public string? Name { get; }

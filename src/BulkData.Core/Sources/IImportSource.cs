@@ -1,3 +1,4 @@
+using BulkData.Sinks;
 using BulkData.Validation;
 
 namespace BulkData.Sources;
@@ -19,6 +20,15 @@ public interface IImportSource
     /// <returns>A reader positioned after the header.</returns>
     /// <exception cref="ImportSourceException">The source cannot be read (corrupt, wrong format).</exception>
     ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates the sink that writes rows back in this source's own format, for the report of the rows an import
+    /// rejected (<see cref="BulkData.Import.ImportErrorReport"/>), so a person fixes them in the tool they came
+    /// from. Default: null, the format has no sink and the caller passes its own.
+    /// </summary>
+    /// <param name="output">The stream to write to; flushed, not closed.</param>
+    /// <returns>The sink, or null.</returns>
+    IExportSink? CreateReportSink(Stream output) => null;
 }
 
 /// <summary>An open source: its header and a forward-only stream of rows.</summary>

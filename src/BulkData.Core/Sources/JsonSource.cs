@@ -1,3 +1,4 @@
+using BulkData.Sinks;
 using BulkData.Sources;
 using System.Buffers;
 using System.Runtime.CompilerServices;
@@ -46,6 +47,12 @@ public sealed class JsonSource : IImportSource
 
     /// <inheritdoc/>
     public string Format => "json";
+
+    /// <summary>A JSON sink, in NDJSON when this source was told its file is NDJSON.</summary>
+    /// <param name="output">The stream to write to.</param>
+    /// <returns>The sink.</returns>
+    public IExportSink CreateReportSink(Stream output) =>
+        JsonSink.ToStream(output, options.Ndjson == true ? new JsonSinkOptions { Ndjson = true } : null);
 
     /// <inheritdoc/>
     public string? Name { get; }

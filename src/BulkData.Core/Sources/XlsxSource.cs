@@ -1,3 +1,4 @@
+using BulkData.Sinks;
 using BulkData.Sources;
 using System.Globalization;
 using System.IO.Compression;
@@ -74,6 +75,11 @@ public sealed class XlsxSource : IImportSource
 
     /// <inheritdoc/>
     public string Format => "xlsx";
+
+    /// <summary>An XLSX sink: the report opens in the spreadsheet the file came from.</summary>
+    /// <param name="output">The stream to write to.</param>
+    /// <returns>The sink.</returns>
+    public IExportSink CreateReportSink(Stream output) => XlsxSink.ToStream(output);
 
     /// <inheritdoc/>
     public string? Name { get; }

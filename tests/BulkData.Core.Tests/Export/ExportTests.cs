@@ -198,6 +198,28 @@ public sealed class ExportTests
         Assert.Contains("Column 4 ('Errors') is not imported: no field matches it.", preview.Warnings);
     }
 
+    /// <summary>Issue 16: the source names its report's sink, so a semicolon file's report is a semicolon file.</summary>
+    [Fact]
+    public async Task ErrorReport_SemicolonCsv_IsWrittenWithTheSourcesDelimiter()
+    {
+        using var host = new TestHost();
+        var source = CsvSource.FromStream(new MemoryStream("Sku;Product Name;Quantity\nOK-1;fine;1\nBAD-1;;2\n"u8.ToArray()), options: new CsvSourceOptions { Delimiter = ';' });
+        var result = await host.Importer.For<Product>().From(source).DryRunAsync();
+        using var report = new MemoryStream();
+
+        await ImportErrorReport.WriteAsync(source, result, ImportErrorReport.SinkFor(source, report));
+
+        Assert.Equal("Sku;Product Name;Quantity;Errors\r\nBAD-1;;2;Product Name: The Product Name field is required.\r\n", System.Text.Encoding.UTF8.GetString(report.ToArray()).TrimStart('\uFEFF'));
+    }
+
+    [Fact]
+    public void ErrorReport_SourceThatNamesNoSink_AsksForOne()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => ImportErrorReport.SinkFor(new NoReportSource(), Stream.Null));
+
+        Assert.Equal("The 'ledger' source names no sink for its error report; pass your own IExportSink to WriteAsync.", error.Message);
+    }
+
     [Theory]
     [InlineData("csv")]
     [InlineData("xlsx")]
@@ -277,5 +299,14 @@ public sealed class ExportTests
     private sealed class CancelOnReport(CancellationTokenSource source) : IProgress<JobProgress>
     {
         public void Report(JobProgress value) => source.Cancel();
+    }
+
+    private sealed class NoReportSource : IImportSource
+    {
+        public string Format => "ledger";
+
+        public string? Name => null;
+
+        public ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

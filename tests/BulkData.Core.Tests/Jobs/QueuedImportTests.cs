@@ -222,6 +222,45 @@ public sealed class QueuedImportTests : IDisposable
         await StopAsync(services);
     }
 
+    /// <summary>
+    /// Issue 16: the core knows no format by name; an application adds one (here pipe-separated text under its
+    /// own extension) and a queued upload in it runs like a built-in one.
+    /// </summary>
+    [Fact]
+    public async Task AddImportFormat_QueuedUploadInTheNewFormat_IsReadByItsOwnReader()
+    {
+        var target = new SlowTarget(committed, TimeSpan.Zero, failOnBatch: null);
+        var services = new ServiceCollection().AddSingleton<IJobStore>(store).AddSingleton<IFileStore>(files);
+        services.AddBulkData(b => b.AddResource<Product>().UseInProcessRunner().AddImportTarget<Product>(_ => target)
+            .AddImportFormat("psv", [".psv"], (file, job) => CsvSource.FromStream(file, job.FileName, new CsvSourceOptions { Delimiter = '|' })));
+        var provider = services.BuildServiceProvider();
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        var jobId = await provider.GetRequiredService<IBulkImporter>().For<Product>()
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes("Sku|Product Name|Quantity\nP-1|pipe, and comma|3\n")), "products.psv");
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+
+        Assert.Equal((JobStatus.Completed, "psv", 1L), (job.Status, job.Format, job.Counts.Created));
+        Assert.Equal(("P-1", "pipe, and comma", 3), (committed[0].Sku, committed[0].Name, committed[0].Quantity));
+        await StopAsync(provider);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_UnknownExtension_NamesTheExtensionsItReads()
+    {
+        var (services, _) = await StartAsync();
+
+        var error = await Assert.ThrowsAsync<BulkDataConfigurationException>(() =>
+            services.GetRequiredService<IBulkImporter>().For<Product>().EnqueueAsync(Csv(1), "products.parquet"));
+
+        Assert.Equal("BulkData cannot tell the format of 'products.parquet' from its extension '.parquet'. Upload a file ending in .csv, .json, .jsonl, .ndjson, .tsv, .txt, .xlsm, .xlsx.", error.Message);
+        Assert.Empty(store.QueryAsync(new JobQuery()).ToBlockingEnumerable());
+        await StopAsync(services);
+    }
+
     [Fact]
     public async Task EnqueueAsync_WithoutARunner_SaysWhatToAdd()
     {
