@@ -21,6 +21,7 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
     {
         var source = operation.RowsAt(operation.Services.Time.GetUtcNow());
         var columns = operation.SelectedColumns();
+        var writers = ColumnWriter<T>.For(columns);
         if (queued is not null)
         {
             recorder.Attach(queued);
@@ -40,9 +41,9 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
                 // Neither a list's rows nor a sink writing to a response whose client left (its writes then do
                 // nothing) look at the token: checked per row, so the export stops and ends cancelled.
                 cancellationToken.ThrowIfCancellationRequested();
-                foreach (var column in columns)
+                foreach (var writer in writers)
                 {
-                    column.WriteTo(item, sink);
+                    writer.Write(item, sink);
                 }
 
                 await sink.EndRowAsync(cancellationToken).ConfigureAwait(false);

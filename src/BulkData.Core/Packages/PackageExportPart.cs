@@ -80,6 +80,7 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
                 ? JsonSink.ToStream(entry)
                 : CsvSink.ToStream(entry, new CsvSinkOptions { NeutralizeFormulas = false, Encoding = new UTF8Encoding(false) });
             await using var cells = new PackageCellSink(file, table.Columns.Length);
+            var writers = ColumnWriter<T>.For(table.Columns);
             await cells.BeginAsync(table.Columns.Select(c => c.Column.Name).ToArray(), cancellationToken).ConfigureAwait(false);
             var block = new List<T>(PackageExportRun.BlockSize);
 
@@ -126,9 +127,9 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
                         cells.Replace(column, table.Columns[column].GetValue(item) is Guid id ? attachments[id] : null);
                     }
 
-                    foreach (var column in table.Columns)
+                    foreach (var writer in writers)
                     {
-                        column.WriteTo(item, cells);
+                        writer.Write(item, cells);
                     }
 
                     await cells.EndRowAsync(cancellationToken).ConfigureAwait(false);

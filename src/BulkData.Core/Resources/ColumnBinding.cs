@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using BulkData.Mapping;
-using BulkData.Sinks;
 
 namespace BulkData.Resources;
 
@@ -28,8 +27,17 @@ internal interface IColumnBinding<in T>
     /// <summary>Reads the member's value as cell text in a format (a data package's invariant one), or null for an empty cell.</summary>
     string? FormatValue(T item, ValueFormat format);
 
-    /// <summary>Writes the member's value, typed, as the next cell of the sink's current row.</summary>
-    void WriteTo(T item, IExportSink sink);
+    /// <summary>Hands the column's typed accessor, converter and format to a visitor, which builds what it needs once per column.</summary>
+    TResult Accept<TResult>(IColumnVisitor<T, TResult> visitor);
+}
+
+/// <summary>
+/// Receives a column with its value type known, so that a caller (the export's cell writer) builds typed code for
+/// the column once, and neither boxes its values nor makes the resource know what it is building.
+/// </summary>
+internal interface IColumnVisitor<out T, out TResult>
+{
+    TResult Visit<TValue>(Func<T, TValue> read, ValueConverter<TValue> converter, ValueFormat format);
 }
 
 /// <summary>A column backed by a property, with compiled accessors (no reflection per cell).</summary>
@@ -113,7 +121,7 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
         return value is null ? null : converter.Format(value, format);
     }
 
-    public void WriteTo(T item, IExportSink sink) => CellWriter<TValue>.Write(getter(item), converter, Format, sink);
+    public TResult Accept<TResult>(IColumnVisitor<T, TResult> visitor) => visitor.Visit(getter, converter, Format);
 
     private static string Shorten(string raw) => raw.Length > 60 ? string.Concat(raw.AsSpan(0, 60), "…") : raw;
 }
@@ -150,53 +158,5 @@ internal sealed class ComputedColumn<T, TValue> : ResourceColumn, IColumnBinding
         return value is null ? null : converter.Format(value, format);
     }
 
-    public void WriteTo(T item, IExportSink sink) => CellWriter<TValue>.Write(compute(item), converter, Format, sink);
-}
-
-/// <summary>
-/// Hands a value to a sink as its underlying type, so a nullable number reaches the sink as a number
-/// (not as a <see cref="Nullable{T}"/>) and an empty value as an empty cell.
-/// </summary>
-internal static class CellWriter<TValue>
-{
-    private static readonly Action<TValue, ValueConverter<TValue>, ValueFormat, IExportSink> WriteValue = CreateWriter();
-
-    public static void Write(TValue value, ValueConverter<TValue> converter, ValueFormat format, IExportSink sink)
-    {
-        if (value is null)
-        {
-            sink.WriteEmptyCell();
-        }
-        else
-        {
-            WriteValue(value, converter, format, sink);
-        }
-    }
-
-    private static Action<TValue, ValueConverter<TValue>, ValueFormat, IExportSink> CreateWriter()
-    {
-        if (Nullable.GetUnderlyingType(typeof(TValue)) is not { } underlying)
-        {
-            return static (value, converter, format, sink) => sink.WriteCell(value, converter, format);
-        }
-
-        var method = typeof(CellWriter<TValue>).GetMethod(nameof(WriteUnwrapped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(underlying);
-        return method.CreateDelegate<Action<TValue, ValueConverter<TValue>, ValueFormat, IExportSink>>();
-    }
-
-    // Called for TValue = TInner?: the value is known not to be null here. A custom converter of the
-    // nullable type itself has no typed inner form, so its text is written.
-    private static void WriteUnwrapped<TInner>(TInner? value, ValueConverter<TInner?> converter, ValueFormat format, IExportSink sink)
-        where TInner : struct
-    {
-        if (converter is NullableConverter<TInner> lifted)
-        {
-            sink.WriteCell(value!.Value, lifted.Inner, format);
-        }
-        else
-        {
-            sink.WriteCell(converter.Format(value, format) ?? string.Empty, StringConverter.Instance, format);
-        }
-    }
+    public TResult Accept<TResult>(IColumnVisitor<T, TResult> visitor) => visitor.Visit(compute, converter, Format);
 }
