@@ -7,7 +7,7 @@ namespace BulkData.Import;
 /// Finds keys that repeat within one file, compared as typed values (<see cref="ImportKey"/>). It remembers one entry per distinct key, so its memory grows
 /// with the number of rows of a keyed resource; a resource without a key costs nothing.
 /// </summary>
-internal sealed class DuplicateKeys<T>(IColumnBinding<T>[] keyColumns, DuplicateKeyPolicy policy)
+internal sealed class DuplicateKeys<T>(ResourceDefinition<T> resource, DuplicateKeyPolicy policy)
     where T : class
 {
     private readonly Dictionary<ImportKey, long> firstRows = [];
@@ -27,12 +27,12 @@ internal sealed class DuplicateKeys<T>(IColumnBinding<T>[] keyColumns, Duplicate
     /// <summary>Checks a valid row's key; a repeat under <see cref="DuplicateKeyPolicy.Error"/> adds a row error.</summary>
     public Verdict Check(RowContext<T> row)
     {
-        if (keyColumns.Length == 0)
+        if (resource.KeyColumns.Length == 0)
         {
             return Verdict.First;
         }
 
-        var key = new ImportKey(Array.ConvertAll(keyColumns, c => c.GetValue(row.Item)));
+        var key = resource.KeyOf(row.Item);
         if (firstRows.TryAdd(key, row.RowNumber))
         {
             return Verdict.First;
@@ -45,7 +45,7 @@ internal sealed class DuplicateKeys<T>(IColumnBinding<T>[] keyColumns, Duplicate
             case DuplicateKeyPolicy.KeepLast:
                 return Verdict.Keep;
             default:
-                row.AddError(keyColumns[0].Column.Name, $"The key '{key}' was already used on row {firstRows[key]}. Each row needs its own key: remove or merge the repeated rows.");
+                row.AddError(resource.KeyColumns[0].Column.Name, $"The key '{key}' was already used on row {firstRows[key]}. Each row needs its own key: remove or merge the repeated rows.");
                 return Verdict.First;
         }
     }

@@ -24,13 +24,6 @@ public interface IImportTarget<T>
     /// value for it is only a default. Default: false, every row is validated as a whole new record.
     /// </summary>
     bool ValidatesMergedRecords => false;
-
-    /// <summary>
-    /// True when an open transaction of this target keeps the job store from being written (a target in the job
-    /// store's own SQLite file): progress is then saved only between transactions. Default: false, progress is
-    /// saved after every batch, all-or-nothing imports included.
-    /// </summary>
-    bool LocksJobStoreWhileWriting => false;
 }
 
 /// <summary>What a target needs to know about the import writing to it.</summary>

@@ -203,12 +203,12 @@ internal sealed class ImportRun<T>
             Job.Id,
             options.CommitMode,
             hookedMembers.FileMembers,
-            resource.Definition.Columns.Where(c => c.Column.IsKey).Select(c => c.Column.MemberName).ToArray())
+            Array.ConvertAll(resource.Definition.KeyColumns, c => c.Column.MemberName))
         {
             AbsentMembers = Array.ConvertAll(absent, c => columns[c].Column.MemberName),
             MergeStrategy = options.MergeStrategy,
         };
-        var keys = new DuplicateKeys<T>(resource.Definition.Columns.Where(c => c.Column.IsKey).ToArray(), options.DuplicateKeys);
+        var keys = new DuplicateKeys<T>(resource.Definition, options.DuplicateKeys);
         var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));
         var phase = Committing ? "importing" : "validating";
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
@@ -537,17 +537,13 @@ internal sealed class ImportRun<T>
 
     /// <summary>
     /// Reports progress and saves it to the job store after every batch, so that another process polling the
-    /// job sees it, all-or-nothing imports included; except while the transaction of a target that locks the
-    /// store's database is open (SQLite locks the whole file: the save would wait on the import itself).
+    /// job sees it, all-or-nothing imports included.
     /// </summary>
     private async Task SaveProgressAsync(string phase, CancellationToken cancellationToken)
     {
         recorder.CountRows(counts.Read, counts.Invalid);
         var snapshot = Snapshot(phase);
-        if (transaction is null || target?.LocksJobStoreWhileWriting == false)
-        {
-            await recorder.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        }
+        await recorder.SaveAsync(snapshot, cancellationToken).ConfigureAwait(false);
 
         operation.Progress?.Report(snapshot.Progress);
     }

@@ -202,7 +202,7 @@ internal abstract class ParentLookup(PackageReference reference)
 internal sealed class ParentLookup<TParent>(PackageExportRun run, PackageReference reference) : ParentLookup(reference)
     where TParent : class
 {
-    private readonly IColumnBinding<TParent> key = run.Registry.Get<TParent>().Definition.Columns.First(c => c.Column.IsKey);
+    private readonly IColumnBinding<TParent> key = run.Registry.Get<TParent>().Definition.KeyColumns[0];
     private readonly IEnumerable<TParent> parents = run.SourceOf<TParent>();
 
     public override async Task ResolveAsync(IEnumerable<object?> ids, CancellationToken cancellationToken)

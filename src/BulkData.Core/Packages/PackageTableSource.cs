@@ -136,7 +136,7 @@ internal sealed class PackageTableSource(IImportSource inner, IReadOnlyList<Cell
 internal sealed class ReferenceResolver<TParent>(ResourceColumn column, Resource<TParent> parent, System.Reflection.PropertyInfo parentId, IPackageTransaction transaction) : CellResolver(column)
     where TParent : class
 {
-    private readonly IColumnBinding<TParent> key = parent.Definition.Columns.First(c => c.Column.IsKey);
+    private readonly IColumnBinding<TParent> key = parent.Definition.KeyColumns[0];
     private readonly Dictionary<string, object?> keyOfText = new(StringComparer.Ordinal);
     private readonly Dictionary<object, string> idOfKey = [];
     private readonly HashSet<object> missing = [];

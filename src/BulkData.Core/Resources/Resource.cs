@@ -24,7 +24,7 @@ public class Resource<T>
     public IReadOnlyList<ResourceColumn> ExportColumns => Array.ConvertAll(Definition.ExportColumns, c => c.Column);
 
     /// <summary>The columns forming the import key (empty when the resource has none).</summary>
-    public IReadOnlyList<ResourceColumn> KeyColumns => Columns.Where(c => c.IsKey).ToArray();
+    public IReadOnlyList<ResourceColumn> KeyColumns => Array.ConvertAll(Definition.KeyColumns, c => c.Column);
 
     internal ResourceDefinition<T> Definition =>
         definition ?? throw new InvalidOperationException($"The resource for {typeof(T).Name} is used before it was built; register it with AddBulkData.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
+using BulkData.Import;
 using BulkData.Mapping;
 using BulkData.Validation;
 
@@ -415,6 +416,12 @@ internal sealed record ResourceDefinition<T>(
 
     /// <summary>The members holding file-store ids (<c>Attachment</c>).</summary>
     public string[] Attachments { get; init; } = [];
+
+    /// <summary>The columns forming the import key, in declaration order (empty when the resource has none).</summary>
+    public IColumnBinding<T>[] KeyColumns { get; } = Array.FindAll(Columns, c => c.Column.IsKey);
+
+    /// <summary>The item's import key as typed values: the one way a key is made, for repeats in a file and for packages.</summary>
+    public ImportKey KeyOf(T item) => new(Array.ConvertAll(KeyColumns, c => c.GetValue(item)));
 }
 
 /// <summary>A member holding the id of another resource's record.</summary>

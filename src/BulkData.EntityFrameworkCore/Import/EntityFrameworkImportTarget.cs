@@ -65,12 +65,6 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
     /// <summary>True under <see cref="MergeStrategy.Upsert"/>: an update sets only the file's members, and the merged record is validated here.</summary>
     public bool ValidatesMergedRecords => options.MergeStrategy == MergeStrategy.Upsert;
 
-    /// <summary>
-    /// True on SQLite when the context also holds the job tables: SQLite locks the whole file while a transaction
-    /// writes, so the job store (in the same file) is written between transactions only. Known once a transaction began.
-    /// </summary>
-    public bool LocksJobStoreWhileWriting { get; private set; }
-
     /// <inheritdoc/>
     public async ValueTask<IImportTransaction<TEntity>> BeginAsync(ImportTargetContext context, CancellationToken cancellationToken = default)
     {
@@ -79,9 +73,14 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         try
         {
             var (entityType, keys) = Describe(db, context);
-            LocksJobStoreWhileWriting = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" && db.Model.FindEntityType(typeof(JobRecord)) is not null;
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new Transaction(db, transaction, entityType, keys, context, options, writtenByImport.GetValue(context, _ => []));
+            var locksJobs = SqliteJobLocks.LocksJobTables(db);
+            if (locksJobs)
+            {
+                SqliteJobLocks.Hold(context.JobId);
+            }
+
+            return new Transaction(db, transaction, entityType, keys, context, options, writtenByImport.GetValue(context, _ => []), locksJobs);
         }
         catch
         {
@@ -119,7 +118,8 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         IProperty[] keys,
         ImportTargetContext import,
         EntityFrameworkTargetOptions options,
-        HashSet<ImportKey> committedKeys) : IImportTransaction<TEntity>
+        HashSet<ImportKey> committedKeys,
+        bool locksJobs = false) : IImportTransaction<TEntity>
     {
         private readonly bool recordsChanges = db.Model.FindEntityType(typeof(RowChangeRecord)) is not null;
         private readonly Dictionary<IReadOnlyList<string>, IProperty[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
@@ -277,6 +277,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             {
                 await transaction.DisposeAsync().ConfigureAwait(false);
                 await db.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (locksJobs)
+            {
+                SqliteJobLocks.Release(import.JobId);
             }
         }
 

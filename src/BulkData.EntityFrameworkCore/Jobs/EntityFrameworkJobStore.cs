@@ -49,6 +49,13 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
             throw new JobConcurrencyException(job.Id, job.Version);
         }
 
+        if (SqliteJobLocks.IsHeld(job.Id) && SqliteJobLocks.IsSqlite(context) && job.Status.ToString() == record.Status && job.CancelRequested == record.CancelRequested)
+        {
+            // Progress of an import whose own transaction locks this file: saved after the transaction instead.
+            // A change of status or a cancel request still waits for the lock.
+            return job;
+        }
+
         JobMapping.Copy(job with { Version = job.Version + 1 }, record);
         try
         {

@@ -1,7 +1,7 @@
 namespace BulkData.EntityFrameworkCore.Jobs;
 
 /// <summary>A job's row in the <c>bulkdata_jobs</c> table. Lists and maps are stored as JSON text.</summary>
-public sealed class JobRecord
+internal sealed class JobRecord
 {
     /// <summary>The job's id.</summary>
     public Guid Id { get; set; }
@@ -98,7 +98,7 @@ public sealed class JobRecord
 }
 
 /// <summary>One entry of a job's history, in the <c>bulkdata_job_events</c> table.</summary>
-public sealed class JobEventRecord
+internal sealed class JobEventRecord
 {
     /// <summary>The entry's id; increasing, so it orders the history.</summary>
     public long Id { get; set; }
@@ -126,7 +126,7 @@ public sealed class JobEventRecord
 /// One record an import created or updated, in the <c>bulkdata_row_changes</c> table: what a rollback needs
 /// to undo it and to notice whether it was changed since.
 /// </summary>
-public sealed class RowChangeRecord
+internal sealed class RowChangeRecord
 {
     /// <summary>The entry's id; increasing, so it orders the changes.</summary>
     public long Id { get; set; }
@@ -151,7 +151,7 @@ public sealed class RowChangeRecord
 }
 
 /// <summary>A stored file, in the <c>bulkdata_files</c> table; its content is in <see cref="FileChunkRecord"/>s.</summary>
-public sealed class FileRecord
+internal sealed class FileRecord
 {
     /// <summary>The file's id.</summary>
     public Guid Id { get; set; }
@@ -170,7 +170,7 @@ public sealed class FileRecord
 }
 
 /// <summary>One chunk (up to 1 MiB) of a stored file, in the <c>bulkdata_file_chunks</c> table.</summary>
-public sealed class FileChunkRecord
+internal sealed class FileChunkRecord
 {
     /// <summary>The file.</summary>
     public Guid FileId { get; set; }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BulkData.EntityFrameworkCore.Mapping;
 
 /// <summary>A remembered column mapping, in the <c>bulkdata_mappings</c> table that <c>AddBulkDataJobs()</c> adds.</summary>
-public sealed class MappingRecord
+internal sealed class MappingRecord
 {
     /// <summary>The key: tenant, resource and headers, hashed (<see cref="InMemoryMappingStore.Signature"/>).</summary>
     public string Signature { get; set; } = "";
