@@ -5,7 +5,6 @@ using System.Text.Json;
 using BulkData.EntityFrameworkCore.Jobs;
 using BulkData.Import;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -121,7 +120,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         HashSet<ImportKey> committedKeys,
         bool locksJobs = false) : IImportTransaction<TEntity>
     {
-        private readonly bool recordsChanges = db.Model.FindEntityType(typeof(RowChangeRecord)) is not null;
+        private readonly bool recordsChanges = ChangeRecords.AreKept(db);
         private readonly Dictionary<IReadOnlyList<string>, IProperty[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
         private readonly HashSet<ImportKey> writtenKeys = [];
 
@@ -234,7 +233,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             if (recordsChanges)
             {
-                await RecordChangesAsync(created, updated, rewritten, cancellationToken).ConfigureAwait(false);
+                await ChangeRecords.WriteAsync(db, import.JobId, entityType, created, updated, rewritten, options, cancellationToken).ConfigureAwait(false);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
@@ -308,72 +307,6 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             batch.Reject(index, results[0].MemberNames.FirstOrDefault(), results[0].ErrorMessage ?? "This record is not valid.");
             return true;
-        }
-
-        private async Task RecordChangesAsync(List<TEntity> created, List<(TEntity Entity, string Before)> updated, List<TEntity> rewritten, CancellationToken cancellationToken)
-        {
-            var name = entityType.Name;
-            var records = new List<RowChangeRecord>(created.Count + updated.Count);
-            foreach (var entity in created)
-            {
-                var entry = db.Entry(entity);
-                records.Add(new RowChangeRecord { JobId = import.JobId, EntityType = name, Created = true, Key = EntitySnapshots.Key(entry), After = EntitySnapshots.Values(entry) });
-            }
-
-            foreach (var (entity, before) in updated)
-            {
-                var entry = db.Entry(entity);
-                records.Add(new RowChangeRecord { JobId = import.JobId, EntityType = name, Created = false, Key = EntitySnapshots.Key(entry), Before = before, After = EntitySnapshots.Values(entry) });
-            }
-
-            // Change records go in bulk, in order, so their ids still order the changes: through the bulk inserter
-            // (COPY on PostgreSQL) when there is one, else with one prepared INSERT; never through EF Core's tracker.
-            if (records.Count < options.BulkInsertThreshold || options.BulkInserter is not { } inserter || !await inserter.InsertAsync(db, records, cancellationToken).ConfigureAwait(false))
-            {
-                await InsertChangeRecordsAsync(records, cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var entity in rewritten)
-            {
-                var entry = db.Entry(entity);
-                var key = EntitySnapshots.Key(entry);
-                var after = EntitySnapshots.Values(entry);
-                await db.Set<RowChangeRecord>().Where(c => c.JobId == import.JobId && c.EntityType == name && c.Key == key)
-                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.After, after), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>
-        /// Writes change records with one prepared INSERT run once per record on the target's connection and
-        /// transaction (the fastest way into SQLite; multi-row statements measured slower there), values converted
-        /// by the model's type mappings (a GUID as SQLite's text, a flag as its integer), ids left to the database
-        /// and not read back: nothing needs them until a rollback reads the records in order.
-        /// </summary>
-        private async Task InsertChangeRecordsAsync(List<RowChangeRecord> records, CancellationToken cancellationToken)
-        {
-            var type = db.Model.FindEntityType(typeof(RowChangeRecord))!;
-            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-            var sql = db.GetService<ISqlGenerationHelper>();
-            var properties = new[] { nameof(RowChangeRecord.JobId), nameof(RowChangeRecord.EntityType), nameof(RowChangeRecord.Created), nameof(RowChangeRecord.Key), nameof(RowChangeRecord.Before), nameof(RowChangeRecord.After) }
-                .Select(name => type.FindProperty(name)!).ToArray();
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            var mappings = properties.Select(p => p.GetRelationalTypeMapping()).ToArray();
-            var parameters = properties.Select((p, c) => mappings[c].CreateParameter(command, $"p{c}", null, nullable: true)).ToArray();
-            command.Parameters.AddRange(parameters);
-            command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) "
-                + $"VALUES ({string.Join(", ", parameters.Select(p => sql.GenerateParameterNamePlaceholder(p.ParameterName)))})";
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var record in records)
-            {
-                for (var c = 0; c < properties.Length; c++)
-                {
-                    var value = properties[c].GetGetter().GetClrValue(record);
-                    parameters[c].Value = (value is null ? null : mappings[c].Converter?.ConvertToProvider(value) ?? value) ?? DBNull.Value;
-                }
-
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
         }
 
         /// <summary>Loads the batch's existing records in one query filtering on every key member, then matches whole keys as typed values.</summary>

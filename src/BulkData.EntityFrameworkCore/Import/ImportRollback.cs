@@ -63,7 +63,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var job = await db.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new RollbackRefusedException(jobId, $"There is no job {jobId}.");
-        Refuse(job, await db.Set<RowChangeRecord>().AnyAsync(c => c.JobId == jobId, cancellationToken).ConfigureAwait(false));
+        Refuse(job, await ChangeRecords.Of(db, jobId).AnyAsync(cancellationToken).ConfigureAwait(false));
 
         var changedSince = new List<string>();
         var dependents = new List<string>();
@@ -72,8 +72,8 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         while (true)
         {
             // Newest first, so a record created and then updated by the import is restored before it is deleted.
-            var page = await db.Set<RowChangeRecord>().AsNoTracking()
-                .Where(c => c.JobId == jobId && c.Id < before)
+            var page = await ChangeRecords.Of(db, jobId).AsNoTracking()
+                .Where(c => c.Id < before)
                 .OrderByDescending(c => c.Id)
                 .Take(PageSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -236,8 +236,8 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         var own = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in keys.Chunk(PageSize))
         {
-            own.UnionWith(await db.Set<RowChangeRecord>()
-                .Where(c => c.JobId == jobId && c.EntityType == entityType && c.Created && chunk.Contains(c.Key))
+            own.UnionWith(await ChangeRecords.Of(db, jobId)
+                .Where(c => c.EntityType == entityType && c.Created && chunk.Contains(c.Key))
                 .Select(c => c.Key)
                 .ToListAsync(cancellationToken).ConfigureAwait(false));
         }

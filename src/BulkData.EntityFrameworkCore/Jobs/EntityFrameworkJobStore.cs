@@ -157,7 +157,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         }
 
         await context.Set<JobEventRecord>().Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await context.Set<RowChangeRecord>().Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await Import.ChangeRecords.Of(context, id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await context.Set<JobRecord>().Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
 
         // The deletion itself stays in the audit history.

@@ -1,0 +1,45 @@
+using System.Reflection;
+using BulkData.Resources;
+using NetArchTest.Rules;
+
+namespace BulkData.Core.Tests;
+
+/// <summary>
+/// Issue 16: the layers docs/architecture.md draws, checked on the compiled code (method bodies included), so the
+/// drawing stays true.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    private static readonly Assembly Core = typeof(Resource<>).Assembly;
+
+    /// <summary>The concrete formats: only their own files, the format registries and the data packages' tables name them.</summary>
+    private static readonly string[] Formats = ["BulkData.CsvSource", "BulkData.XlsxSource", "BulkData.JsonSource", "BulkData.CsvSink", "BulkData.XlsxSink", "BulkData.JsonSink"];
+
+    [Fact]
+    public void Resources_DoNotKnowSinks()
+    {
+        var result = Types.InAssembly(Core).That().ResideInNamespace("BulkData.Resources")
+            .ShouldNot().HaveDependencyOnAny(["BulkData.Sinks", .. Formats]).GetResult();
+
+        AssertKept(result);
+    }
+
+    [Fact]
+    public void ThePipeline_NamesNoFormat()
+    {
+        string[] pipeline =
+        [
+            "BulkData.ImportOperation", "BulkData.Import.ImportRun", "BulkData.Import.ImportErrorReport", "BulkData.Import.QueuedImport",
+            "BulkData.ExportOperation", "BulkData.Export.ExportRun", "BulkData.Export.ColumnWriter", "BulkData.Jobs.QueuedJobExecutor",
+        ];
+
+        var result = Types.InAssembly(Core).That().HaveFullNameMatching($"^({string.Join('|', pipeline.Select(n => n.Replace(".", "\\.", StringComparison.Ordinal)))})")
+            .ShouldNot().HaveDependencyOnAny(Formats).GetResult();
+
+        AssertKept(result);
+        Assert.Equal(pipeline.Length, Types.InAssembly(Core).That().HaveFullNameMatching($"^({string.Join('|', pipeline)})$").GetTypes().Count());
+    }
+
+    private static void AssertKept(TestResult result) =>
+        Assert.True(result.IsSuccessful, string.Join(Environment.NewLine, result.FailingTypes?.Select(t => $"{t.FullName}: {t.Explanation}") ?? []));
+}
