@@ -22,10 +22,11 @@ public sealed class ArchitectureTests
     [Fact]
     public void ChangeRecords_HaveOneHome()
     {
-        var users = Types.InAssembly(EntityFramework).That().HaveDependencyOn(typeof(RowChangeRecord).FullName!)
-            .GetTypes().Select(t => t.Name).Where(name => !name.StartsWith('<')).Distinct().Order().ToArray();
+        var users = Types.InAssembly(EntityFramework).That().HaveDependencyOnAny(typeof(RowChangeRecord).FullName!)
+            .GetTypes().Select(t => t.Name.Split('`')[0]).Order().ToArray();
 
-        Assert.Equal(["BulkDataModelBuilderExtensions", "ChangeRecords", "EntityFrameworkJobStore", "ImportRollback"], users);
+        // The job store deletes a job's records and the rollback reads them (KeyedChange is its own), both through ChangeRecords.Of.
+        Assert.Equal(["ChangeRecords", "EntityFrameworkJobStore", "ImportRollback", "KeyedChange"], users);
     }
 
     private static void AssertKept(TestResult result) =>
