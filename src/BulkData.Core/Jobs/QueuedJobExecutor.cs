@@ -98,6 +98,12 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
                 return;
             }
 
+            if (!registry.ImportFormats.Reads(job.Format))
+            {
+                await EndAsync(job, JobStatus.Failed, Sources.ImportFormats.Unreadable(job.Format), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (await OpenFileAsync(job, cancellationToken).ConfigureAwait(false) is not { } file)
             {
                 return;

@@ -43,11 +43,17 @@ internal sealed class ImportFormats
             ? format
             : throw new BulkDataConfigurationException(fileName, $"BulkData cannot tell the format of '{fileName}' from its extension '{Path.GetExtension(fileName)}'. Upload a file ending in {string.Join(", ", byExtension.Keys.Order())}.");
 
+    /// <summary>True when this process has a reader for the format.</summary>
+    public bool Reads(string? format) => formats.ContainsKey(format ?? string.Empty);
+
     /// <summary>Reads a queued job's stored file in the job's format, with the reading options its parameters name.</summary>
+    /// <exception cref="BulkDataConfigurationException">This process has no reader for the format (see <see cref="Reads"/>).</exception>
     public IImportSource Open(Job job, Stream file) =>
-        formats.TryGetValue(job.Format ?? string.Empty, out var open)
-            ? open(file, job)
-            : throw new BulkDataConfigurationException(job.Format ?? "format", $"This process cannot read the job's '{job.Format}' file: register the format with AddImportFormat here too.");
+        formats.TryGetValue(job.Format ?? string.Empty, out var open) ? open(file, job) : throw new BulkDataConfigurationException("format", Unreadable(job.Format));
+
+    /// <summary>Why a job in a format this process has no reader for cannot run.</summary>
+    public static string Unreadable(string? format) =>
+        $"This process cannot read '{format}' files. Register the format with AddImportFormat in every process that runs jobs.";
 
     private static bool HasHeaderRow(Job job) => job.Parameters.GetValueOrDefault("hasHeaderRow") != "false";
 }

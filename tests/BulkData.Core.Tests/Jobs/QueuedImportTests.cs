@@ -249,6 +249,26 @@ public sealed class QueuedImportTests : IDisposable
     }
 
     [Fact]
+    public async Task QueuedUploadInAFormatTheRunningProcessLacks_FailsSayingWhatToRegister()
+    {
+        var services = new ServiceCollection().AddSingleton<IJobStore>(store).AddSingleton<IFileStore>(files);
+        services.AddBulkData(b => b.AddResource<Product>().UseInProcessRunner()
+            .AddImportFormat("psv", [".psv"], (file, job) => CsvSource.FromStream(file, job.FileName, new CsvSourceOptions { Delimiter = '|' })));
+        var queuing = services.BuildServiceProvider();
+        var jobId = await queuing.GetRequiredService<IBulkImporter>().For<Product>()
+            .EnqueueAsync(new MemoryStream("Sku|Product Name\nP-1|x\n"u8.ToArray()), "products.psv");
+
+        // Another process, which never registered the format, takes the job up on start.
+        var (running, _) = await StartAsync();
+        var job = await WaitAsync(jobId, j => j.IsFinished);
+
+        Assert.Equal((JobStatus.Failed, "This process cannot read 'psv' files. Register the format with AddImportFormat in every process that runs jobs."), (job.Status, job.FailureReason));
+        Assert.Empty(committed);
+        await StopAsync(running);
+        await queuing.DisposeAsync();
+    }
+
+    [Fact]
     public async Task EnqueueAsync_UnknownExtension_NamesTheExtensionsItReads()
     {
         var (services, _) = await StartAsync();
