@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Reflection.Metadata;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -22,6 +23,9 @@ public sealed partial class PackageTests(PackedPackages packages)
         ["BulkData.Pdf"] = ["BulkData.Core", "SkiaSharp", "SkiaSharp.HarfBuzz", "SkiaSharp.NativeAssets.Linux.NoDependencies", "HarfBuzzSharp.NativeAssets.Linux"],
         ["BulkData.AspNetCore"] = ["BulkData.Core"],
     };
+
+    /// <summary>The kind of a document's custom debug information holding its source text (Portable PDB format).</summary>
+    private static readonly Guid EmbeddedSource = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
 
     public static TheoryData<string> Projects() => [.. PackedPackages.Projects];
 
@@ -47,6 +51,32 @@ public sealed partial class PackageTests(PackedPackages packages)
 
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).Distinct().Order().ToArray();
         Assert.Empty(dependencies.Except(AllowedDependencies[project]));
+    }
+
+    /// <summary>A debugger steps into the package's code from its symbol package alone: every source file is in the PDB.</summary>
+    [Theory]
+    [MemberData(nameof(Projects))]
+    public void SymbolPackage_CarriesEverySourceFile(string project)
+    {
+        using var snupkg = ZipFile.OpenRead(Path.Combine(packages.Folder, $"{project}.{packages.Version}.snupkg"));
+        using var pdb = new MemoryStream();
+        using (var entry = snupkg.Entries.Single(e => e.FullName == $"lib/net10.0/{project}.pdb").Open())
+        {
+            entry.CopyTo(pdb);
+        }
+
+        pdb.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var embedded = reader.CustomDebugInformation.Select(reader.GetCustomDebugInformation)
+            .Where(info => info.Parent.Kind == HandleKind.Document && reader.GetGuid(info.Kind) == EmbeddedSource)
+            .Select(info => reader.GetString(reader.GetDocument((DocumentHandle)info.Parent).Name))
+            .ToHashSet();
+        var sources = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name))
+            .Where(name => name.EndsWith(".cs", StringComparison.Ordinal) && !name.Contains("/obj/", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(sources);
+        Assert.Equal([], sources.Except(embedded));
     }
 
     [Fact]
