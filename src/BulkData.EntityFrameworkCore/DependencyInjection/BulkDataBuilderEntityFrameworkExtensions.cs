@@ -28,13 +28,8 @@ public static class BulkDataBuilderEntityFrameworkExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var rollback = new RollbackOptions();
         configureRollback?.Invoke(rollback);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore>(provider => new EntityFrameworkJobStore<TContext>(
-            provider.GetRequiredService<IDbContextFactory<TContext>>(),
-            provider.GetService<TimeProvider>() ?? TimeProvider.System)));
-        builder.Services.TryAddSingleton(provider => new ImportRollback<TContext>(
-            provider.GetRequiredService<IDbContextFactory<TContext>>(),
-            provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            rollback));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IJobStore>(OnContexts<TContext, IJobStore>((contexts, time) => new EntityFrameworkJobStore<TContext>(contexts, time))));
+        builder.Services.TryAddSingleton(OnContexts<TContext, ImportRollback<TContext>>((contexts, time) => new ImportRollback<TContext>(contexts, time, rollback)));
         builder.Services.TryAddSingleton<IImportRollback>(provider => provider.GetRequiredService<ImportRollback<TContext>>());
         return builder;
     }
@@ -50,9 +45,7 @@ public static class BulkDataBuilderEntityFrameworkExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMappingStore>(provider => new EntityFrameworkMappingStore<TContext>(
-            provider.GetRequiredService<IDbContextFactory<TContext>>(),
-            provider.GetService<TimeProvider>() ?? TimeProvider.System)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMappingStore>(OnContexts<TContext, IMappingStore>((contexts, time) => new EntityFrameworkMappingStore<TContext>(contexts, time))));
         return builder;
     }
 
@@ -67,9 +60,12 @@ public static class BulkDataBuilderEntityFrameworkExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IFileStore>(provider => new EntityFrameworkFileStore<TContext>(
-            provider.GetRequiredService<IDbContextFactory<TContext>>(),
-            provider.GetService<TimeProvider>() ?? TimeProvider.System)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFileStore>(OnContexts<TContext, IFileStore>((contexts, time) => new EntityFrameworkFileStore<TContext>(contexts, time))));
         return builder;
     }
+
+    /// <summary>Creates a service on the host's context factory and BulkData's clock (<c>AddBulkData</c> registers the system's unless the host has one).</summary>
+    private static Func<IServiceProvider, TService> OnContexts<TContext, TService>(Func<IDbContextFactory<TContext>, TimeProvider, TService> create)
+        where TContext : DbContext =>
+        provider => create(provider.GetRequiredService<IDbContextFactory<TContext>>(), provider.GetRequiredService<TimeProvider>());
 }
