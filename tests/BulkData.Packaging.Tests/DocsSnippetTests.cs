@@ -148,7 +148,7 @@ public sealed partial class DocsSnippetTests(PackedPackages packages)
                 </Project>
                 """);
             await packages.UseFromAsync(project);
-            await PackedPackages.RunAsync("dotnet", "build -nologo -v q", project);
+            await Programs.RunAsync("dotnet", "build -nologo -v q", project);
         }
         finally
         {

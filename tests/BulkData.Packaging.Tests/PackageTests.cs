@@ -106,7 +106,7 @@ public sealed partial class PackageTests(PackedPackages packages)
                 """);
 
             await packages.UseFromAsync(app);
-            var output = await PackedPackages.RunAsync("dotnet", "run", app);
+            var output = await Programs.RunAsync("dotnet", "run", app);
             Assert.Contains("Import CompletedWithErrors: 3 read, 2 valid, 1 invalid, 2 created", output, StringComparison.Ordinal);
             Assert.Contains("Row 2 (line 3), column 'Unit Price'", output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(app, "products.xlsx")), "the guide's export wrote no file");

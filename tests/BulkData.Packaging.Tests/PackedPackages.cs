@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace BulkData.Packaging.Tests;
@@ -22,7 +21,7 @@ public sealed class PackedPackages : IAsyncLifetime
     {
         foreach (var project in Projects)
         {
-            await RunAsync("dotnet", $"pack \"{Path.Combine(Root(), "src", project, $"{project}.csproj")}\" -c Release --no-restore -o \"{Folder}\" -p:Version={Version} -p:ContinuousIntegrationBuild=true", Root());
+            await Programs.RunAsync("dotnet", $"pack \"{Path.Combine(Root(), "src", project, $"{project}.csproj")}\" -c Release --no-restore -o \"{Folder}\" -p:Version={Version} -p:ContinuousIntegrationBuild=true", Root());
         }
     }
 
@@ -40,21 +39,6 @@ public sealed class PackedPackages : IAsyncLifetime
     {
         Directory.Delete(Folder, recursive: true);
         return Task.CompletedTask;
-    }
-
-    /// <summary>Runs a program to its end and returns what it printed; fails with its output when it fails.</summary>
-    public static async Task<string> RunAsync(string program, string arguments, string folder)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"'{program} {arguments}' failed ({process.ExitCode}):\n{await output}\n{await error}");
-        }
-
-        return await output;
     }
 }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace BulkData.Tests.Shared;
 
 /// <summary>
@@ -30,35 +28,7 @@ internal static class NodeScripts
         }
     }
 
-    /// <summary>Runs a program in a folder and returns what it printed; fails with its output when it exits with an error.</summary>
-    public static async Task<string> RunAsync(string program, string arguments, string folder)
-    {
-        Process process;
-        try
-        {
-            process = Process.Start(new ProcessStartInfo(program, arguments)
-            {
-                WorkingDirectory = folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"'{program}' was not found. These tests run Node.js tools: install Node.js and npm (Debian: apt-get install nodejs npm).", e);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"'{program} {arguments}' failed with exit code {process.ExitCode}:\n{await output}\n{await error}");
-            }
-
-            return await output;
-        }
-    }
+    /// <summary>Runs a Node.js program (node, npm) in a folder and returns what it printed; fails with its output when it exits with an error.</summary>
+    public static Task<string> RunAsync(string program, string arguments, string folder) =>
+        Programs.RunAsync(program, arguments, folder, "These tests run Node.js tools: install Node.js and npm (Debian: apt-get install nodejs npm).");
 }
