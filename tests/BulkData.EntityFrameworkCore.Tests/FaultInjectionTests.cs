@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace BulkData.EntityFrameworkCore.Tests;
 
 /// <summary>An exception while saving batch k: all-or-nothing leaves the database as it was; partial keeps batches before k.</summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class FaultInjectionTests(PostgresServer postgres)
 {

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BulkData.EntityFrameworkCore.Tests;
 
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class ImportTargetTests(PostgresServer postgres)
 {

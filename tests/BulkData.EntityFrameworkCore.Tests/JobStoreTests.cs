@@ -5,6 +5,7 @@ using BulkData.Validation;
 
 namespace BulkData.EntityFrameworkCore.Tests;
 
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class JobStoreTests(PostgresServer postgres)
 {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BulkData.EntityFrameworkCore.Tests;
 
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class RollbackTests(PostgresServer postgres)
 {

@@ -10,6 +10,7 @@ namespace BulkData.Importer.Tests;
 /// cells, downloads the error report, imports the valid rows and undoes it. With <c>BULKDATA_SCREENSHOTS</c> set to a
 /// folder, each step's screenshot is saved there (docs/images holds the committed ones).
 /// </summary>
+[Trait("Category", "Browser")]
 public sealed class ImporterPageTests(SampleWebApp app) : IClassFixture<SampleWebApp>
 {
     private const string Csv = "Sku,Nmae,Price,Quantity\nA-1,Hammer,12.50,10\nA-2,Saw,abc,4\nA-3,Drill,89.90,2\nA-4,Pliers,7.25,many\nA-5,Level,15,6\n";

@@ -93,6 +93,7 @@ public sealed class PdfSinkTests : IDisposable
         Assert.All(wrapped, w => Assert.True(w.BoundingBox.Left >= notes - 1, $"'{w.Text}' is left of its column."));
     }
 
+    [Trait("Category", "Fonts")]
     [Fact]
     public async Task Report_NonLatinText_IsDrawnWithTheBuiltInAndTheCallersFonts()
     {
@@ -189,6 +190,7 @@ public sealed class PdfSinkTests : IDisposable
         Assert.Throws<BulkDataConfigurationException>(() => PdfSink.ToStream(new MemoryStream(), options));
     }
 
+    [Trait("Category", "Poppler")]
     [Fact]
     public async Task Report_RenderedByPoppler_IsTheSampleImageInTheDocs()
     {

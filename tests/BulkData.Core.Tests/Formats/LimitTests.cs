@@ -117,6 +117,7 @@ public sealed class LimitTests
         AssertLimit(result, $"XlsxSourceOptions.{limit}");
     }
 
+    [Trait("Category", "Node")]
     [Fact]
     public async Task Xlsx_PasswordProtectedWorkbook_SaysSo()
     {

@@ -52,6 +52,8 @@ public sealed class XlsxCorpusTests
         [("libreoffice", "MiniExcel", "Flag")] = "LibreOffice stores booleans as the numbers 1 and 0 with a TRUE/FALSE format; MiniExcel returns the number, BulkData the boolean the user sees.",
     };
 
+    [Trait("Category", "Node")]
+    [Trait("Category", "LibreOffice")]
     [Theory]
     [MemberData(nameof(Writers))]
     public async Task Corpus_BulkDataReadsWhatTheWriterWrote_AndWhatOtherReadersRead(string writer)

@@ -67,6 +67,7 @@ public sealed class XlsxFidelityTests
         Assert.Equal(new DateTime(1955, 1, 15, 6, 30, 0), imported[2].When);
     }
 
+    [Trait("Category", "Node")]
     [Fact]
     public async Task Import_WorkbookWrittenByExcelJs_SameTypedValuesAsExcelDataReader()
     {

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace BulkData.EntityFrameworkCore.Tests.Issues;
 
 /// <summary>Issue 11: a stored export filter becomes the query's WHERE clause, so the database does the filtering.</summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class ExportFilterOnDatabaseTests(PostgresServer postgres)
 {

@@ -14,6 +14,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace BulkData.EntityFrameworkCore.Tests.Issues;
 
 /// <summary>Issue 9, defects 1-12: the EF Core target, the COPY path and rollback lost or merged data without a word.</summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class Issue9PersistenceTests(PostgresServer postgres)
 {

@@ -19,6 +19,7 @@ namespace BulkData.EntityFrameworkCore.Tests.Issues;
 /// byte-identical to before, compared as a full dump. Each property reuses one database and empties it
 /// between cases.
 /// </summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class Issue9Properties(PostgresServer postgres) : IAsyncLifetime
 {

@@ -15,6 +15,7 @@ namespace BulkData.EntityFrameworkCore.Tests.Issues;
 /// included; and the package's rollback leaves that database exactly as it was. One pair of SQLite databases,
 /// emptied between cases.
 /// </summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class PackageProperties(PostgresServer postgres) : IAsyncLifetime
 {

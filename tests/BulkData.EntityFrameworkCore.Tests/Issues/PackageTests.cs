@@ -20,6 +20,7 @@ namespace BulkData.EntityFrameworkCore.Tests.Issues;
 /// orders shipped to a region, and documents attached to orders, kept in the file store) exported as one
 /// Frictionless package and imported elsewhere with their relations carried by natural keys.
 /// </summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class PackageTests(PostgresServer postgres)
 {
@@ -176,6 +177,7 @@ public sealed class PackageTests(PostgresServer postgres)
         Assert.Equal(await DescribeAsync(from), await DescribeAsync(into));
     }
 
+    [Trait("Category", "Node")]
     [Fact]
     public async Task Package_Export_IsAValidFrictionlessPackage_ForTheReferenceLibrary()
     {

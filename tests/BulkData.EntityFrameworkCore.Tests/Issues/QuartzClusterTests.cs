@@ -16,6 +16,7 @@ namespace BulkData.EntityFrameworkCore.Tests.Issues;
 /// imports; one is killed (SIGKILL) mid-batch, the others take its jobs over and resume them: every job
 /// completes once, every row is there once with its value.
 /// </summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class QuartzClusterTests(PostgresServer postgres) : IAsyncLifetime
 {

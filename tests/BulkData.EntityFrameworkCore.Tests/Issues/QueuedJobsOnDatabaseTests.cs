@@ -16,6 +16,7 @@ namespace BulkData.EntityFrameworkCore.Tests.Issues;
 /// Issue 11 on real databases: files kept in the database in chunks, and a queued import whose job, file and
 /// rows all live in one SQLite or PostgreSQL database, run by the in-process runner and polled to completion.
 /// </summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
 {
@@ -183,6 +184,7 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
 }
 
 /// <summary>Issue 11: pollers see an all-or-nothing import's progress while it runs, where the database allows it.</summary>
+[Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class ProgressDuringTransactionTests(PostgresServer postgres)
 {
