@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Import;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BulkData.EntityFrameworkCore.Tests;
 
-/// <summary>An exception while saving batch k: all-or-nothing leaves the database as it was; partial keeps batches before k.</summary>
+/// <summary>An exception while writing batch k: all-or-nothing leaves the database as it was; partial keeps batches before k.</summary>
 [Trait("Category", "PostgreSql")]
 [Collection(PostgresCollection.Name)]
 public sealed class FaultInjectionTests(PostgresServer postgres)
@@ -32,7 +33,7 @@ public sealed class FaultInjectionTests(PostgresServer postgres)
     [InlineData("postgres")]
     public async Task AllOrNothing_FailureInBatchK_LeavesTheDatabaseExactlyAsBefore(string provider)
     {
-        var fault = new FailOnSave(FailingBatch);
+        var fault = new FailInBatch(FailingBatch);
         await using var database = await Database.CreateAsync(provider, postgres, fault);
         await database.SeedAsync(new Item { Sku = "OLD-1", Name = "untouched", Price = 4.25m, Quantity = 2 });
         var before = await database.ItemsAsync();
@@ -54,7 +55,7 @@ public sealed class FaultInjectionTests(PostgresServer postgres)
     [InlineData("postgres")]
     public async Task Partial_FailureInBatchK_KeepsEarlierBatchesAndTheirCheckpoint(string provider)
     {
-        var fault = new FailOnSave(FailingBatch);
+        var fault = new FailInBatch(FailingBatch);
         await using var database = await Database.CreateAsync(provider, postgres, fault);
         using var host = new TestHost(database);
 
@@ -70,25 +71,26 @@ public sealed class FaultInjectionTests(PostgresServer postgres)
     private static string Describe(Item item) => $"{item.Id}|{item.Sku}|{item.Name}|{item.Price}|{item.Quantity}|{item.Released:O}";
 
     /// <summary>
-    /// Throws when the k-th save that writes items starts, as a dropped connection or a constraint would.
-    /// <see cref="Arm"/> sets k again (null: never) and restarts the count, so one database serves many cases.
+    /// Throws when the k-th batch of an import starts (its lookup of existing records, tagged by the target), as a
+    /// dropped connection would: nothing of batch k is written, every earlier batch is. <see cref="Arm"/> sets k again
+    /// (null: never) and restarts the count, so one database serves many cases.
     /// </summary>
-    internal sealed class FailOnSave(int? failingSave = null) : SaveChangesInterceptor
+    internal sealed class FailInBatch(int? failingBatch = null) : DbCommandInterceptor
     {
         public const string Message = "injected failure";
 
-        private int? failAt = failingSave;
-        private int saves;
+        private int? failAt = failingBatch;
+        private int batches;
 
-        public void Arm(int? save)
+        public void Arm(int? batch)
         {
-            failAt = save;
-            saves = 0;
+            failAt = batch;
+            batches = 0;
         }
 
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (failAt is { } k && eventData.Context!.ChangeTracker.Entries<Item>().Any(e => e.State is EntityState.Added or EntityState.Modified) && Interlocked.Increment(ref saves) == k)
+            if (failAt is { } k && command.CommandText.Contains(QueryTags.ExistingRecords, StringComparison.Ordinal) && Interlocked.Increment(ref batches) == k)
             {
                 throw new InvalidOperationException(Message);
             }

@@ -160,6 +160,47 @@ public sealed class OrderDocument
     public Guid? FileId { get; set; }
 }
 
+/// <summary>A strongly typed id, stored as its number.</summary>
+public readonly record struct GaugeId(int Value);
+
+/// <summary>A gauge's level, stored as its name.</summary>
+public enum GaugeLevel
+{
+    Low,
+    High,
+}
+
+/// <summary>
+/// Written by the set-based writer: a database-generated, strongly typed key and a natural import key, an enum stored
+/// as text, a column with a database default the file also sets, a timestamp with a precision, a nullable FK.
+/// </summary>
+public sealed class Gauge
+{
+    public GaugeId Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public GaugeLevel Level { get; set; }
+
+    public int Reading { get; set; }
+
+    public DateTime Checked { get; set; }
+
+    public int? CategoryId { get; set; }
+}
+
+/// <summary>Written through EF Core's tracker: a concurrency token and a shadow property.</summary>
+public sealed class Badge
+{
+    public int Id { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string Holder { get; set; } = "";
+
+    public long Revision { get; set; }
+}
+
 /// <summary>An application's context: its own entity plus BulkData's job tables.</summary>
 public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
 {
@@ -200,6 +241,24 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
             order.HasOne(o => o.ShipToRegion).WithMany().HasForeignKey(o => o.ShipToRegionId);
         });
         modelBuilder.Entity<OrderDocument>().HasIndex(d => d.Title).IsUnique();
+        modelBuilder.Entity<Gauge>(gauge =>
+        {
+            gauge.HasIndex(g => g.Code).IsUnique();
+            gauge.Property(g => g.Id).HasConversion(id => id.Value, value => new GaugeId(value)).ValueGeneratedOnAdd();
+            gauge.Property(g => g.Level).HasConversion<string>().HasMaxLength(8);
+            gauge.Property(g => g.Reading).HasDefaultValue(7);
+            gauge.HasOne<Category>().WithMany().HasForeignKey(g => g.CategoryId);
+            if (Database.IsNpgsql())
+            {
+                gauge.Property(g => g.Checked).HasColumnType("timestamp(3) with time zone");
+            }
+        });
+        modelBuilder.Entity<Badge>(badge =>
+        {
+            badge.HasIndex(b => b.Code).IsUnique();
+            badge.Property(b => b.Revision).IsConcurrencyToken();
+            badge.Property<string>("Origin").HasDefaultValue("import");
+        });
         modelBuilder.AddBulkDataJobs();
     }
 }

@@ -21,13 +21,22 @@ internal sealed class ImportRun<T>
     private readonly ImportOptions options;
     private readonly JobRecorder recorder;
     private readonly List<RowError> errors = [];
+    private readonly List<RowError> readAheadErrors = [];
     private readonly List<string> warnings = [];
     private readonly List<RowOutcome> outcomes = [];
     private readonly List<PreviewRow<T>> previewRows = [];
-    private readonly List<int> batchOutcomeIndexes = [];
     private IImportTransaction<T>? transaction;
+
+    // The batch the target is writing while the next one is read (at most one ahead), and its write.
+    private BatchSlot? writing;
+    private Task? write;
     private Tally counts;
     private Tally uncommitted;
+
+    // The counts as of the end of the batch last handed to the target, and as of the last commit: the reader runs a
+    // batch ahead, so a checkpoint carries these, never the live counts, and a resumed import counts every row once.
+    private Tally handedOff;
+    private Tally checkpointCounts;
     private long errorCount;
     private long errorBytes;
     private int rowWarnings;
@@ -58,6 +67,7 @@ internal sealed class ImportRun<T>
         {
             resumeAfter = queued.Checkpoint;
             counts = Tally.From(queued.Counts);
+            checkpointCounts = counts;
             errors.AddRange(queued.Errors);
             errorCount = queued.ErrorCount;
             checkpoint = queued.Checkpoint;
@@ -209,7 +219,9 @@ internal sealed class ImportRun<T>
             MergeStrategy = options.MergeStrategy,
         };
         var keys = new DuplicateKeys<T>(resource.Definition, options.DuplicateKeys);
-        var batch = new ImportBatch<T>(Math.Min(options.BatchSize, 65_536));
+        var capacity = Math.Min(options.BatchSize, 65_536);
+        var batch = new BatchSlot(capacity);
+        var next = new BatchSlot(capacity);
         var phase = Committing ? "importing" : "validating";
         await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -297,8 +309,8 @@ internal sealed class ImportRun<T>
                 counts.Valid++;
                 if (Committing && (options.CommitMode == CommitMode.Partial || counts.Invalid == 0))
                 {
-                    batch.Add(item!, sourceRow.RowNumber, sourceRow.LineNumber, resource.HasRowHooks ? hookedMembers.MembersSet(item!) : hookedMembers.FileMembers);
-                    batchOutcomeIndexes.Add(outcomeIndex);
+                    batch.Batch.Add(item!, sourceRow.RowNumber, sourceRow.LineNumber, resource.HasRowHooks ? hookedMembers.MembersSet(item!) : hookedMembers.FileMembers);
+                    batch.OutcomeIndexes.Add(outcomeIndex);
                 }
             }
 
@@ -318,8 +330,14 @@ internal sealed class ImportRun<T>
 
             if (counts.Read % options.BatchSize == 0)
             {
-                batch.LastRowRead = sourceRow.RowNumber;
-                await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+                batch.Batch.LastRowRead = sourceRow.RowNumber;
+                var filled = batch;
+                batch = await FlushAsync(filled, next, cancellationToken).ConfigureAwait(false);
+                if (!ReferenceEquals(batch, filled))
+                {
+                    // The filled batch is being written: it is the spare once its write has ended.
+                    next = filled;
+                }
                 if (ExceedsInvalidFraction() is { } reason)
                 {
                     return reason;
@@ -332,8 +350,9 @@ internal sealed class ImportRun<T>
             lastRowRead = sourceRow.RowNumber;
         }
 
-        batch.LastRowRead = lastRowRead;
-        await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+        batch.Batch.LastRowRead = lastRowRead;
+        await FlushAsync(batch, next, cancellationToken).ConfigureAwait(false);
+        await EndWriteAsync(cancellationToken).ConfigureAwait(false);
         return ExceedsInvalidFraction();
     }
 
@@ -356,28 +375,72 @@ internal sealed class ImportRun<T>
             ? $"Stopped after {counts.Invalid} of {counts.Read} rows were invalid, more than the limit of {fraction:P0}."
             : null;
 
-    /// <summary>Writes the batch: its own transaction in partial mode, the import's one otherwise.</summary>
-    private async Task FlushAsync(ImportBatch<T> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the batch to the target (its own transaction in partial mode, the import's one otherwise), to be
+    /// written while the next batch is read: first the previous batch's write is awaited and its outcomes taken (and,
+    /// partial, committed), so at most one batch is ahead and commits and checkpoints keep their order. Returns the
+    /// empty batch to fill next: <paramref name="spare"/> when this one is being written.
+    /// </summary>
+    private async Task<BatchSlot> FlushAsync(BatchSlot slot, BatchSlot spare, CancellationToken cancellationToken)
     {
-        if (batch.Count == 0)
+        await EndWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (slot.Batch.Count == 0)
         {
-            return;
+            return slot;
         }
 
         if (options.CommitMode == CommitMode.AllOrNothing && counts.Invalid > 0)
         {
             // The import will be rolled back anyway; writing more would only cost time.
-            batch.Clear();
-            batchOutcomeIndexes.Clear();
+            slot.Clear();
+            return slot;
+        }
+
+        transaction ??= await target!.BeginAsync(targetContext!, cancellationToken).ConfigureAwait(false);
+        handedOff = counts;
+        var into = transaction;
+        var parent = recorder.Span;
+        var resourceName = Job.Resource;
+
+        // On a thread of its own: a provider whose I/O completes synchronously (SQLite) would otherwise write on the reader's.
+        write = Task.Run(
+            async () =>
+            {
+                using var span = BulkDataDiagnostics.Source.StartActivity("bulkdata.batch", System.Diagnostics.ActivityKind.Internal, parent);
+                span?.SetTag("bulkdata.batch.rows", slot.Batch.Count).SetTag("bulkdata.batch.last_row", slot.Batch.LastRowRead);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await into.WriteAsync(slot.Batch, cancellationToken).ConfigureAwait(false);
+                BulkDataDiagnostics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new System.Diagnostics.TagList { { "bulkdata.resource", resourceName } });
+            },
+            CancellationToken.None);
+        writing = slot;
+        return spare;
+    }
+
+    /// <summary>Waits for the batch being written, then takes its outcomes and rejections and, in partial mode, commits it.</summary>
+    private async Task EndWriteAsync(CancellationToken cancellationToken)
+    {
+        if (writing is not { } slot)
+        {
             return;
         }
 
-        using var span = BulkDataDiagnostics.Source.StartActivity("bulkdata.batch", System.Diagnostics.ActivityKind.Internal, recorder.Span);
-        span?.SetTag("bulkdata.batch.rows", batch.Count).SetTag("bulkdata.batch.last_row", batch.LastRowRead);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        transaction ??= await target!.BeginAsync(targetContext!, cancellationToken).ConfigureAwait(false);
-        await transaction.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-        BulkDataDiagnostics.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource } });
+        try
+        {
+            await write!.ConfigureAwait(false);
+        }
+        catch
+        {
+            writing = null;
+            write = null;
+            TakeReadAheadErrors();
+            throw;
+        }
+
+        writing = null;
+        write = null;
+
+        var batch = slot.Batch;
         for (var i = 0; i < batch.Count; i++)
         {
             var outcome = batch.OutcomeAt(i);
@@ -386,7 +449,9 @@ internal sealed class ImportRun<T>
                 var (column, message) = batch.RejectionAt(i);
                 counts.Valid--;
                 counts.Invalid++;
-                RecordError(new RowError(RowErrorKind.Validation, message, batch.RowNumberAt(i), batch.LineNumberAt(i), column));
+                handedOff.Valid--;
+                handedOff.Invalid++;
+                Keep(new RowError(RowErrorKind.Validation, message, batch.RowNumberAt(i), batch.LineNumberAt(i), column));
             }
             else
             {
@@ -395,16 +460,31 @@ internal sealed class ImportRun<T>
 
             if (options.RecordRowOutcomes)
             {
-                outcomes[batchOutcomeIndexes[i]] = outcomes[batchOutcomeIndexes[i]] with { Kind = outcome };
+                outcomes[slot.OutcomeIndexes[i]] = outcomes[slot.OutcomeIndexes[i]] with { Kind = outcome };
             }
         }
 
         lastWrittenRow = batch.LastRowRead;
-        batch.Clear();
-        batchOutcomeIndexes.Clear();
+        slot.Clear();
         if (options.CommitMode == CommitMode.Partial)
         {
             await CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        TakeReadAheadErrors();
+    }
+
+    /// <summary>A batch being filled or written, with the indexes of its rows' outcomes.</summary>
+    private sealed class BatchSlot(int capacity)
+    {
+        public ImportBatch<T> Batch { get; } = new(capacity);
+
+        public List<int> OutcomeIndexes { get; } = new(capacity);
+
+        public void Clear()
+        {
+            Batch.Clear();
+            OutcomeIndexes.Clear();
         }
     }
 
@@ -418,7 +498,7 @@ internal sealed class ImportRun<T>
         // Once decided, a commit runs to its end: a cancel arriving during it must not leave the job's
         // record unsure of what the target holds.
         cancellationToken.ThrowIfCancellationRequested();
-        var committed = counts;
+        var committed = options.CommitMode == CommitMode.Partial ? handedOff : counts;
         committed.Created += uncommitted.Created;
         committed.Updated += uncommitted.Updated;
         committed.Skipped += uncommitted.Skipped;
@@ -428,7 +508,12 @@ internal sealed class ImportRun<T>
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
         BulkDataDiagnostics.RowsWritten.Add(uncommitted.Created + uncommitted.Updated, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() } });
-        counts = committed;
+        counts.Created += uncommitted.Created;
+        counts.Updated += uncommitted.Updated;
+        counts.Skipped += uncommitted.Skipped;
+        counts.Unchanged += uncommitted.Unchanged;
+        counts.Existing += uncommitted.Existing;
+        checkpointCounts = committed;
         uncommitted = default;
         firstUncommittedOutcome = outcomes.Count;
         checkpoint = lastWrittenRow;
@@ -437,6 +522,15 @@ internal sealed class ImportRun<T>
     /// <summary>Drops an open transaction (a rollback) and marks the rows it held as not written.</summary>
     private async Task DiscardAsync()
     {
+        if (write is not null)
+        {
+            // A batch still being written is let finish (its error, if any, is the one being handled) before its transaction goes.
+            await write.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            writing = null;
+            write = null;
+            TakeReadAheadErrors();
+        }
+
         if (transaction is null)
         {
             return;
@@ -482,7 +576,32 @@ internal sealed class ImportRun<T>
         await FinishAsync(counts.Invalid == 0 ? JobStatus.Completed : JobStatus.CompletedWithErrors, null, CancellationToken.None).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records a row's error. While a batch is being written, errors of the rows read ahead wait until that batch is
+    /// committed, so that a checkpoint carries exactly the errors of the rows up to it.
+    /// </summary>
     private void RecordError(RowError error)
+    {
+        if (writing is not null)
+        {
+            readAheadErrors.Add(error);
+            return;
+        }
+
+        Keep(error);
+    }
+
+    private void TakeReadAheadErrors()
+    {
+        foreach (var error in readAheadErrors)
+        {
+            Keep(error);
+        }
+
+        readAheadErrors.Clear();
+    }
+
+    private void Keep(RowError error)
     {
         errorCount++;
         var rawLength = Math.Min(error.RawValue?.Length ?? 0, MaxRawValueLength + 1);
@@ -548,9 +667,11 @@ internal sealed class ImportRun<T>
         operation.Progress?.Report(snapshot.Progress);
     }
 
-    private Job Snapshot(string phase)
+    /// <summary>The job as it stands; a partial import's counts while it runs are those of its checkpoint (the rows read ahead are not committed yet).</summary>
+    private Job Snapshot(string phase, bool final = false)
     {
-        var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
+        var shown = options.CommitMode == CommitMode.Partial && Committing && !final ? checkpointCounts : counts;
+        var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = shown.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
         if (snapshot.Errors.Count != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
             snapshot = snapshot with { Errors = errors.ToArray(), Warnings = warnings.ToArray() };
@@ -563,7 +684,7 @@ internal sealed class ImportRun<T>
     {
         recorder.CountRows(counts.Read, counts.Invalid);
         var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped ({counts.Unchanged} unchanged, {counts.Existing} existing, {counts.Duplicates} duplicates)";
-        await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
+        await recorder.FinishAsync(Snapshot("done", final: true) with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
     }
 

@@ -27,6 +27,7 @@ internal static class ChangeRecords
         DbContext db,
         Guid jobId,
         IEntityType entityType,
+        EntityTable? table,
         List<TEntity> created,
         List<(TEntity Entity, string Before)> updated,
         List<TEntity> rewritten,
@@ -36,16 +37,17 @@ internal static class ChangeRecords
     {
         var name = entityType.Name;
         var records = new List<RowChangeRecord>(created.Count + updated.Count);
+        // Untracked entities (the set-based writer's) are read directly; tracked ones through their entries.
+        string KeyOf(TEntity entity) => table is null ? EntitySnapshots.Key(db.Entry(entity)) : EntitySnapshots.Key(table, entity);
+        string ValuesOf(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
         foreach (var entity in created)
         {
-            var entry = db.Entry(entity);
-            records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = EntitySnapshots.Key(entry), After = EntitySnapshots.Values(entry) });
+            records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyOf(entity), After = ValuesOf(entity) });
         }
 
         foreach (var (entity, before) in updated)
         {
-            var entry = db.Entry(entity);
-            records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = EntitySnapshots.Key(entry), Before = before, After = EntitySnapshots.Values(entry) });
+            records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = before, After = ValuesOf(entity) });
         }
 
         // Change records go in bulk, in order, so their ids still order the changes: through the bulk inserter
@@ -57,9 +59,8 @@ internal static class ChangeRecords
 
         foreach (var entity in rewritten)
         {
-            var entry = db.Entry(entity);
-            var key = EntitySnapshots.Key(entry);
-            var after = EntitySnapshots.Values(entry);
+            var key = KeyOf(entity);
+            var after = ValuesOf(entity);
             await Of(db, jobId).Where(c => c.EntityType == name && c.Key == key)
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.After, after), cancellationToken).ConfigureAwait(false);
         }

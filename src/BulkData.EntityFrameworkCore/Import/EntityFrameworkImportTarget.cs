@@ -10,34 +10,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BulkData.EntityFrameworkCore.Import;
 
-/// <summary>How rows are written to the database.</summary>
-public sealed class EntityFrameworkTargetOptions
-{
-    /// <summary>What happens to a row whose key exists, unless the import asks for another (<see cref="ImportOptions.MergeStrategy"/>). Default: <see cref="MergeStrategy.FailOnConflict"/>.</summary>
-    public MergeStrategy MergeStrategy { get; set; } = MergeStrategy.FailOnConflict;
-
-    /// <summary>Leaves a record whose imported values are all unchanged alone, reported as unchanged. Default: true.</summary>
-    public bool SkipUnchanged { get; set; } = true;
-
-    /// <summary>
-    /// Inserts a batch's new records with the database's bulk path (e.g. <c>NpgsqlCopyInserter</c>) instead of
-    /// INSERT statements. Default: null, EF Core inserts them.
-    /// </summary>
-    public IBulkInserter? BulkInserter { get; set; }
-
-    /// <summary>The fewest new records in a batch for which <see cref="BulkInserter"/> is used. Default: 100.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
-    public int BulkInsertThreshold { get; set; } = 100;
-
-    /// <summary>These options with another merge strategy, every other option kept.</summary>
-    internal EntityFrameworkTargetOptions WithMergeStrategy(MergeStrategy strategy)
-    {
-        var copy = (EntityFrameworkTargetOptions)MemberwiseClone();
-        copy.MergeStrategy = strategy;
-        return copy;
-    }
-}
-
 /// <summary>
 /// Imports into an entity of any EF Core context. Rows are matched to existing records by the resource's
 /// import key, compared as typed values (<see cref="ImportKey"/>), with one set-based query per batch that
@@ -121,7 +93,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         bool locksJobs = false) : IImportTransaction<TEntity>
     {
         private readonly bool recordsChanges = ChangeRecords.AreKept(db);
-        private readonly Dictionary<IReadOnlyList<string>, IProperty[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<IReadOnlyList<string>, TableColumn[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
+
+        // The set-based writer's view of the table, or null where EF Core's tracker writes (see EntityTable.For).
+        private readonly EntityTable? table = EntityTable.For(db, entityType);
+        private TableStatements? statements;
         private readonly HashSet<ImportKey> writtenKeys = [];
 
         // A file without some of the resource's columns leaves their members at defaults: the record as
@@ -135,11 +111,13 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
             var itemKeys = batch.Items.Select(KeyOf).ToArray();
-            var existing = await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
+            var existing = await FindExistingAsync(batch.Items, itemKeys, cancellationToken, QueryTags.ExistingRecords).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
             var rewritten = new List<TEntity>();
+            var changed = new List<(object Entity, TableColumn[] Members)>();
             var writtenInBatch = new HashSet<ImportKey>();
+            var createdInBatch = new HashSet<ImportKey>();
 
             // New records go to the bulk inserter only when no key repeats, so none is both inserted and updated here.
             var bulk = options.BulkInserter is not null && itemKeys.Distinct().Count() == batch.Count
@@ -157,11 +135,16 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
                     if (!bulk)
                     {
-                        db.Add(item);
+                        if (table is null)
+                        {
+                            db.Add(item);
+                        }
+
                         existing[key] = item;
                     }
 
                     writtenInBatch.Add(key);
+                    createdInBatch.Add(key);
                     created.Add(item);
                     continue;
                 }
@@ -177,25 +160,24 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 {
                     batch.Reject(i, keys[0].Name, $"A record with the key '{key}' already exists. Import with the 'overwrite' or 'skip existing' strategy to update or keep it.");
                 }
-                else if (options.SkipUnchanged && members.All(p => p.GetValueComparer().Equals(p.GetGetter().GetClrValue(current), p.GetGetter().GetClrValue(item))))
+                else if (options.SkipUnchanged && members.All(c => c.Property.GetValueComparer().Equals(c.Read(current), c.Read(item))))
                 {
                     batch.SetOutcome(i, RowOutcomeKind.Unchanged);
                 }
                 else
                 {
-                    var entry = db.Entry(current);
-                    var before = recordsChanges && !ours ? EntitySnapshots.Values(entry) : null;
-                    var previous = members.Select(p => entry.Property(p.Name).CurrentValue).ToArray();
-                    foreach (var property in members)
+                    var before = recordsChanges && !ours ? Snapshot(current) : null;
+                    var previous = Array.ConvertAll(members, c => c.Read(current));
+                    foreach (var column in members)
                     {
-                        entry.Property(property.Name).CurrentValue = property.GetGetter().GetClrValue(item);
+                        Set(current, column, column.Read(item));
                     }
 
                     if (validatesRecords && Rejects(batch, i, current))
                     {
                         for (var m = 0; m < members.Length; m++)
                         {
-                            entry.Property(members[m].Name).CurrentValue = previous[m];
+                            Set(current, members[m], previous[m]);
                         }
 
                         continue;
@@ -211,12 +193,43 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                         rewritten.Add(current);
                     }
 
+                    // A record inserted by this batch is inserted with its latest values; any other is updated.
+                    if (table is not null && !createdInBatch.Contains(key))
+                    {
+                        changed.Add((current, members));
+                    }
+
                     writtenInBatch.Add(key);
                     batch.SetOutcome(i, RowOutcomeKind.Updated);
                 }
             }
 
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            created = table is null
+                ? await SaveTrackedAsync(created, bulk, cancellationToken).ConfigureAwait(false)
+                : await SaveSetBasedAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
+            if (recordsChanges)
+            {
+                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, created, updated, rewritten, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
+            db.ChangeTracker.Clear();
+            writtenKeys.UnionWith(writtenInBatch);
+        }
+
+        /// <summary>EF Core's way, for entity types the set-based writer does not serve: the tracker's changes saved, new records added (or bulk-inserted).</summary>
+        private async Task<List<TEntity>> SaveTrackedAsync(List<TEntity> created, bool bulk, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException e) when (e.InnerException is { } cause)
+            {
+                // EF Core's own message says only to see the inner exception: the job names the database's cause.
+                throw new DbUpdateException($"{typeof(TEntity).Name}: {cause.Message}", e);
+            }
+
             if (bulk && created.Count > 0)
             {
                 if (!await options.BulkInserter!.InsertAsync(db, created, cancellationToken).ConfigureAwait(false))
@@ -227,18 +240,60 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 else if (recordsChanges)
                 {
                     // Database-generated keys are known only to the database: read the new records back, in one query.
-                    created = [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
+                    return [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
                 }
             }
 
-            if (recordsChanges)
+            return created;
+        }
+
+        /// <summary>
+        /// The set-based way: new records inserted by the bulk inserter (COPY) or by prepared INSERTs that return what
+        /// the database generated, changed records updated by prepared UPDATEs of the members the row sets.
+        /// </summary>
+        private async Task<List<TEntity>> SaveSetBasedAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, CancellationToken cancellationToken)
+        {
+            var statements = Statements();
+            try
             {
-                await ChangeRecords.WriteAsync(db, import.JobId, entityType, created, updated, rewritten, options, cancellationToken).ConfigureAwait(false);
+                if (bulk && created.Count > 0 && await options.BulkInserter!.InsertAsync(db, created, cancellationToken).ConfigureAwait(false))
+                {
+                    if (recordsChanges && created.Any(e => table!.OmittedBy(e) != 0))
+                    {
+                        // COPY returns nothing: values the database generated are read back, in one query.
+                        created = [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
+                    }
+                }
+                else
+                {
+                    await statements.InsertAsync(created, cancellationToken).ConfigureAwait(false);
+                }
+
+                await statements.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new DbUpdateException($"{typeof(TEntity).Name}: {e.Message}", e);
             }
 
-            // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
-            db.ChangeTracker.Clear();
-            writtenKeys.UnionWith(writtenInBatch);
+            return created;
+        }
+
+        private TableStatements Statements() => statements ??= new TableStatements(table!, db);
+
+        private string Snapshot(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
+
+        /// <summary>Sets a member of an existing record: through its tracked entry on EF Core's way, on the object itself on the set-based one.</summary>
+        private void Set(TEntity entity, TableColumn column, object? value)
+        {
+            if (table is null)
+            {
+                db.Entry(entity).Property(column.Property.Name).CurrentValue = value;
+            }
+            else
+            {
+                column.Write(entity, value);
+            }
         }
 
         public async ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
@@ -272,6 +327,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         public async ValueTask DisposeAsync()
         {
+            if (statements is not null)
+            {
+                await statements.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (transaction is not null)
             {
                 await transaction.DisposeAsync().ConfigureAwait(false);
@@ -284,12 +344,13 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             }
         }
 
-        /// <summary>The properties an update sets for a row: its members, less the primary key. Lists repeat from row to row, so each is mapped once.</summary>
-        private IProperty[] PropertiesOf(IReadOnlyList<string> members)
+        /// <summary>The columns an update sets for a row: its members, less the primary key. Lists repeat from row to row, so each is mapped once.</summary>
+        private TableColumn[] PropertiesOf(IReadOnlyList<string> members)
         {
             if (!propertiesOf.TryGetValue(members, out var properties))
             {
-                properties = members.Select(entityType.FindProperty).OfType<IProperty>().Where(p => !p.IsPrimaryKey()).ToArray();
+                properties = members.Select(entityType.FindProperty).OfType<IProperty>().Where(p => !p.IsPrimaryKey())
+                    .Select(p => table?.ColumnOf(p) ?? new TableColumn(p, -1, p.Name, p.GetRelationalTypeMapping())).ToArray();
                 propertiesOf[members] = properties;
             }
 
@@ -310,9 +371,27 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         }
 
         /// <summary>Loads the batch's existing records in one query filtering on every key member, then matches whole keys as typed values.</summary>
-        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, ImportKey[] itemKeys, CancellationToken cancellationToken)
+        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, ImportKey[] itemKeys, CancellationToken cancellationToken, string? tag = null)
         {
-            IQueryable<TEntity> query = db.Set<TEntity>();
+            if (table is not null && keys.Length == 1)
+            {
+                // One key member: the set-based writer reads the records with its own prepared SELECT, as plain objects.
+                var column = table.ColumnOf(keys[0]);
+                var values = items.Select(column.Read).OfType<object>().Distinct().ToList();
+                var matched = new Dictionary<ImportKey, TEntity>();
+                var wantedKeys = itemKeys.ToHashSet();
+                foreach (TEntity entity in await Statements().SelectAsync(column, values, cancellationToken).ConfigureAwait(false))
+                {
+                    if (wantedKeys.Contains(KeyOf(entity)))
+                    {
+                        matched[KeyOf(entity)] = entity;
+                    }
+                }
+
+                return matched;
+            }
+
+            IQueryable<TEntity> query = tag is null ? db.Set<TEntity>() : db.Set<TEntity>().TagWith(tag);
             foreach (var key in keys)
             {
                 var values = items.Select(i => key.GetGetter().GetClrValue(i)).Where(v => v is not null).Distinct().ToList();
@@ -321,7 +400,9 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             var wanted = itemKeys.ToHashSet();
             var found = new Dictionary<ImportKey, TEntity>();
-            await foreach (var entity in query.AsTracking().AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            // Only EF Core's way needs the records tracked; the set-based writer reads plain objects.
+            query = table is null ? query.AsTracking() : query.AsNoTracking();
+            await foreach (var entity in query.AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 var key = KeyOf(entity);
                 if (wanted.Contains(key))

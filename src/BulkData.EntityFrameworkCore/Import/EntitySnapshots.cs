@@ -14,6 +14,29 @@ internal static class EntitySnapshots
     public static string Values(EntityEntry entry) =>
         JsonSerializer.Serialize(entry.Metadata.GetProperties().ToDictionary(p => p.Name, p => entry.Property(p.Name).CurrentValue));
 
+    /// <summary>The same as <see cref="Values(EntityEntry)"/> for an untracked entity of a type without shadow properties (the set-based writer's).</summary>
+    public static string Values(EntityTable table, object entity)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var column in table.Columns)
+            {
+                writer.WritePropertyName(column.Property.Name);
+                JsonSerializer.Serialize(writer, column.Read(entity), column.Property.ClrType);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The same as <see cref="Key(EntityEntry)"/> for an untracked entity (the set-based writer's).</summary>
+    public static string Key(EntityTable table, object entity) =>
+        JsonSerializer.Serialize(Array.ConvertAll(table.PrimaryKey, c => c.Read(entity)));
+
     public static string Key(EntityEntry entry) =>
         JsonSerializer.Serialize(entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue).ToArray());
 

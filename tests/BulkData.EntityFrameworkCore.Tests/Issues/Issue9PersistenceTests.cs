@@ -146,8 +146,7 @@ public sealed class Issue9PersistenceTests(PostgresServer postgres)
     [InlineData("postgres")]
     public async Task RollbackAsync_FailedPartialImport_UndoesTheCommittedBatches(string provider)
     {
-        // The seed is the first save of items, so the import's third batch is the fourth.
-        await using var database = await Database.CreateAsync(provider, postgres, new FaultInjectionTests.FailOnSave(4));
+        await using var database = await Database.CreateAsync(provider, postgres, new FaultInjectionTests.FailInBatch(3));
         await database.SeedAsync(new Item { Sku = "N-1", Name = "before", Price = 1, Quantity = 1 });
         var before = await database.ItemsAsync();
         using var host = new TestHost(database);

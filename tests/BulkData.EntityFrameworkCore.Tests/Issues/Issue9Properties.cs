@@ -31,7 +31,7 @@ public sealed class Issue9Properties(PostgresServer postgres) : IAsyncLifetime
 
     private static readonly string[] Skus = ["A", "B", "C", "D", "E", "F"];
 
-    private readonly FaultInjectionTests.FailOnSave fault = new();
+    private readonly FaultInjectionTests.FailInBatch fault = new();
     private readonly Dictionary<string, (Database Database, TestHost Host)> databases = [];
 
     /// <summary>A row of a keyed file: a key from a small pool (so keys collide) written in one of several spellings.</summary>
@@ -129,7 +129,7 @@ public sealed class Issue9Properties(PostgresServer postgres) : IAsyncLifetime
                 .WithOptions(o => { o.CommitMode = @case.Mode; o.BatchSize = @case.BatchSize; o.DuplicateKeys = @case.Duplicates; })
                 .IntoAsync(host.Target(@case.Strategy)).GetAwaiter().GetResult();
         }
-        catch (InvalidOperationException e) when (e.Message == FaultInjectionTests.FailOnSave.Message)
+        catch (InvalidOperationException e) when (e.Message == FaultInjectionTests.FailInBatch.Message)
         {
         }
         finally

@@ -16,7 +16,9 @@ namespace BulkData.EntityFrameworkCore.Tests.Issues;
 /// </summary>
 public sealed class WorkerKillTests : IAsyncLifetime
 {
-    private const int Rows = 20_000;
+    // Enough rows that a worker writing set-based (tens of thousands of rows a second) is still importing when the
+    // test kills it or asks it to cancel.
+    private const int Rows = 100_000;
     private readonly string database = Path.Combine(Path.GetTempPath(), $"bulkdata-worker-{Guid.NewGuid():N}.db");
     private ServiceProvider services = null!;
 

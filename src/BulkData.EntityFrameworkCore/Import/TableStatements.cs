@@ -1,0 +1,276 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace BulkData.EntityFrameworkCore.Import;
+
+/// <summary>
+/// Reads, inserts and updates rows of one table with plain SQL on the context's connection and transaction, never
+/// through EF Core's change tracker. On SQLite (in the process, no round trips) a statement prepared once per
+/// transaction and run with new parameter values per row is the fastest way in (multi-row statements measured
+/// slower there). Elsewhere every statement is a round trip, so a batch's statements go in one command, as EF Core's
+/// own batching does. Values the database generates (identity keys, defaults) come back through <c>RETURNING</c> and
+/// are set on the entity, as EF Core does. Every command passes EF Core's command logging and interceptors.
+/// </summary>
+internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncDisposable
+{
+
+    /// <summary>Rows per command where a batch's statements go together: well under every provider's parameter limit.</summary>
+    private const int RowsPerCommand = 500;
+
+    private readonly DbConnection connection = db.Database.GetDbConnection();
+    private readonly DbTransaction? transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+    private readonly IRelationalCommandDiagnosticsLogger logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
+    private readonly IRelationalConnection relationalConnection = db.GetService<IRelationalConnection>();
+    private readonly bool perRow = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    private readonly Dictionary<int, Statement> inserts = [];
+    private readonly Dictionary<TableColumn[], Statement> updates = new(ReferenceEqualityComparer.Instance);
+    private Statement? select;
+
+    // Keys looked up per SELECT: one query per batch of the default size, one statement shape whatever the batch
+    // size (the last chunk repeats a key).
+    private const int SelectChunk = 1_000;
+
+    /// <summary>The records whose <paramref name="key"/> column holds one of <paramref name="values"/>, as new untracked entities.</summary>
+    public async Task<List<object>> SelectAsync(TableColumn key, IReadOnlyList<object> values, CancellationToken cancellationToken)
+    {
+        var found = new List<object>();
+        if (values.Count == 0)
+        {
+            return found;
+        }
+
+        select ??= Prepare(
+            $"-- {QueryTags.ExistingRecords}\nSELECT {string.Join(", ", table.Columns.Select(c => c.Name))} FROM {table.Name} WHERE {key.Name} IN ({string.Join(", ", Enumerable.Range(0, SelectChunk).Select(i => table.Sql.GenerateParameterNamePlaceholder($"p{i}")))})",
+            [.. Enumerable.Repeat(key, SelectChunk)],
+            []);
+        for (var start = 0; start < values.Count; start += SelectChunk)
+        {
+            for (var i = 0; i < SelectChunk; i++)
+            {
+                select.Parameters[i].Value = key.ToProvider(values[start + i < values.Count ? start + i : start]);
+            }
+
+            await using var reader = await ReaderAsync(select.Command, cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var entity = table.Create();
+                foreach (var column in table.Columns)
+                {
+                    column.Write(entity, column.FromReader(reader, column.Index));
+                }
+
+                found.Add(entity);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Inserts the entities; generated values are set on them.</summary>
+    public async Task InsertAsync(IReadOnlyList<object> entities, CancellationToken cancellationToken)
+    {
+        if (!perRow)
+        {
+            // One command per statement shape, so that either every statement in it returns generated values or none does.
+            foreach (var group in entities.GroupBy(table.OmittedBy))
+            {
+                var (sql, inserted, returned) = table.InsertOf(group.Key);
+                foreach (var chunk in group.Chunk(RowsPerCommand))
+                {
+                    await RunTogetherAsync(sql, inserted, returned, chunk, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var entity in entities)
+        {
+            var statement = Insert(table.OmittedBy(entity));
+            statement.Bind(entity);
+            if (statement.Returned.Length == 0)
+            {
+                await NonQueryAsync(statement.Command, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await using var reader = await ReaderAsync(statement.Command, cancellationToken).ConfigureAwait(false);
+            await ReadReturnedAsync(reader, statement.Returned, entity, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Updates each entity's members (never its key) by primary key.</summary>
+    public async Task UpdateAsync(IReadOnlyList<(object Entity, TableColumn[] Members)> rows, CancellationToken cancellationToken)
+    {
+        if (!perRow)
+        {
+            foreach (var group in rows.GroupBy(r => r.Members, ReferenceEqualityComparer.Instance))
+            {
+                var members = (TableColumn[])group.Key!;
+                foreach (var chunk in group.Chunk(RowsPerCommand))
+                {
+                    await RunTogetherAsync(table.UpdateOf(members), [.. members, .. table.PrimaryKey], [], [.. chunk.Select(r => r.Entity)], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return;
+        }
+
+        foreach (var (entity, members) in rows)
+        {
+            var statement = Update(members);
+            statement.Bind(entity);
+            await NonQueryAsync(statement.Command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var statement in inserts.Values.Concat(updates.Values).Append(select).OfType<Statement>())
+        {
+            await statement.Command.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Statement Insert(int omitted)
+    {
+        if (!inserts.TryGetValue(omitted, out var statement))
+        {
+            var (sql, inserted, returned) = table.InsertOf(omitted);
+            inserts[omitted] = statement = Prepare(sql, inserted, returned);
+        }
+
+        return statement;
+    }
+
+    private Statement Update(TableColumn[] members)
+    {
+        if (!updates.TryGetValue(members, out var statement))
+        {
+            updates[members] = statement = Prepare(table.UpdateOf(members), [.. members, .. table.PrimaryKey], []);
+        }
+
+        return statement;
+    }
+
+    /// <summary>A command for one statement, its parameters <c>p0..pn</c> configured by the columns' type mappings, prepared where that pays (SQLite).</summary>
+    private Statement Prepare(string sql, TableColumn[] columns, TableColumn[] returned)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        var parameters = columns.Select((c, i) => c.CreateParameter(command, table.Sql.GenerateParameterName($"p{i}"))).ToArray();
+        command.Parameters.AddRange(parameters);
+        if (perRow)
+        {
+            // SQLite compiles in the process: no round trip, and the statement is reused for every row of the transaction.
+            command.Prepare();
+        }
+
+        return new Statement(command, columns, parameters, returned);
+    }
+
+    /// <summary>
+    /// Runs one statement per entity in one command: the statement repeated with its parameters renamed per row
+    /// (<c>p0</c> of row 3 is <c>r3_p0</c>), each row's generated values read back from its own result set.
+    /// </summary>
+    private async Task RunTogetherAsync(string sql, TableColumn[] columns, TableColumn[] returned, object[] entities, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var text = new StringBuilder();
+        for (var r = 0; r < entities.Length; r++)
+        {
+            var statement = sql;
+            for (var c = columns.Length - 1; c >= 0; c--)
+            {
+                // Highest first, so that renaming p1 never touches p10.
+                statement = statement.Replace(table.Sql.GenerateParameterNamePlaceholder($"p{c}"), table.Sql.GenerateParameterNamePlaceholder($"r{r}_p{c}"), StringComparison.Ordinal);
+                var parameter = columns[c].CreateParameter(command, table.Sql.GenerateParameterName($"r{r}_p{c}"));
+                parameter.Value = columns[c].ToProvider(columns[c].Read(entities[r]));
+                command.Parameters.Add(parameter);
+            }
+
+            text.Append(statement).Append(";\n");
+        }
+
+        command.CommandText = text.ToString();
+        if (returned.Length == 0)
+        {
+            await NonQueryAsync(command, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using var reader = await ReaderAsync(command, cancellationToken).ConfigureAwait(false);
+        for (var r = 0; r < entities.Length; r++)
+        {
+            if (r > 0 && !await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"The database returned the generated values of {r} of {entities.Length} inserted rows.");
+            }
+
+            await ReadReturnedAsync(reader, returned, entities[r], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a command that returns rows, through EF Core's command logging and interceptors when any listens.</summary>
+    private async Task<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (logger.ShouldLogCommandExecute(now))
+        {
+            var intercepted = await logger.CommandReaderExecutingAsync(relationalConnection, command, command.CommandText, db, Guid.NewGuid(), relationalConnection.ConnectionId, now, CommandSource.SaveChanges, cancellationToken).ConfigureAwait(false);
+            if (intercepted.HasResult)
+            {
+                return intercepted.Result;
+            }
+        }
+
+        return await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a command that returns no rows, through EF Core's command logging and interceptors when any listens.</summary>
+    private async Task NonQueryAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (logger.ShouldLogCommandExecute(now))
+        {
+            var intercepted = await logger.CommandNonQueryExecutingAsync(relationalConnection, command, command.CommandText, db, Guid.NewGuid(), relationalConnection.ConnectionId, now, CommandSource.SaveChanges, cancellationToken).ConfigureAwait(false);
+            if (intercepted.HasResult)
+            {
+                return;
+            }
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ReadReturnedAsync(DbDataReader reader, TableColumn[] returned, object entity, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("The database returned no generated values for an inserted row.");
+        }
+
+        for (var r = 0; r < returned.Length; r++)
+        {
+            returned[r].Write(entity, returned[r].FromReader(reader, r));
+        }
+    }
+
+    private sealed record Statement(DbCommand Command, TableColumn[] Columns, DbParameter[] Parameters, TableColumn[] Returned)
+    {
+        public void Bind(object entity)
+        {
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                Parameters[c].Value = Columns[c].ToProvider(Columns[c].Read(entity));
+            }
+        }
+    }
+}
