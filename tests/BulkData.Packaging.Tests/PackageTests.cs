@@ -16,7 +16,7 @@ public sealed partial class PackageTests(PackedPackages packages)
     /// <summary>The dependencies each package may have: its own libraries, never implementations pinned for our tests.</summary>
     private static readonly Dictionary<string, string[]> AllowedDependencies = new()
     {
-        ["BulkData.Core"] = ["CsvHelper", "Cronos", "DocumentFormat.OpenXml", "System.IO.Packaging", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Configuration.Binder"],
+        ["BulkData.Core"] = ["CsvHelper", "System.IO.Hashing", "Cronos", "DocumentFormat.OpenXml", "System.IO.Packaging", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Configuration.Binder"],
         ["BulkData.EntityFrameworkCore"] = ["BulkData.Core", "Microsoft.EntityFrameworkCore.Relational"],
         ["BulkData.PostgreSql"] = ["BulkData.EntityFrameworkCore", "Npgsql.EntityFrameworkCore.PostgreSQL"],
         ["BulkData.Quartz"] = ["BulkData.Core", "Quartz", "Npgsql"],

@@ -4,13 +4,16 @@ using BulkData.Validation;
 namespace BulkData.Import;
 
 /// <summary>
-/// Finds keys that repeat within one file, compared as typed values (<see cref="ImportKey"/>). It remembers one entry per distinct key, so its memory grows
-/// with the number of rows of a keyed resource; a resource without a key costs nothing.
+/// Finds keys that repeat within one file, compared as typed values (<see cref="ImportKey"/>). It remembers one entry per
+/// distinct key: its 128-bit hash (<see cref="KeyHash"/>) and first row, about 40 bytes, or the key itself when a value
+/// has no canonical form. A resource without a key costs nothing.
 /// </summary>
 internal sealed class DuplicateKeys<T>(ResourceDefinition<T> resource, DuplicateKeyPolicy policy)
     where T : class
 {
+    private readonly Dictionary<UInt128, long> firstRowsByHash = [];
     private readonly Dictionary<ImportKey, long> firstRows = [];
+    private readonly KeyHash hash = new();
 
     public enum Verdict
     {
@@ -33,9 +36,23 @@ internal sealed class DuplicateKeys<T>(ResourceDefinition<T> resource, Duplicate
         }
 
         var key = resource.KeyOf(row.Item);
-        if (firstRows.TryAdd(key, row.RowNumber))
+        long firstRow;
+        if (hash.TryCompute(key, out var hashed))
+        {
+            if (firstRowsByHash.TryAdd(hashed, row.RowNumber))
+            {
+                return Verdict.First;
+            }
+
+            firstRow = firstRowsByHash[hashed];
+        }
+        else if (firstRows.TryAdd(key, row.RowNumber))
         {
             return Verdict.First;
+        }
+        else
+        {
+            firstRow = firstRows[key];
         }
 
         switch (policy)
@@ -45,7 +62,7 @@ internal sealed class DuplicateKeys<T>(ResourceDefinition<T> resource, Duplicate
             case DuplicateKeyPolicy.KeepLast:
                 return Verdict.Keep;
             default:
-                row.AddError(resource.KeyColumns[0].Column.Name, $"The key '{key}' was already used on row {firstRows[key]}. Each row needs its own key: remove or merge the repeated rows.");
+                row.AddError(resource.KeyColumns[0].Column.Name, $"The key '{key}' was already used on row {firstRow}. Each row needs its own key: remove or merge the repeated rows.");
                 return Verdict.First;
         }
     }

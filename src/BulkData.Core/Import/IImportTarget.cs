@@ -38,6 +38,13 @@ public sealed record ImportTargetContext(Guid JobId, CommitMode CommitMode, IRea
 
     /// <summary>The merge strategy the import asks for (<see cref="ImportOptions.MergeStrategy"/>); null for the target's own.</summary>
     public MergeStrategy? MergeStrategy { get; init; }
+
+    /// <summary>
+    /// What the import does with a key repeated in the file (<see cref="ImportOptions.DuplicateKeys"/>). Only under
+    /// <see cref="DuplicateKeyPolicy.KeepLast"/> does a key come back to the target, in a later row, to overwrite what
+    /// this import wrote; a target need not remember the keys it wrote otherwise. Default: <see cref="DuplicateKeyPolicy.Error"/>.
+    /// </summary>
+    public DuplicateKeyPolicy DuplicateKeys { get; init; } = DuplicateKeyPolicy.Error;
 }
 
 /// <summary>A unit of work on a target. Disposing it without <see cref="CommitAsync"/> discards everything written.</summary>

@@ -32,11 +32,6 @@ internal sealed class ImportRun<T>
     private Task? write;
     private Tally counts;
     private Tally uncommitted;
-
-    // The counts as of the end of the batch last handed to the target, and as of the last commit: the reader runs a
-    // batch ahead, so a checkpoint carries these, never the live counts, and a resumed import counts every row once.
-    private Tally handedOff;
-    private Tally checkpointCounts;
     private long errorCount;
     private long errorBytes;
     private int rowWarnings;
@@ -67,7 +62,6 @@ internal sealed class ImportRun<T>
         {
             resumeAfter = queued.Checkpoint;
             counts = Tally.From(queued.Counts);
-            checkpointCounts = counts;
             errors.AddRange(queued.Errors);
             errorCount = queued.ErrorCount;
             checkpoint = queued.Checkpoint;
@@ -217,6 +211,7 @@ internal sealed class ImportRun<T>
         {
             AbsentMembers = Array.ConvertAll(absent, c => columns[c].Column.MemberName),
             MergeStrategy = options.MergeStrategy,
+            DuplicateKeys = options.DuplicateKeys,
         };
         var keys = new DuplicateKeys<T>(resource.Definition, options.DuplicateKeys);
         var capacity = Math.Min(options.BatchSize, 65_536);
@@ -376,10 +371,10 @@ internal sealed class ImportRun<T>
             : null;
 
     /// <summary>
-    /// Hands the batch to the target (its own transaction in partial mode, the import's one otherwise), to be
-    /// written while the next batch is read: first the previous batch's write is awaited and its outcomes taken (and,
-    /// partial, committed), so at most one batch is ahead and commits and checkpoints keep their order. Returns the
-    /// empty batch to fill next: <paramref name="spare"/> when this one is being written.
+    /// Hands the batch to the target. All-or-nothing (one transaction), it is written while the next batch is read:
+    /// first the previous batch's write is awaited and its outcomes taken, so at most one batch is ahead. Partial
+    /// (a transaction per batch), it is written and committed before the next is read. Returns the empty batch to
+    /// fill next: <paramref name="spare"/> when this one is still being written.
     /// </summary>
     private async Task<BatchSlot> FlushAsync(BatchSlot slot, BatchSlot spare, CancellationToken cancellationToken)
     {
@@ -397,7 +392,6 @@ internal sealed class ImportRun<T>
         }
 
         transaction ??= await target!.BeginAsync(targetContext!, cancellationToken).ConfigureAwait(false);
-        handedOff = counts;
         var into = transaction;
         var parent = recorder.Span;
         var resourceName = Job.Resource;
@@ -414,6 +408,14 @@ internal sealed class ImportRun<T>
             },
             CancellationToken.None);
         writing = slot;
+        if (options.CommitMode == CommitMode.Partial)
+        {
+            // Partial imports commit each batch before reading the next: the checkpoint then carries exactly the rows
+            // read, and a database with one writer (SQLite) is free for others between batches.
+            await EndWriteAsync(cancellationToken).ConfigureAwait(false);
+            return slot;
+        }
+
         return spare;
     }
 
@@ -449,8 +451,6 @@ internal sealed class ImportRun<T>
                 var (column, message) = batch.RejectionAt(i);
                 counts.Valid--;
                 counts.Invalid++;
-                handedOff.Valid--;
-                handedOff.Invalid++;
                 Keep(new RowError(RowErrorKind.Validation, message, batch.RowNumberAt(i), batch.LineNumberAt(i), column));
             }
             else
@@ -498,7 +498,7 @@ internal sealed class ImportRun<T>
         // Once decided, a commit runs to its end: a cancel arriving during it must not leave the job's
         // record unsure of what the target holds.
         cancellationToken.ThrowIfCancellationRequested();
-        var committed = options.CommitMode == CommitMode.Partial ? handedOff : counts;
+        var committed = counts;
         committed.Created += uncommitted.Created;
         committed.Updated += uncommitted.Updated;
         committed.Skipped += uncommitted.Skipped;
@@ -508,12 +508,7 @@ internal sealed class ImportRun<T>
         await transaction.DisposeAsync().ConfigureAwait(false);
         transaction = null;
         BulkDataDiagnostics.RowsWritten.Add(uncommitted.Created + uncommitted.Updated, new System.Diagnostics.TagList { { "bulkdata.resource", Job.Resource }, { "bulkdata.kind", Job.Kind.ToString() } });
-        counts.Created += uncommitted.Created;
-        counts.Updated += uncommitted.Updated;
-        counts.Skipped += uncommitted.Skipped;
-        counts.Unchanged += uncommitted.Unchanged;
-        counts.Existing += uncommitted.Existing;
-        checkpointCounts = committed;
+        counts = committed;
         uncommitted = default;
         firstUncommittedOutcome = outcomes.Count;
         checkpoint = lastWrittenRow;
@@ -667,11 +662,9 @@ internal sealed class ImportRun<T>
         operation.Progress?.Report(snapshot.Progress);
     }
 
-    /// <summary>The job as it stands; a partial import's counts while it runs are those of its checkpoint (the rows read ahead are not committed yet).</summary>
-    private Job Snapshot(string phase, bool final = false)
+    private Job Snapshot(string phase)
     {
-        var shown = options.CommitMode == CommitMode.Partial && Committing && !final ? checkpointCounts : counts;
-        var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = shown.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
+        var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
         if (snapshot.Errors.Count != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
             snapshot = snapshot with { Errors = errors.ToArray(), Warnings = warnings.ToArray() };
@@ -684,7 +677,7 @@ internal sealed class ImportRun<T>
     {
         recorder.CountRows(counts.Read, counts.Invalid);
         var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped ({counts.Unchanged} unchanged, {counts.Existing} existing, {counts.Duplicates} duplicates)";
-        await recorder.FinishAsync(Snapshot("done", final: true) with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
+        await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
         operation.Progress?.Report(Job.Progress);
     }
 

@@ -21,7 +21,8 @@ internal static class ChangeRecords
 
     /// <summary>
     /// Records a batch's changes: one record per created and per updated entity, in order, and the latest values of
-    /// entities the same import had already written (their first record keeps the values before the import).
+    /// entities the same import had already written (their first record keeps the values before the import); or,
+    /// <paramref name="perBatch"/>, one record of the batch's created entities and one of its updated ones.
     /// </summary>
     public static async Task WriteAsync<TEntity>(
         DbContext db,
@@ -31,6 +32,7 @@ internal static class ChangeRecords
         List<TEntity> created,
         List<(TEntity Entity, string Before)> updated,
         List<TEntity> rewritten,
+        bool perBatch,
         EntityFrameworkTargetOptions options,
         CancellationToken cancellationToken)
         where TEntity : class
@@ -40,14 +42,39 @@ internal static class ChangeRecords
         // Untracked entities (the set-based writer's) are read directly; tracked ones through their entries.
         string KeyOf(TEntity entity) => table is null ? EntitySnapshots.Key(db.Entry(entity)) : EntitySnapshots.Key(table, entity);
         string ValuesOf(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
-        foreach (var entity in created)
+        if (perBatch)
         {
-            records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyOf(entity), After = ValuesOf(entity) });
-        }
+            // No record of this import comes back in a later batch (no kept repeats), so none is rewritten: the batch's
+            // created records in one change record, its updated ones in another, each entry as its own record would hold it.
+            if (created.Count > 0)
+            {
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = List(created, KeyOf), After = List(created, ValuesOf) });
+            }
 
-        foreach (var (entity, before) in updated)
+            if (updated.Count > 0)
+            {
+                records.Add(new RowChangeRecord
+                {
+                    JobId = jobId,
+                    EntityType = name,
+                    Created = false,
+                    Key = List(updated, u => KeyOf(u.Entity)),
+                    Before = List(updated, u => u.Before),
+                    After = List(updated, u => ValuesOf(u.Entity)),
+                });
+            }
+        }
+        else
         {
-            records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = before, After = ValuesOf(entity) });
+            foreach (var entity in created)
+            {
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyOf(entity), After = ValuesOf(entity) });
+            }
+
+            foreach (var (entity, before) in updated)
+            {
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = before, After = ValuesOf(entity) });
+            }
         }
 
         // Change records go in bulk, in order, so their ids still order the changes: through the bulk inserter
@@ -64,6 +91,71 @@ internal static class ChangeRecords
             await Of(db, jobId).Where(c => c.EntityType == name && c.Key == key)
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.After, after), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The entries of a change record: itself, or, for a record of a whole batch (its key a JSON array of keys), one
+    /// record per entry, last first (the order a rollback undoes them in).
+    /// </summary>
+    public static IEnumerable<RowChangeRecord> Entries(RowChangeRecord record)
+    {
+        if (!IsBatch(record.Key))
+        {
+            yield return record;
+            yield break;
+        }
+
+        var keys = Texts(record.Key);
+        var after = Texts(record.After);
+        var before = record.Before is null ? null : Texts(record.Before);
+        for (var i = keys.Count - 1; i >= 0; i--)
+        {
+            yield return new RowChangeRecord { Id = record.Id, JobId = record.JobId, EntityType = record.EntityType, Created = record.Created, Key = keys[i], Before = before?[i], After = after[i] };
+        }
+    }
+
+    /// <summary>The keys (as their JSON) of the records an import created of an entity type, among <paramref name="keys"/>.</summary>
+    public static async Task<HashSet<string>> CreatedAmongAsync(DbContext db, Guid jobId, string entityType, IReadOnlyCollection<string> keys, int pageSize, CancellationToken cancellationToken)
+    {
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(pageSize))
+        {
+            own.UnionWith(await Of(db, jobId)
+                .Where(c => c.EntityType == entityType && c.Created && chunk.Contains(c.Key))
+                .Select(c => c.Key)
+                .ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        // Records of whole batches hold their keys in a list: read those lists, a page at a time.
+        var wanted = keys.ToHashSet(StringComparer.Ordinal);
+        var after = 0L;
+        while (true)
+        {
+            var page = await Of(db, jobId)
+                .Where(c => c.EntityType == entityType && c.Created && c.Key.StartsWith("[[") && c.Id > after)
+                .OrderBy(c => c.Id)
+                .Select(c => new { c.Id, c.Key })
+                .Take(pageSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                return own;
+            }
+
+            own.UnionWith(page.SelectMany(p => Texts(p.Key)).Where(wanted.Contains));
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>True for the key of a whole batch's record: a list of keys, each itself a list.</summary>
+    public static bool IsBatch(string key) => key.StartsWith("[[", StringComparison.Ordinal);
+
+    private static string List<TItem>(List<TItem> items, Func<TItem, string> json) => "[" + string.Join(',', items.Select(json)) + "]";
+
+    private static List<string> Texts(string list)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(list);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.GetRawText())];
     }
 
     /// <summary>

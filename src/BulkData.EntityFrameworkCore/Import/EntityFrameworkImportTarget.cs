@@ -100,6 +100,10 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         private TableStatements? statements;
         private readonly HashSet<ImportKey> writtenKeys = [];
 
+        // Only a file whose repeated keys are kept (KeepLast) brings a key back in a later batch: otherwise the
+        // import's keys are not remembered, and memory stays flat over any number of rows.
+        private readonly bool remembersWritten = import.DuplicateKeys == DuplicateKeyPolicy.KeepLast;
+
         // A file without some of the resource's columns leaves their members at defaults: the record as
         // it will be stored (merged, or new) is what DataAnnotations must accept.
         private readonly bool validatesRecords = options.MergeStrategy == MergeStrategy.Upsert && import.AbsentMembers.Count > 0;
@@ -209,12 +213,15 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 : await SaveSetBasedAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
             if (recordsChanges)
             {
-                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, created, updated, rewritten, options, cancellationToken).ConfigureAwait(false);
+                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, created, updated, rewritten, perBatch: !remembersWritten, options, cancellationToken).ConfigureAwait(false);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
             db.ChangeTracker.Clear();
-            writtenKeys.UnionWith(writtenInBatch);
+            if (remembersWritten)
+            {
+                writtenKeys.UnionWith(writtenInBatch);
+            }
         }
 
         /// <summary>EF Core's way, for entity types the set-based writer does not serve: the tracker's changes saved, new records added (or bulk-inserted).</summary>

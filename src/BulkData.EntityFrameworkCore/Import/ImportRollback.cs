@@ -32,6 +32,9 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
 {
     private const int PageSize = 1_000;
 
+    /// <summary>The key text a page of change records holds at most (but one record): about a thousand keys.</summary>
+    private const int PageKeyText = 8 * PageSize;
+
     private readonly RollbackOptions options = options ?? new RollbackOptions();
 
     /// <inheritdoc/>
@@ -71,21 +74,35 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         var before = long.MaxValue;
         while (true)
         {
-            // Newest first, so a record created and then updated by the import is restored before it is deleted.
-            var page = await ChangeRecords.Of(db, jobId).AsNoTracking()
+            // Newest first, so a record created and then updated by the import is restored before it is deleted. A
+            // page holds about a thousand changes: a record of a whole batch counts for every key in its list.
+            var heads = await ChangeRecords.Of(db, jobId)
                 .Where(c => c.Id < before)
                 .OrderByDescending(c => c.Id)
+                .Select(c => new { c.Id, c.Key.Length })
                 .Take(PageSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (page.Count == 0)
+            if (heads.Count == 0)
             {
                 break;
             }
 
-            before = page[^1].Id;
+            var (taken, keyText) = (0, 0L);
+            while (taken < heads.Count && (taken == 0 || keyText + heads[taken].Length <= PageKeyText))
+            {
+                keyText += heads[taken++].Length;
+            }
+
+            var oldest = heads[taken - 1].Id;
+            var page = await ChangeRecords.Of(db, jobId).AsNoTracking()
+                .Where(c => c.Id < before && c.Id >= oldest)
+                .OrderByDescending(c => c.Id)
+                .Take(taken)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            before = oldest;
 
             // Each record's key is read from its JSON once, for the preload, the dependents and the undo.
-            var keyed = page.Select(change => db.Model.FindEntityType(change.EntityType) is { } type
+            var keyed = page.SelectMany(ChangeRecords.Entries).Select(change => db.Model.FindEntityType(change.EntityType) is { } type
                     ? new KeyedChange(change, type, EntitySnapshots.ReadKey(type, change.Key))
                     : throw new RollbackRefusedException(jobId, $"The import changed {change.EntityType} records, which {typeof(TContext).Name} no longer maps."))
                 .ToList();
@@ -214,7 +231,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
                 var column = foreignKey.Properties[0];
                 var query = DependentsMethod.MakeGenericMethod(dependent.ClrType, column.ClrType);
                 var rows = await ((Task<List<(object Principal, string Key)>>)query.Invoke(null, [db, column, keyOf.Keys.ToList(), cancellationToken])!).ConfigureAwait(false);
-                var ownKeys = await OwnCreatedKeysAsync(db, jobId, dependent.Name, rows.Select(r => r.Key).ToList(), cancellationToken).ConfigureAwait(false);
+                var ownKeys = await ChangeRecords.CreatedAmongAsync(db, jobId, dependent.Name, rows.Select(r => r.Key).ToList(), PageSize, cancellationToken).ConfigureAwait(false);
                 foreach (var (principal, key) in rows.Where(r => !ownKeys.Contains(r.Key)))
                 {
                     var principalKey = keyOf[principal];
@@ -231,20 +248,6 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
         return found;
     }
 
-    private static async Task<HashSet<string>> OwnCreatedKeysAsync(DbContext db, Guid jobId, string entityType, List<string> keys, CancellationToken cancellationToken)
-    {
-        var own = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(PageSize))
-        {
-            own.UnionWith(await ChangeRecords.Of(db, jobId)
-                .Where(c => c.EntityType == entityType && c.Created && chunk.Contains(c.Key))
-                .Select(c => c.Key)
-                .ToListAsync(cancellationToken).ConfigureAwait(false));
-        }
-
-        return own;
-    }
-
     private static readonly System.Reflection.MethodInfo PreloadMethod =
         typeof(ImportRollback<TContext>).GetMethod(nameof(LoadByKeysAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
 
@@ -254,7 +257,8 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
     private static async Task LoadByKeysAsync<TEntity, TKey>(DbContext db, string name, List<object?> values, CancellationToken cancellationToken)
         where TEntity : class
     {
-        foreach (var chunk in values.OfType<TKey>().Distinct().Chunk(PageSize))
+        // A page's keys in one query: a page is bounded by its key text (PageKeyText), a few thousand keys at most.
+        foreach (var chunk in values.OfType<TKey>().Distinct().Chunk(PageKeyText))
         {
             await db.Set<TEntity>().Where(e => chunk.Contains(EF.Property<TKey>(e, name))).LoadAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -108,12 +108,13 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     {
         if (!perRow)
         {
+            // One UPDATE ... FROM (VALUES ...) per chunk of rows that set the same members: one statement planned, not one per row.
             foreach (var group in rows.GroupBy(r => r.Members, ReferenceEqualityComparer.Instance))
             {
                 var members = (TableColumn[])group.Key!;
                 foreach (var chunk in group.Chunk(RowsPerCommand))
                 {
-                    await RunTogetherAsync(table.UpdateOf(members), [.. members, .. table.PrimaryKey], [], [.. chunk.Select(r => r.Entity)], cancellationToken).ConfigureAwait(false);
+                    await UpdateFromValuesAsync(members, [.. chunk.Select(r => r.Entity)], cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -216,6 +217,35 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
 
             await ReadReturnedAsync(reader, returned, entities[r], cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Updates the members of many rows with one statement: <c>UPDATE t SET m = v.m FROM (VALUES ...) AS v WHERE t.key = v.key</c>.</summary>
+    private async Task UpdateFromValuesAsync(TableColumn[] members, object[] entities, CancellationToken cancellationToken)
+    {
+        TableColumn[] columns = [.. members, .. table.PrimaryKey];
+        string Alias(int c) => table.Sql.DelimitIdentifier($"c{c}");
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var values = new StringBuilder();
+        for (var r = 0; r < entities.Length; r++)
+        {
+            values.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var name = $"r{r}_p{c}";
+                var parameter = columns[c].CreateParameter(command, table.Sql.GenerateParameterName(name));
+                parameter.Value = columns[c].ToProvider(columns[c].Read(entities[r]));
+                command.Parameters.Add(parameter);
+                values.Append(c == 0 ? string.Empty : ", ").Append(table.Sql.GenerateParameterNamePlaceholder(name));
+            }
+
+            values.Append(')');
+        }
+
+        var set = string.Join(", ", members.Select((m, c) => $"{m.Name} = v.{Alias(c)}"));
+        var match = string.Join(" AND ", table.PrimaryKey.Select((k, i) => $"t.{k.Name} = v.{Alias(members.Length + i)}"));
+        command.CommandText = $"UPDATE {table.Name} AS t SET {set} FROM (VALUES {values}) AS v({string.Join(", ", columns.Select((_, c) => Alias(c)))}) WHERE {match}";
+        await NonQueryAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a command that returns rows, through EF Core's command logging and interceptors when any listens.</summary>
