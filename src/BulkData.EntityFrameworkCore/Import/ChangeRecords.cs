@@ -42,13 +42,14 @@ internal static class ChangeRecords
         // Untracked entities (the set-based writer's) are read directly; tracked ones through their entries.
         string KeyOf(TEntity entity) => table is null ? EntitySnapshots.Key(db.Entry(entity)) : EntitySnapshots.Key(table, entity);
         string ValuesOf(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
+        string ValuesList(List<TEntity> entities) => table is null ? List(entities, ValuesOf) : EntitySnapshots.ValuesList(table, entities);
         if (perBatch)
         {
             // No record of this import comes back in a later batch (no kept repeats), so none is rewritten: the batch's
             // created records in one change record, its updated ones in another, each entry as its own record would hold it.
             if (created.Count > 0)
             {
-                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = List(created, KeyOf), After = List(created, ValuesOf) });
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = List(created, KeyOf), After = ValuesList(created) });
             }
 
             if (updated.Count > 0)
@@ -60,7 +61,7 @@ internal static class ChangeRecords
                     Created = false,
                     Key = List(updated, u => KeyOf(u.Entity)),
                     Before = List(updated, u => u.Before),
-                    After = List(updated, u => ValuesOf(u.Entity)),
+                    After = ValuesList([.. updated.Select(u => u.Entity)]),
                 });
             }
         }

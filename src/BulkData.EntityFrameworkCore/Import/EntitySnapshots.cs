@@ -15,19 +15,38 @@ internal static class EntitySnapshots
         JsonSerializer.Serialize(entry.Metadata.GetProperties().ToDictionary(p => p.Name, p => entry.Property(p.Name).CurrentValue));
 
     /// <summary>The same as <see cref="Values(EntityEntry)"/> for an untracked entity of a type without shadow properties (the set-based writer's).</summary>
-    public static string Values(EntityTable table, object entity)
+    public static string Values(EntityTable table, object entity) => Json(writer => WriteValues(writer, table, entity));
+
+    /// <summary>The snapshots of many entities as one JSON array, each element what <see cref="Values(EntityTable, object)"/> gives.</summary>
+    public static string ValuesList(EntityTable table, IEnumerable<object> entities) => Json(writer =>
+    {
+        writer.WriteStartArray();
+        foreach (var entity in entities)
+        {
+            WriteValues(writer, table, entity);
+        }
+
+        writer.WriteEndArray();
+    });
+
+    private static void WriteValues(Utf8JsonWriter writer, EntityTable table, object entity)
+    {
+        writer.WriteStartObject();
+        foreach (var column in table.Columns)
+        {
+            writer.WritePropertyName(column.Property.Name);
+            JsonSerializer.Serialize(writer, column.Read(entity), column.JsonType);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            foreach (var column in table.Columns)
-            {
-                writer.WritePropertyName(column.Property.Name);
-                JsonSerializer.Serialize(writer, column.Read(entity), column.Property.ClrType);
-            }
-
-            writer.WriteEndObject();
+            write(writer);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);

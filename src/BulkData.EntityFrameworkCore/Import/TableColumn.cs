@@ -30,6 +30,9 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
     /// <summary>True when the database generates the value on insert if the row leaves it at its sentinel.</summary>
     public bool GeneratedOnAdd { get; } = Property.ValueGenerated.HasFlag(ValueGenerated.OnAdd);
 
+    /// <summary>How the value is written in a change record's JSON (resolved once, not per value).</summary>
+    public System.Text.Json.Serialization.Metadata.JsonTypeInfo JsonType { get; } = System.Text.Json.JsonSerializerOptions.Default.GetTypeInfo(Property.ClrType);
+
     /// <summary>True for a primary key member.</summary>
     public bool IsKey { get; } = Property.IsPrimaryKey();
 
