@@ -144,6 +144,44 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
         Assert.Equal(1_000, (await database.ItemsAsync()).Count);
     }
 
+    // Issue 22: a crash after the batch's statements ran and its checkpoint was written, before the commit, leaves the
+    // database as the last committed batch left it; resumed, the import writes every row once.
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task CrashAfterTheStatementsBeforeTheCommit_TheResumedJobWritesEveryRowOnce(string provider)
+    {
+        var checkpoints = 0;
+        await using var database = await Database.CreateAsync(provider, postgres, new CheckpointWatch(() => checkpoints++), new CommitFault(() => checkpoints == 3));
+        await using var app = Application(database);
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 1; i <= 1_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"S-{i},n,1,1\n");
+        }
+
+        var jobId = await app.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Item>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 250; })
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var executor = app.GetRequiredService<IQueuedJobExecutor>();
+        var jobs = app.GetRequiredService<IJobStore>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => executor.RunAsync(jobId));
+        var crashed = (await jobs.GetAsync(jobId))!;
+        Assert.Equal((JobStatus.Failed, 500L, 500L), (crashed.Status, crashed.Checkpoint, crashed.Counts.Created));
+        Assert.Equal(500, (await database.ItemsAsync()).Count);
+
+        checkpoints = int.MinValue;
+        await app.GetRequiredService<IJobRunner>().ResumeAsync(jobs, jobId, new JobScope(null));
+        await executor.RunAsync(jobId);
+        var job = (await jobs.GetAsync(jobId))!;
+        var skus = (await database.ItemsAsync()).Select(i => i.Sku).ToList();
+
+        Assert.Equal((JobStatus.Completed, 1_000L), (job.Status, job.Counts.Created));
+        Assert.Equal(1_000, skus.Count);
+        Assert.Equal(1_000, skus.Distinct().Count());
+    }
+
     /// <summary>An application whose jobs, files and items all live in the test database, with the in-process runner (not started).</summary>
     private static ServiceProvider Application(Database database)
     {
@@ -170,6 +208,14 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
 
             return ValueTask.FromResult(result);
         }
+    }
+
+    /// <summary>Fails a commit, as a dropped connection would, when <paramref name="fail"/> says so.</summary>
+    private sealed class CommitFault(Func<bool> fail) : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+    {
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> TransactionCommittingAsync(
+            System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result, CancellationToken cancellationToken = default) =>
+            fail() ? throw new InvalidOperationException("injected failure before the commit") : ValueTask.FromResult(result);
     }
 
     /// <summary>Stops the process (cancels its token) as soon as a transaction commits.</summary>
