@@ -71,7 +71,8 @@ public sealed class FaultInjectionTests(PostgresServer postgres)
     private static string Describe(Item item) => $"{item.Id}|{item.Sku}|{item.Name}|{item.Price}|{item.Quantity}|{item.Released:O}";
 
     /// <summary>
-    /// Throws when the k-th batch of an import starts (its lookup of existing records, tagged by the target), as a
+    /// Throws when the k-th lookup of existing records starts (tagged by the target: the first statement of every batch;
+    /// these tests use no bulk inserter, whose read-back is tagged too), as a
     /// dropped connection would: nothing of batch k is written, every earlier batch is. <see cref="Arm"/> sets k again
     /// (null: never) and restarts the count, so one database serves many cases.
     /// </summary>

@@ -429,18 +429,14 @@ internal sealed class ImportRun<T>
 
         try
         {
+            // A failed write goes to the run's error handling, whose DiscardAsync keeps the errors read ahead.
             await write!.ConfigureAwait(false);
         }
-        catch
+        finally
         {
             writing = null;
             write = null;
-            TakeReadAheadErrors();
-            throw;
         }
-
-        writing = null;
-        write = null;
 
         var batch = slot.Batch;
         for (var i = 0; i < batch.Count; i++)
@@ -523,8 +519,9 @@ internal sealed class ImportRun<T>
             await write.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             writing = null;
             write = null;
-            TakeReadAheadErrors();
         }
+
+        TakeReadAheadErrors();
 
         if (transaction is null)
         {
@@ -572,8 +569,9 @@ internal sealed class ImportRun<T>
     }
 
     /// <summary>
-    /// Records a row's error. While a batch is being written, errors of the rows read ahead wait until that batch is
-    /// committed, so that a checkpoint carries exactly the errors of the rows up to it.
+    /// Records a row's error. While a batch is being written (all-or-nothing reads the next meanwhile), errors of the
+    /// rows read ahead wait until that batch's rejections are in, so the job's errors stay in row order and the cap
+    /// on kept errors keeps the first rows'.
     /// </summary>
     private void RecordError(RowError error)
     {

@@ -115,7 +115,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
             var itemKeys = batch.Items.Select(KeyOf).ToArray();
-            var existing = await FindExistingAsync(batch.Items, itemKeys, cancellationToken, QueryTags.ExistingRecords).ConfigureAwait(false);
+            var existing = await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
             var rewritten = new List<TEntity>();
@@ -208,9 +208,21 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 }
             }
 
-            created = table is null
-                ? await SaveTrackedAsync(created, bulk, cancellationToken).ConfigureAwait(false)
-                : await SaveSetBasedAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                created = table is null
+                    ? await SaveTrackedAsync(created, bulk, cancellationToken).ConfigureAwait(false)
+                    : await SaveSetBasedAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException e) when (e.InnerException is { } cause)
+            {
+                // EF Core's own message says only to see the inner exception: the job names the database's cause.
+                throw new DbUpdateException($"{typeof(TEntity).Name}: {cause.Message}", e);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new DbUpdateException($"{typeof(TEntity).Name}: {e.Message}", e);
+            }
             if (recordsChanges)
             {
                 await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, created, updated, rewritten, perBatch: !remembersWritten, options, cancellationToken).ConfigureAwait(false);
@@ -227,15 +239,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         /// <summary>EF Core's way, for entity types the set-based writer does not serve: the tracker's changes saved, new records added (or bulk-inserted).</summary>
         private async Task<List<TEntity>> SaveTrackedAsync(List<TEntity> created, bool bulk, CancellationToken cancellationToken)
         {
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbUpdateException e) when (e.InnerException is { } cause)
-            {
-                // EF Core's own message says only to see the inner exception: the job names the database's cause.
-                throw new DbUpdateException($"{typeof(TEntity).Name}: {cause.Message}", e);
-            }
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
 
             if (bulk && created.Count > 0)
             {
@@ -246,8 +250,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 }
                 else if (recordsChanges)
                 {
-                    // Database-generated keys are known only to the database: read the new records back, in one query.
-                    return [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
+                    return await ReadBackAsync(created, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -261,28 +264,19 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         private async Task<List<TEntity>> SaveSetBasedAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, CancellationToken cancellationToken)
         {
             var statements = Statements();
-            try
+            if (bulk && created.Count > 0 && await options.BulkInserter!.InsertAsync(db, created, cancellationToken).ConfigureAwait(false))
             {
-                if (bulk && created.Count > 0 && await options.BulkInserter!.InsertAsync(db, created, cancellationToken).ConfigureAwait(false))
+                if (recordsChanges && created.Any(e => table!.OmittedBy(e) != 0))
                 {
-                    if (recordsChanges && created.Any(e => table!.OmittedBy(e) != 0))
-                    {
-                        // COPY returns nothing: values the database generated are read back, in one query.
-                        created = [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
-                    }
+                    created = await ReadBackAsync(created, cancellationToken).ConfigureAwait(false);
                 }
-                else
-                {
-                    await statements.InsertAsync(created, cancellationToken).ConfigureAwait(false);
-                }
-
-                await statements.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
             }
-            catch (System.Data.Common.DbException e)
+            else
             {
-                throw new DbUpdateException($"{typeof(TEntity).Name}: {e.Message}", e);
+                await statements.InsertAsync(created, cancellationToken).ConfigureAwait(false);
             }
 
+            await statements.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
             return created;
         }
 
@@ -378,38 +372,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         }
 
         /// <summary>Loads the batch's existing records in one query filtering on every key member, then matches whole keys as typed values.</summary>
-        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, ImportKey[] itemKeys, CancellationToken cancellationToken, string? tag = null)
+        private async Task<Dictionary<ImportKey, TEntity>> FindExistingAsync(IReadOnlyList<TEntity> items, ImportKey[] itemKeys, CancellationToken cancellationToken)
         {
-            if (table is not null && keys.Length == 1)
-            {
-                // One key member: the set-based writer reads the records with its own prepared SELECT, as plain objects.
-                var column = table.ColumnOf(keys[0]);
-                var values = items.Select(column.Read).OfType<object>().Distinct().ToList();
-                var matched = new Dictionary<ImportKey, TEntity>();
-                var wantedKeys = itemKeys.ToHashSet();
-                foreach (TEntity entity in await Statements().SelectAsync(column, values, cancellationToken).ConfigureAwait(false))
-                {
-                    if (wantedKeys.Contains(KeyOf(entity)))
-                    {
-                        matched[KeyOf(entity)] = entity;
-                    }
-                }
-
-                return matched;
-            }
-
-            IQueryable<TEntity> query = tag is null ? db.Set<TEntity>() : db.Set<TEntity>().TagWith(tag);
-            foreach (var key in keys)
-            {
-                var values = items.Select(i => key.GetGetter().GetClrValue(i)).Where(v => v is not null).Distinct().ToList();
-                query = (IQueryable<TEntity>)WhereInMethod.MakeGenericMethod(key.ClrType).Invoke(null, [query, key, values])!;
-            }
-
             var wanted = itemKeys.ToHashSet();
             var found = new Dictionary<ImportKey, TEntity>();
-            // Only EF Core's way needs the records tracked; the set-based writer reads plain objects.
-            query = table is null ? query.AsTracking() : query.AsNoTracking();
-            await foreach (var entity in query.AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            await foreach (var entity in CandidatesAsync(items, cancellationToken).ConfigureAwait(false))
             {
                 var key = KeyOf(entity);
                 if (wanted.Contains(key))
@@ -420,6 +387,42 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
             return found;
         }
+
+        /// <summary>
+        /// The records whose key members each hold one of the items' values (a superset of the items' keys): with the
+        /// set-based writer's prepared SELECT for a one-member key, else with one EF Core query, tracked only on EF
+        /// Core's way. Either is tagged <see cref="QueryTags.ExistingRecords"/>.
+        /// </summary>
+        private async IAsyncEnumerable<TEntity> CandidatesAsync(IReadOnlyList<TEntity> items, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (table is not null && keys.Length == 1)
+            {
+                var column = table.ColumnOf(keys[0]);
+                foreach (TEntity entity in await Statements().SelectAsync(column, [.. items.Select(column.Read).OfType<object>().Distinct()], cancellationToken).ConfigureAwait(false))
+                {
+                    yield return entity;
+                }
+
+                yield break;
+            }
+
+            IQueryable<TEntity> query = db.Set<TEntity>().TagWith(QueryTags.ExistingRecords);
+            foreach (var key in keys)
+            {
+                var values = items.Select(i => key.GetGetter().GetClrValue(i)).Where(v => v is not null).Distinct().ToList();
+                query = (IQueryable<TEntity>)WhereInMethod.MakeGenericMethod(key.ClrType).Invoke(null, [query, key, values])!;
+            }
+
+            query = table is null ? query.AsTracking() : query.AsNoTracking();
+            await foreach (var entity in query.AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                yield return entity;
+            }
+        }
+
+        /// <summary>Reads new records back after a COPY, which returns nothing: their database-generated keys are known only to the database.</summary>
+        private async Task<List<TEntity>> ReadBackAsync(List<TEntity> created, CancellationToken cancellationToken) =>
+            [.. (await FindExistingAsync(created, created.Select(KeyOf).ToArray(), cancellationToken).ConfigureAwait(false)).Values];
 
         private ImportKey KeyOf(TEntity entity) => new(Array.ConvertAll(keys, k => k.GetGetter().GetClrValue(entity)));
 

@@ -30,7 +30,7 @@ internal sealed class EntityTable
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         Name = sql.DelimitIdentifier(table.Name, table.Schema);
         Columns = type.GetProperties().Select((p, i) => new TableColumn(p, i, sql.DelimitIdentifier(p.GetColumnName(table)!), p.GetRelationalTypeMapping())).ToArray();
-        PrimaryKey = type.FindPrimaryKey()!.Properties.Select(p => Columns.Single(c => c.Property == p)).ToArray();
+        PrimaryKey = type.FindPrimaryKey()!.Properties.Select(ColumnOf).ToArray();
         Generated = Columns.Where(c => c.GeneratedOnAdd).ToArray();
         Create = System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(ParameterlessConstructor(type)!)).Compile();
     }

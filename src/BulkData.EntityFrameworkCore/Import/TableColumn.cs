@@ -33,9 +33,6 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
     /// <summary>How the value is written in a change record's JSON (resolved once, not per value).</summary>
     public System.Text.Json.Serialization.Metadata.JsonTypeInfo JsonType { get; } = System.Text.Json.JsonSerializerOptions.Default.GetTypeInfo(Property.ClrType);
 
-    /// <summary>True for a primary key member.</summary>
-    public bool IsKey { get; } = Property.IsPrimaryKey();
-
     /// <summary>The entity's value of the property.</summary>
     public object? Read(object entity) => getter.GetClrValue(entity);
 

@@ -187,14 +187,12 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         var text = new StringBuilder();
         for (var r = 0; r < entities.Length; r++)
         {
+            var placeholders = BindRow(command, columns, entities[r], r);
             var statement = sql;
             for (var c = columns.Length - 1; c >= 0; c--)
             {
                 // Highest first, so that renaming p1 never touches p10.
-                statement = statement.Replace(table.Sql.GenerateParameterNamePlaceholder($"p{c}"), table.Sql.GenerateParameterNamePlaceholder($"r{r}_p{c}"), StringComparison.Ordinal);
-                var parameter = columns[c].CreateParameter(command, table.Sql.GenerateParameterName($"r{r}_p{c}"));
-                parameter.Value = columns[c].ToProvider(columns[c].Read(entities[r]));
-                command.Parameters.Add(parameter);
+                statement = statement.Replace(table.Sql.GenerateParameterNamePlaceholder($"p{c}"), placeholders[c], StringComparison.Ordinal);
             }
 
             text.Append(statement).Append(";\n");
@@ -229,23 +227,28 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         var values = new StringBuilder();
         for (var r = 0; r < entities.Length; r++)
         {
-            values.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Length; c++)
-            {
-                var name = $"r{r}_p{c}";
-                var parameter = columns[c].CreateParameter(command, table.Sql.GenerateParameterName(name));
-                parameter.Value = columns[c].ToProvider(columns[c].Read(entities[r]));
-                command.Parameters.Add(parameter);
-                values.Append(c == 0 ? string.Empty : ", ").Append(table.Sql.GenerateParameterNamePlaceholder(name));
-            }
-
-            values.Append(')');
+            values.Append(r == 0 ? "(" : ", (").AppendJoin(", ", BindRow(command, columns, entities[r], r)).Append(')');
         }
 
         var set = string.Join(", ", members.Select((m, c) => $"{m.Name} = v.{Alias(c)}"));
         var match = string.Join(" AND ", table.PrimaryKey.Select((k, i) => $"t.{k.Name} = v.{Alias(members.Length + i)}"));
         command.CommandText = $"UPDATE {table.Name} AS t SET {set} FROM (VALUES {values}) AS v({string.Join(", ", columns.Select((_, c) => Alias(c)))}) WHERE {match}";
         await NonQueryAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds one row's parameters to a command of many rows (<c>p0</c> of row 3 is <c>r3_p0</c>) and returns their placeholders, in column order.</summary>
+    private string[] BindRow(DbCommand command, TableColumn[] columns, object entity, int row)
+    {
+        var placeholders = new string[columns.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var parameter = columns[c].CreateParameter(command, table.Sql.GenerateParameterName($"r{row}_p{c}"));
+            parameter.Value = columns[c].ToProvider(columns[c].Read(entity));
+            command.Parameters.Add(parameter);
+            placeholders[c] = table.Sql.GenerateParameterNamePlaceholder($"r{row}_p{c}");
+        }
+
+        return placeholders;
     }
 
     /// <summary>Runs a command that returns rows, through EF Core's command logging and interceptors when any listens.</summary>

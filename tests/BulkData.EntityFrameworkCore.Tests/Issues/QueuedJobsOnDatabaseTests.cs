@@ -123,15 +123,7 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
                 }
             }));
         await using var app = Application(database);
-        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
-        for (var i = 1; i <= 1_000; i++)
-        {
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"S-{i},n,1,1\n");
-        }
-
-        var jobId = await app.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Item>()
-            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 250; })
-            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobId = await EnqueueThousandItemsAsync(app);
         var executor = app.GetRequiredService<IQueuedJobExecutor>();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => executor.RunAsync(jobId, stop.Token));
@@ -154,15 +146,7 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
         var checkpoints = 0;
         await using var database = await Database.CreateAsync(provider, postgres, new CheckpointWatch(() => checkpoints++), new CommitFault(() => checkpoints == 3));
         await using var app = Application(database);
-        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
-        for (var i = 1; i <= 1_000; i++)
-        {
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"S-{i},n,1,1\n");
-        }
-
-        var jobId = await app.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Item>()
-            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 250; })
-            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
+        var jobId = await EnqueueThousandItemsAsync(app);
         var executor = app.GetRequiredService<IQueuedJobExecutor>();
         var jobs = app.GetRequiredService<IJobStore>();
 
@@ -180,6 +164,20 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
         Assert.Equal((JobStatus.Completed, 1_000L), (job.Status, job.Counts.Created));
         Assert.Equal(1_000, skus.Count);
         Assert.Equal(1_000, skus.Distinct().Count());
+    }
+
+    /// <summary>Queues a partial import of 1,000 items (S-1 to S-1000) in batches of 250.</summary>
+    private static async Task<Guid> EnqueueThousandItemsAsync(ServiceProvider app)
+    {
+        var csv = new StringBuilder("Sku,Name,Price,Quantity\n");
+        for (var i = 1; i <= 1_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"S-{i},n,1,1\n");
+        }
+
+        return await app.CreateScope().ServiceProvider.GetRequiredService<IBulkImporter>().For<Item>()
+            .WithOptions(o => { o.CommitMode = CommitMode.Partial; o.BatchSize = 250; })
+            .EnqueueAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "items.csv");
     }
 
     /// <summary>An application whose jobs, files and items all live in the test database, with the in-process runner (not started).</summary>
