@@ -17,7 +17,7 @@ public sealed partial class PackageTests(PackedPackages packages)
     private static readonly Dictionary<string, string[]> AllowedDependencies = new()
     {
         ["BulkData.Core"] = ["CsvHelper", "System.IO.Hashing", "Cronos", "DocumentFormat.OpenXml", "System.IO.Packaging", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Configuration.Binder"],
-        ["BulkData.EntityFrameworkCore"] = ["BulkData.Core", "Microsoft.EntityFrameworkCore.Relational"],
+        ["BulkData.EntityFrameworkCore"] = ["BulkData.Core", "Microsoft.EntityFrameworkCore.Relational", "Microsoft.Data.Sqlite.Core"],
         ["BulkData.PostgreSql"] = ["BulkData.EntityFrameworkCore", "Npgsql.EntityFrameworkCore.PostgreSQL"],
         ["BulkData.Quartz"] = ["BulkData.Core", "Quartz", "Npgsql"],
         ["BulkData.Pdf"] = ["BulkData.Core", "SkiaSharp", "SkiaSharp.HarfBuzz", "SkiaSharp.NativeAssets.Linux.NoDependencies", "HarfBuzzSharp.NativeAssets.Linux"],

@@ -35,10 +35,33 @@ internal static class EntitySnapshots
         foreach (var column in table.Columns)
         {
             writer.WritePropertyName(column.Property.Name);
-            JsonSerializer.Serialize(writer, column.Read(entity), column.JsonType);
+            WriteValue(writer, column, column.Read(entity));
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// One value as the serializer writes it: the everyday types straight through the writer (the serializer's own
+    /// converters call the same methods), anything else through the serializer. A snapshot per created and updated
+    /// record makes this the change records' hot loop: the serializer costs about 1 µs per value, the writer 0.1.
+    /// </summary>
+    private static void WriteValue(Utf8JsonWriter writer, TableColumn column, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string text: writer.WriteStringValue(text); break;
+            case int number: writer.WriteNumberValue(number); break;
+            case long number: writer.WriteNumberValue(number); break;
+            case decimal number: writer.WriteNumberValue(number); break;
+            case double number when double.IsFinite(number): writer.WriteNumberValue(number); break;
+            case bool flag: writer.WriteBooleanValue(flag); break;
+            case DateTime time: writer.WriteStringValue(time); break;
+            case DateTimeOffset time: writer.WriteStringValue(time); break;
+            case Guid id: writer.WriteStringValue(id); break;
+            default: JsonSerializer.Serialize(writer, value, column.JsonType); break;
+        }
     }
 
     private static string Json(Action<Utf8JsonWriter> write)

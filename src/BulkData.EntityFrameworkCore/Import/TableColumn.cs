@@ -25,6 +25,9 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
         .MakeGenericMethod(Nullable.GetUnderlyingType(Mapping.Converter?.ProviderClrType ?? Mapping.ClrType) ?? Mapping.Converter?.ProviderClrType ?? Mapping.ClrType)
         .CreateDelegate<Func<DbDataReader, int, object>>();
 
+    /// <summary>The type of the column's values as the provider stores them (after the mapping's converter).</summary>
+    public Type ProviderType => Mapping.Converter?.ProviderClrType ?? Mapping.ClrType;
+
     private static readonly MethodInfo ReadMethod = typeof(TableColumn).GetMethod(nameof(ReadAs), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>True when the database generates the value on insert if the row leaves it at its sentinel.</summary>
@@ -67,9 +70,11 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
             return null;
         }
 
-        var value = readValue(reader, ordinal);
-        return Mapping.Converter is { } converter ? converter.ConvertFromProvider(value) : value;
+        return FromProvider(readValue(reader, ordinal));
     }
+
+    /// <summary>The model's value of a provider's value, through the mapping's converter.</summary>
+    public object? FromProvider(object value) => Mapping.Converter is { } converter ? converter.ConvertFromProvider(value) : value;
 
     private static object ReadAs<T>(DbDataReader reader, int ordinal) => reader.GetFieldValue<T>(ordinal)!;
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -26,13 +27,34 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     private readonly IRelationalCommandDiagnosticsLogger logger = db.GetService<IRelationalCommandDiagnosticsLogger>();
     private readonly IRelationalConnection relationalConnection = db.GetService<IRelationalConnection>();
     private readonly bool perRow = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    // SQLite in a transaction that nothing watches (no interceptor, no command logging or diagnostics): statements run
+    // on the native handle (SqliteStatement). Anything that listens sees every command, through Microsoft.Data.Sqlite.
+    private readonly SqliteConnection? native = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite"
+        && db.Database.CurrentTransaction is not null
+        && db.Database.GetDbConnection() is SqliteConnection sqlite
+        && !Watched(db.GetService<IRelationalCommandDiagnosticsLogger>()) ? sqlite : null;
     private readonly Dictionary<int, Statement> inserts = [];
+
+    /// <summary>True when statements run on the native handle rather than through Microsoft.Data.Sqlite's commands.</summary>
+    internal bool BindsNatively => native is not null;
+
     private readonly Dictionary<TableColumn[], Statement> updates = new(ReferenceEqualityComparer.Instance);
-    private Statement? select;
+    private readonly Dictionary<TableColumn, Statement> selects = [];
 
     // Keys looked up per SELECT: one query per batch of the default size, one statement shape whatever the batch
     // size (the last chunk repeats a key).
     private const int SelectChunk = 1_000;
+
+    /// <summary>
+    /// True when a command interceptor, a diagnostic listener, a logger or <c>LogTo</c> would see a command being
+    /// executed (EF Core's <c>ShouldLogCommandExecute</c> only caches the answer of the last command, and says yes before the first).
+    /// </summary>
+    private static bool Watched(IRelationalCommandDiagnosticsLogger logger) =>
+        logger.Interceptors?.Aggregate<IDbCommandInterceptor>() is not null
+        || logger.DiagnosticSource.IsEnabled(RelationalEventId.CommandExecuting.Name!)
+        || logger.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug)
+        || logger.DbContextLogger.ShouldLog(RelationalEventId.CommandExecuting, Microsoft.Extensions.Logging.LogLevel.Debug);
 
     /// <summary>The records whose <paramref name="key"/> column holds one of <paramref name="values"/>, as new untracked entities.</summary>
     public async Task<List<object>> SelectAsync(TableColumn key, IReadOnlyList<object> values, CancellationToken cancellationToken)
@@ -43,10 +65,26 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
             return found;
         }
 
-        select ??= Prepare(
-            $"-- {QueryTags.ExistingRecords}\nSELECT {string.Join(", ", table.Columns.Select(c => c.Name))} FROM {table.Name} WHERE {key.Name} IN ({string.Join(", ", Enumerable.Range(0, SelectChunk).Select(i => table.Sql.GenerateParameterNamePlaceholder($"p{i}")))})",
-            [.. Enumerable.Repeat(key, SelectChunk)],
-            []);
+        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        var json = perRow ? JsonKeys(key) : null;
+        if (!selects.TryGetValue(key, out var select))
+        {
+            // SQLite: the batch's keys as one JSON array parameter, read by json_each, instead of a parameter per key.
+            selects[key] = select = json is not null
+                ? Prepare($"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN (SELECT value FROM json_each({table.Sql.GenerateParameterNamePlaceholder("p0")}))", [key], [])
+                : Prepare(
+                    $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN ({string.Join(", ", Enumerable.Range(0, SelectChunk).Select(i => table.Sql.GenerateParameterNamePlaceholder($"p{i}")))})",
+                    [.. Enumerable.Repeat(key, SelectChunk)],
+                    []);
+        }
+
+        if (json is { } kind)
+        {
+            select.Parameters[0].Value = JsonArray(kind, key, values);
+            await ReadEntitiesAsync(select.Command!, found, cancellationToken).ConfigureAwait(false);
+            return found;
+        }
+
         for (var start = 0; start < values.Count; start += SelectChunk)
         {
             for (var i = 0; i < SelectChunk; i++)
@@ -54,20 +92,60 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
                 select.Parameters[i].Value = key.ToProvider(values[start + i < values.Count ? start + i : start]);
             }
 
-            await using var reader = await ReaderAsync(select.Command, cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var entity = table.Create();
-                foreach (var column in table.Columns)
-                {
-                    column.Write(entity, column.FromReader(reader, column.Index));
-                }
-
-                found.Add(entity);
-            }
+            await ReadEntitiesAsync(select.Command!, found, cancellationToken).ConfigureAwait(false);
         }
 
         return found;
+    }
+
+    private async Task ReadEntitiesAsync(DbCommand command, List<object> found, CancellationToken cancellationToken)
+    {
+        await using var reader = await ReaderAsync(command, cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var entity = table.Create();
+            foreach (var column in table.Columns)
+            {
+                column.Write(entity, column.FromReader(reader, column.Index));
+            }
+
+            found.Add(entity);
+        }
+    }
+
+    /// <summary>The kind of a key column whose values json_each gives back exactly as SQLite stores them (integers and text), or null.</summary>
+    private static SqliteValueKind? JsonKeys(TableColumn key)
+    {
+        using var probe = new SqliteCommand();
+        var kind = SqliteValue.KindOf(key.ProviderType, ((SqliteParameter)key.CreateParameter(probe, "probe")).SqliteType);
+        return kind is SqliteValueKind.Real or SqliteValueKind.Blob or SqliteValueKind.GuidBlob ? null : kind;
+    }
+
+    private static string JsonArray(SqliteValueKind kind, TableColumn key, IReadOnlyList<object> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(values.Count * 16);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                var stored = key.ToProvider(value);
+                if (kind == SqliteValueKind.Integer)
+                {
+                    writer.WriteNumberValue(SqliteValue.Integer(stored));
+                }
+                else
+                {
+                    // A lone surrogate is stored as UTF-8's replacement character; JSON cannot hold it, so it is replaced first.
+                    var text = SqliteValue.Text(kind, stored);
+                    writer.WriteStringValue(text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? text : System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text)));
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Inserts the entities; generated values are set on them.</summary>
@@ -91,14 +169,21 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         foreach (var entity in entities)
         {
             var statement = Insert(table.OmittedBy(entity));
-            statement.Bind(entity);
-            if (statement.Returned.Length == 0)
+            if (statement.Native is { } run)
             {
-                await NonQueryAsync(statement.Command, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                run.Run(entity);
                 continue;
             }
 
-            await using var reader = await ReaderAsync(statement.Command, cancellationToken).ConfigureAwait(false);
+            statement.Bind(entity);
+            if (statement.Returned.Length == 0)
+            {
+                await NonQueryAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await using var reader = await ReaderAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
             await ReadReturnedAsync(reader, statement.Returned, entity, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -124,17 +209,28 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         foreach (var (entity, members) in rows)
         {
             var statement = Update(members);
+            if (statement.Native is { } run)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                run.Run(entity);
+                continue;
+            }
+
             statement.Bind(entity);
-            await NonQueryAsync(statement.Command, cancellationToken).ConfigureAwait(false);
+            await NonQueryAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        foreach (var statement in inserts.Values.Concat(updates.Values).Append(select).OfType<Statement>())
+        foreach (var statement in inserts.Values.Concat(updates.Values).Concat(selects.Values))
         {
-            await statement.Command.DisposeAsync().ConfigureAwait(false);
+            statement.Native?.Dispose();
+            if (statement.Command is not null)
+            {
+                await statement.Command.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -143,7 +239,7 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         if (!inserts.TryGetValue(omitted, out var statement))
         {
             var (sql, inserted, returned) = table.InsertOf(omitted);
-            inserts[omitted] = statement = Prepare(sql, inserted, returned);
+            inserts[omitted] = statement = PrepareRow(sql, inserted, returned);
         }
 
         return statement;
@@ -153,11 +249,17 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     {
         if (!updates.TryGetValue(members, out var statement))
         {
-            updates[members] = statement = Prepare(table.UpdateOf(members), [.. members, .. table.PrimaryKey], []);
+            updates[members] = statement = PrepareRow(table.UpdateOf(members), [.. members, .. table.PrimaryKey], []);
         }
 
         return statement;
     }
+
+    /// <summary>A statement run once per row: on the native handle where it can (see <see cref="native"/>), else a prepared command.</summary>
+    private Statement PrepareRow(string sql, TableColumn[] columns, TableColumn[] returned) =>
+        native is not null && SqliteStatement.TryPrepare(native, sql, columns, returned, c => table.Sql.GenerateParameterNamePlaceholder($"p{c}")) is { } run
+            ? new Statement(null, columns, [], returned, run)
+            : Prepare(sql, columns, returned);
 
     /// <summary>A command for one statement, its parameters <c>p0..pn</c> configured by the columns' type mappings, prepared where that pays (SQLite).</summary>
     private Statement Prepare(string sql, TableColumn[] columns, TableColumn[] returned)
@@ -173,7 +275,7 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
             command.Prepare();
         }
 
-        return new Statement(command, columns, parameters, returned);
+        return new Statement(command, columns, parameters, returned, null);
     }
 
     /// <summary>
@@ -296,7 +398,8 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         }
     }
 
-    private sealed record Statement(DbCommand Command, TableColumn[] Columns, DbParameter[] Parameters, TableColumn[] Returned)
+    /// <summary>A statement of one row: a command with its parameters, or (<paramref name="Native"/>) one on SQLite's native handle.</summary>
+    private sealed record Statement(DbCommand? Command, TableColumn[] Columns, DbParameter[] Parameters, TableColumn[] Returned, SqliteStatement? Native)
     {
         public void Bind(object entity)
         {

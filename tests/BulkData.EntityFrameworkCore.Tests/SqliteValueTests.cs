@@ -1,0 +1,261 @@
+using System.Text.Json;
+using BulkData.EntityFrameworkCore.Import;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BulkData.EntityFrameworkCore.Tests;
+
+/// <summary>
+/// Issue 22: the set-based writer's SQLite statements on the native handle store every value exactly as EF Core
+/// through Microsoft.Data.Sqlite does (storage class and value, compared with <c>typeof</c> and <c>quote</c>), its
+/// json_each lookup finds exactly the rows an equality finds, and its change-record JSON is the serializer's.
+/// </summary>
+public sealed class SqliteValueTests : IDisposable
+{
+    private readonly string file = Path.Combine(Path.GetTempPath(), $"bulkdata-values-{Guid.NewGuid():N}.db");
+    private readonly DbContextOptions<SampleContext> options;
+    private int nextId;
+
+    public SqliteValueTests()
+    {
+        options = new DbContextOptionsBuilder<SampleContext>().UseSqlite($"Data Source={file};Pooling=False").Options;
+        using var db = new SampleContext(options);
+        db.Database.EnsureCreated();
+    }
+
+    public enum Shade
+    {
+        Light,
+        Dark,
+    }
+
+    private static readonly Arbitrary<Sample> Samples =
+        (from number in ArbMap.Default.GeneratorFor<int>()
+         from big in ArbMap.Default.GeneratorFor<long>()
+         from small in ArbMap.Default.GeneratorFor<short>()
+         from tiny in ArbMap.Default.GeneratorFor<byte>()
+         from flag in ArbMap.Default.GeneratorFor<bool>()
+         from amount in ArbMap.Default.GeneratorFor<decimal>()
+         from ratio in ArbMap.Default.GeneratorFor<NormalFloat>()
+         from text in ArbMap.Default.GeneratorFor<string?>()
+         from at in ArbMap.Default.GeneratorFor<DateTime>()
+         from token in ArbMap.Default.GeneratorFor<Guid>()
+         from data in ArbMap.Default.GeneratorFor<byte[]?>()
+         from maybe in ArbMap.Default.GeneratorFor<int?>()
+         from shade in Gen.Elements(Shade.Light, Shade.Dark)
+         select new Sample
+         {
+             Number = number, Big = big, Small = small, Tiny = tiny, Flag = flag, Amount = amount, Ratio = ratio.Get, Single = (float)(ratio.Get % 1e30),
+             Text = text, At = at, Day = DateOnly.FromDateTime(at), Token = token, Data = data, Maybe = maybe, Shade = shade, ShadeText = shade,
+         }).ToArbitrary();
+
+    [Property(MaxTest = 200)]
+    public Property NativeInsert_StoresEveryColumnAsEfCoreDoes() => Prop.ForAll(Samples, sample =>
+    {
+        var viaEf = Clone(sample);
+        using (var db = new SampleContext(options))
+        {
+            db.Add(viaEf);
+            db.SaveChanges();
+        }
+
+        var viaNative = Clone(sample);
+        using (var db = new SampleContext(options))
+        {
+            using var transaction = db.Database.BeginTransaction();
+            var table = Table(db);
+            var (sql, inserted, returned) = table.InsertOf(0);
+            using var statement = SqliteStatement.TryPrepare((SqliteConnection)db.Database.GetDbConnection(), sql, inserted, returned, c => $"@p{c}");
+            Assert.NotNull(statement);
+            statement.Run(viaNative);
+            transaction.Commit();
+        }
+
+        Assert.Equal(Stored(viaEf.Id), Stored(viaNative.Id));
+    });
+
+    [Property(MaxTest = 100)]
+    public Property JsonLookup_FindsExactlyTheRowsEqualityFinds() => Prop.ForAll(Samples, Samples, (present, absent) =>
+    {
+        var stored = Clone(present);
+        using (var db = new SampleContext(options))
+        {
+            db.Add(stored);
+            db.SaveChanges();
+        }
+
+        using var context = new SampleContext(options);
+        using var transaction = context.Database.BeginTransaction();
+        var table = Table(context);
+        var statements = new TableStatements(table, context);
+        try
+        {
+            foreach (var name in new[] { nameof(Sample.Number), nameof(Sample.Big), nameof(Sample.Flag), nameof(Sample.Amount), nameof(Sample.Text), nameof(Sample.At), nameof(Sample.Day), nameof(Sample.Token), nameof(Sample.ShadeText) })
+            {
+                var column = table.ColumnOf(table.Type.FindProperty(name)!);
+                var wanted = new[] { column.Read(stored), column.Read(absent) }.OfType<object>().Distinct().ToArray();
+                var found = statements.SelectAsync(column, wanted, CancellationToken.None).GetAwaiter().GetResult().Cast<Sample>().Select(s => s.Id).ToHashSet();
+                var expected = Equal(context, name, wanted);
+                Assert.True(expected.SetEquals(found), $"{name}: expected {string.Join(",", expected)}, found {string.Join(",", found)}");
+            }
+        }
+        finally
+        {
+            statements.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    });
+
+    [Property(MaxTest = 200)]
+    public Property ChangeRecordJson_IsTheSerializers() => Prop.ForAll(Samples, sample =>
+    {
+        using var db = new SampleContext(options);
+        var table = Table(db);
+        var expected = JsonSerializer.Serialize(table.Columns.ToDictionary(c => c.Property.Name, c => c.Read(sample)));
+        Assert.Equal(expected, EntitySnapshots.Values(table, sample));
+    });
+
+    [Fact]
+    public void NativeStatement_OfATypeOnlyMicrosoftDataSqliteBinds_IsNotPrepared()
+    {
+        using var db = new SampleContext(options);
+        var stamped = EntityTable.For(db, db.Model.FindEntityType(typeof(Stamped))!)!;
+        var stamp = stamped.ColumnOf(stamped.Type.FindProperty(nameof(Stamped.Stamp))!);
+        Assert.Null(SqliteStatement.TryPrepare((SqliteConnection)db.Database.GetDbConnection(), "SELECT @p0", [stamp], [], c => $"@p{c}"));
+    }
+
+    /// <summary>A listener sees every command: an interceptor or <c>LogTo</c> keeps Microsoft.Data.Sqlite's commands, as does a write outside a transaction.</summary>
+    [Fact]
+    public void NativeStatements_OnlyWhenNothingWatchesAndInATransaction()
+    {
+        Assert.Equal(
+            (true, false, false, false),
+            (BindsNatively(options, transaction: true),
+             BindsNatively(new DbContextOptionsBuilder<SampleContext>(options).AddInterceptors(new FaultInjectionTests.FailInBatch()).Options, transaction: true),
+             BindsNatively(new DbContextOptionsBuilder<SampleContext>(options).LogTo(_ => { }).Options, transaction: true),
+             BindsNatively(options, transaction: false)));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(file);
+    }
+
+    private static EntityTable Table(SampleContext db) => EntityTable.For(db, db.Model.FindEntityType(typeof(Sample))!)!;
+
+    private Sample Clone(Sample sample)
+    {
+        var copy = (Sample)sample.MemberwiseCopy();
+        copy.Id = Interlocked.Increment(ref nextId);
+        return copy;
+    }
+
+    /// <summary>The ids of the rows whose column equals one of the values, by EF Core's own query.</summary>
+    private static HashSet<int> Equal(SampleContext db, string name, object[] values)
+    {
+        var ids = new HashSet<int>();
+        var sample = System.Linq.Expressions.Expression.Parameter(typeof(Sample));
+        var member = System.Linq.Expressions.Expression.Property(sample, name);
+        foreach (var value in values)
+        {
+            var equal = System.Linq.Expressions.Expression.Lambda<Func<Sample, bool>>(System.Linq.Expressions.Expression.Equal(member, System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Constant(new Holder(value)), nameof(Holder.Value)), member.Type)), sample);
+            ids.UnionWith(db.Samples.AsNoTracking().Where(equal).Select(s => s.Id));
+        }
+
+        return ids;
+    }
+
+    /// <summary>A value captured as EF Core captures a closure's: a query parameter, not a constant in the SQL.</summary>
+    private sealed record Holder(object Value);
+
+    /// <summary>Every column of a row as SQLite holds it: its storage class and its SQL literal.</summary>
+    private string Stored(int id)
+    {
+        using var db = new SampleContext(options);
+        var connection = db.Database.GetDbConnection();
+        connection.Open();
+        using var command = connection.CreateCommand();
+        var columns = db.Model.FindEntityType(typeof(Sample))!.GetProperties().Where(p => p.Name != nameof(Sample.Id)).Select(p => p.GetColumnName()).ToArray();
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => $"typeof(\"{c}\") || ':' || quote(\"{c}\")"))} FROM \"Samples\" WHERE \"Id\" = {id}";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return string.Join(" | ", columns.Select((c, i) => $"{c}={reader.GetString(i)}"));
+    }
+
+    /// <summary>A column of every type the native statements bind.</summary>
+    public sealed class Sample
+    {
+        public int Id { get; set; }
+
+        public int Number { get; set; }
+
+        public long Big { get; set; }
+
+        public short Small { get; set; }
+
+        public byte Tiny { get; set; }
+
+        public bool Flag { get; set; }
+
+        public decimal Amount { get; set; }
+
+        public double Ratio { get; set; }
+
+        public float Single { get; set; }
+
+        public string? Text { get; set; }
+
+        public DateTime At { get; set; }
+
+        public DateOnly Day { get; set; }
+
+        public Guid Token { get; set; }
+
+        public byte[]? Data { get; set; }
+
+        public int? Maybe { get; set; }
+
+        public Shade Shade { get; set; }
+
+        public Shade ShadeText { get; set; }
+
+        public object MemberwiseCopy() => MemberwiseClone();
+    }
+
+    /// <summary>A type the native statements leave to Microsoft.Data.Sqlite.</summary>
+    public sealed class Stamped
+    {
+        public int Id { get; set; }
+
+        public DateTimeOffset? Stamp { get; set; }
+    }
+
+    private static bool BindsNatively(DbContextOptions<SampleContext> options, bool transaction)
+    {
+        using var db = new SampleContext(options);
+        db.Database.OpenConnection();
+        using var open = transaction ? db.Database.BeginTransaction() : null;
+        var statements = new TableStatements(Table(db), db);
+        var native = statements.BindsNatively;
+        statements.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return native;
+    }
+
+    private sealed class SampleContext(DbContextOptions<SampleContext> options) : DbContext(options)
+    {
+        public DbSet<Sample> Samples => Set<Sample>();
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            modelBuilder.Entity<Sample>(sample =>
+            {
+                sample.Property(s => s.Id).ValueGeneratedNever();
+                sample.Property(s => s.ShadeText).HasConversion<string>();
+            });
+            modelBuilder.Entity<Stamped>();
+        }
+    }
+}
