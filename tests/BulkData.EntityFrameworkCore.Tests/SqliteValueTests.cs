@@ -115,6 +115,8 @@ public sealed class SqliteValueTests : IDisposable
         var table = Table(db);
         var expected = JsonSerializer.Serialize(table.Columns.ToDictionary(c => c.Property.Name, c => c.Read(sample)));
         Assert.Equal(expected, EntitySnapshots.Values(table, sample));
+        Assert.Equal(JsonSerializer.Serialize(Array.ConvertAll(table.PrimaryKey, c => c.Read(sample))), EntitySnapshots.Key(table, sample));
+        Assert.Equal($"[{EntitySnapshots.Key(table, sample)},{EntitySnapshots.Key(table, sample)}]", EntitySnapshots.KeyList(table, [sample, sample]));
     });
 
     [Fact]

@@ -43,25 +43,27 @@ internal static class ChangeRecords
         string KeyOf(TEntity entity) => table is null ? EntitySnapshots.Key(db.Entry(entity)) : EntitySnapshots.Key(table, entity);
         string ValuesOf(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
         string ValuesList(List<TEntity> entities) => table is null ? List(entities, ValuesOf) : EntitySnapshots.ValuesList(table, entities);
+        string KeyList(List<TEntity> entities) => table is null ? List(entities, KeyOf) : EntitySnapshots.KeyList(table, entities);
         if (perBatch)
         {
             // No record of this import comes back in a later batch (no kept repeats), so none is rewritten: the batch's
             // created records in one change record, its updated ones in another, each entry as its own record would hold it.
             if (created.Count > 0)
             {
-                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = List(created, KeyOf), After = ValuesList(created) });
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyList(created), After = ValuesList(created) });
             }
 
             if (updated.Count > 0)
             {
+                List<TEntity> updatedEntities = [.. updated.Select(u => u.Entity)];
                 records.Add(new RowChangeRecord
                 {
                     JobId = jobId,
                     EntityType = name,
                     Created = false,
-                    Key = List(updated, u => KeyOf(u.Entity)),
+                    Key = KeyList(updatedEntities),
                     Before = List(updated, u => u.Before),
-                    After = ValuesList([.. updated.Select(u => u.Entity)]),
+                    After = ValuesList(updatedEntities),
                 });
             }
         }

@@ -29,16 +29,39 @@ internal static class EntitySnapshots
         writer.WriteEndArray();
     });
 
+    /// <summary>The keys of many entities as one JSON array, each element what <see cref="Key(EntityTable, object)"/> gives.</summary>
+    public static string KeyList(EntityTable table, IEnumerable<object> entities) => Json(writer =>
+    {
+        writer.WriteStartArray();
+        foreach (var entity in entities)
+        {
+            WriteKey(writer, table, entity);
+        }
+
+        writer.WriteEndArray();
+    });
+
     private static void WriteValues(Utf8JsonWriter writer, EntityTable table, object entity)
     {
         writer.WriteStartObject();
         foreach (var column in table.Columns)
         {
-            writer.WritePropertyName(column.Property.Name);
+            writer.WritePropertyName(column.JsonName);
             WriteValue(writer, column, column.Read(entity));
         }
 
         writer.WriteEndObject();
+    }
+
+    private static void WriteKey(Utf8JsonWriter writer, EntityTable table, object entity)
+    {
+        writer.WriteStartArray();
+        foreach (var column in table.PrimaryKey)
+        {
+            WriteValue(writer, column, column.Read(entity));
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>
@@ -76,8 +99,7 @@ internal static class EntitySnapshots
     }
 
     /// <summary>The same as <see cref="Key(EntityEntry)"/> for an untracked entity (the set-based writer's).</summary>
-    public static string Key(EntityTable table, object entity) =>
-        JsonSerializer.Serialize(Array.ConvertAll(table.PrimaryKey, c => c.Read(entity)));
+    public static string Key(EntityTable table, object entity) => Json(writer => WriteKey(writer, table, entity));
 
     public static string Key(EntityEntry entry) =>
         JsonSerializer.Serialize(entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue).ToArray());

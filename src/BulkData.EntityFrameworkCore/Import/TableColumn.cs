@@ -33,6 +33,9 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
     /// <summary>True when the database generates the value on insert if the row leaves it at its sentinel.</summary>
     public bool GeneratedOnAdd { get; } = Property.ValueGenerated.HasFlag(ValueGenerated.OnAdd);
 
+    /// <summary>The property's name as a change record's JSON holds it, encoded once.</summary>
+    public System.Text.Json.JsonEncodedText JsonName { get; } = System.Text.Json.JsonEncodedText.Encode(Property.Name);
+
     /// <summary>How the value is written in a change record's JSON (resolved once, not per value).</summary>
     public System.Text.Json.Serialization.Metadata.JsonTypeInfo JsonType { get; } = System.Text.Json.JsonSerializerOptions.Default.GetTypeInfo(Property.ClrType);
 

@@ -37,12 +37,19 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         return JobMapping.ToJob(record);
     }
 
+    /// <summary>
+    /// The job's record, by id: the one query shape every job-store operation that names a job runs, so a fresh
+    /// process compiles it once (each LINQ shape's first run costs a few hundred milliseconds before an import's first row).
+    /// </summary>
+    private static Task<JobRecord?> FindAsync(TContext context, Guid id, CancellationToken cancellationToken) =>
+        context.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+
     /// <inheritdoc/>
     public async ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var record = await context.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == job.Id, cancellationToken).ConfigureAwait(false)
+        var record = await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No job has id {job.Id}.");
         if (record.Version != job.Version)
         {
@@ -74,7 +81,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     public async ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var record = await context.Set<JobRecord>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken).ConfigureAwait(false);
+        var record = await FindAsync(context, id, cancellationToken).ConfigureAwait(false);
         return record is null ? null : JobMapping.ToJob(record);
     }
 
@@ -83,7 +90,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     {
         ArgumentNullException.ThrowIfNull(jobEvent);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        if (!await context.Set<JobRecord>().AnyAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false))
+        if (await FindAsync(context, jobId, cancellationToken).ConfigureAwait(false) is null)
         {
             throw new KeyNotFoundException($"No job has id {jobId}.");
         }
@@ -150,7 +157,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     {
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var job = await context.Set<JobRecord>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken).ConfigureAwait(false);
+        var job = await FindAsync(context, id, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
             return false;
