@@ -71,6 +71,25 @@ public sealed class JobStoreTests(PostgresServer postgres)
         Assert.Equal((JobStatus.Processing, 2L), ((await store.GetAsync(created.Id))!.Status, (await store.GetAsync(created.Id))!.Version));
     }
 
+    /// <summary>Updates and history entries are written without reading the job first: a job that is not there is still named.</summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task UpdateAndAppend_OfAJobThatIsNotThere_AreRefusedAndWriteNothing(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
+        var missing = NewJob("ann", "acme", JobStatus.Pending, JobKind.Import, 0) with { Version = 1 };
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.UpdateAsync(missing).AsTask());
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendEventAsync(missing.Id, new JobEvent(missing.CreatedAt, "started", JobStatus.Processing, "ann")).AsTask());
+
+        Assert.Null(await store.GetAsync(missing.Id));
+        Assert.Empty(await store.GetHistoryAsync(missing.Id));
+        var updated = await store.UpdateAsync((await store.CreateAsync(missing)) with { Status = JobStatus.Processing, Owner = "bob", FailureReason = "kept" });
+        Assert.Equal(updated, (await store.GetAsync(missing.Id))! with { Errors = updated.Errors, Parameters = updated.Parameters, Warnings = updated.Warnings });
+    }
+
     [Fact]
     public async Task PostgreSql_EightWorkersUpdatingProgressOf100Jobs_LoseNoUpdate()
     {

@@ -37,10 +37,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         return JobMapping.ToJob(record);
     }
 
-    /// <summary>
-    /// The job's record, by id: the one query shape every job-store operation that names a job runs, so a fresh
-    /// process compiles it once (each LINQ shape's first run costs a few hundred milliseconds before an import's first row).
-    /// </summary>
+    /// <summary>The job's record, by id: one query shape for every read of one job, so a process compiles it once.</summary>
     private static Task<JobRecord?> FindAsync(TContext context, Guid id, CancellationToken cancellationToken) =>
         context.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
 
@@ -49,29 +46,43 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     {
         ArgumentNullException.ThrowIfNull(job);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var record = await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"No job has id {job.Id}.");
-        if (record.Version != job.Version)
+        if (SqliteJobLocks.IsHeld(job.Id) && SqliteJobLocks.IsSqlite(context))
         {
-            throw new JobConcurrencyException(job.Id, job.Version);
+            var stored = await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw new KeyNotFoundException($"No job has id {job.Id}.");
+            if (stored.Version != job.Version)
+            {
+                throw new JobConcurrencyException(job.Id, job.Version);
+            }
+
+            if (job.Status.ToString() == stored.Status && job.CancelRequested == stored.CancelRequested)
+            {
+                // Progress of an import whose own transaction locks this file: saved after the transaction instead.
+                // A change of status or a cancel request still waits for the lock.
+                return job;
+            }
+
+            context.ChangeTracker.Clear();
         }
 
-        if (SqliteJobLocks.IsHeld(job.Id) && SqliteJobLocks.IsSqlite(context) && job.Status.ToString() == record.Status && job.CancelRequested == record.CancelRequested)
-        {
-            // Progress of an import whose own transaction locks this file: saved after the transaction instead.
-            // A change of status or a cancel request still waits for the lock.
-            return job;
-        }
-
+        // Every column from the job, with no read first (a fresh process would compile a query before an import's
+        // first row for it): the UPDATE names the version the job was read at, and if another writer saved in
+        // between, or the job is gone, no row matches.
+        var record = new JobRecord { Id = job.Id };
         JobMapping.Copy(job with { Version = job.Version + 1 }, record);
+        var entry = context.Attach(record);
+        entry.State = EntityState.Modified;
+        entry.Property(r => r.Version).OriginalValue = job.Version;
         try
         {
-            // The UPDATE names the version it read; if another writer saved in between, no row matches.
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new JobConcurrencyException(job.Id, job.Version);
+            context.ChangeTracker.Clear();
+            throw await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false) is null
+                ? new KeyNotFoundException($"No job has id {job.Id}.")
+                : new JobConcurrencyException(job.Id, job.Version);
         }
 
         return JobMapping.ToJob(record);
@@ -90,13 +101,10 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     {
         ArgumentNullException.ThrowIfNull(jobEvent);
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        if (await FindAsync(context, jobId, cancellationToken).ConfigureAwait(false) is null)
+        if (await JobEventInsert.RunAsync(context, JobMapping.ToRecord(jobId, jobEvent), cancellationToken).ConfigureAwait(false) == 0)
         {
             throw new KeyNotFoundException($"No job has id {jobId}.");
         }
-
-        context.Add(JobMapping.ToRecord(jobId, jobEvent));
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
