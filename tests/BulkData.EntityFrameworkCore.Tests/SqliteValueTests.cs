@@ -77,6 +77,86 @@ public sealed class SqliteValueTests : IDisposable
         Assert.Equal(Stored(viaEf.Id), Stored(viaNative.Id));
     });
 
+    /// <summary>Rows the writer stored read back natively exactly as EF Core reads them (every column, decimal scale and DateTime kind included).</summary>
+    [Property(MaxTest = 200)]
+    public Property NativeRead_ReadsEveryColumnAsEfCoreDoes() => Prop.ForAll(Samples, sample =>
+    {
+        var stored = Clone(sample);
+        using (var db = new SampleContext(options))
+        {
+            db.Add(stored);
+            db.SaveChanges();
+        }
+
+        using var context = new SampleContext(options);
+        var table = Table(context);
+        var expected = EntitySnapshots.Values(table, context.Samples.AsNoTracking().Single(s => s.Id == stored.Id));
+        var found = ReadNatively(context, table, stored.Id);
+        Assert.NotNull(found);
+        Assert.Equal(expected, EntitySnapshots.Values(table, Assert.Single(found)));
+    });
+
+    /// <summary>
+    /// A value another tool stored (SQLite's column affinity makes some of them the writer's own forms) reads as EF Core
+    /// reads it: natively when the form is one the writer stores, else the batch is given back to Microsoft.Data.Sqlite,
+    /// which also fails where EF Core fails.
+    /// </summary>
+    [Theory]
+    [InlineData("\"Amount\" = 5", false)]
+    [InlineData("\"At\" = '2024-01-02T03:04:05'", true)]
+    [InlineData("\"At\" = '2024-01-02 03:04:05Z'", true)]
+    [InlineData("\"At\" = 2460000.5", true)]
+    [InlineData("\"Day\" = '2024-1-2'", true)]
+    [InlineData("\"Token\" = lower(\"Token\")", false)]
+    [InlineData("\"Token\" = randomblob(16)", true)]
+    [InlineData("\"Number\" = '12'", false)]
+    [InlineData("\"Number\" = 'twelve'", true)]
+    [InlineData("\"Tiny\" = 300", true)]
+    [InlineData("\"Ratio\" = 'x'", true)]
+    [InlineData("\"Text\" = 7", false)]
+    [InlineData("\"Maybe\" = NULL", false)]
+    public async Task NativeRead_OfAnotherToolsValue_ReadsAsEfCoreDoes(string assignment, bool givenBack)
+    {
+        var stored = Clone(new Sample { Amount = 2.50m, At = new DateTime(2024, 1, 2, 3, 4, 5), Day = new DateOnly(2024, 1, 2), Token = Guid.NewGuid(), Text = "t", Ratio = 1.5 });
+        using (var db = new SampleContext(options))
+        {
+            db.Add(stored);
+            db.SaveChanges();
+            // The assignment is the test's own SQL: the point is a form EF Core would not write.
+            var update = "UPDATE \"Samples\" SET " + assignment + " WHERE \"Id\" = " + stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            db.Database.ExecuteSqlRaw(update);
+        }
+
+        using var context = new SampleContext(options);
+        var table = Table(context);
+        Assert.Equal(givenBack, ReadNatively(context, table, stored.Id) is null);
+
+        await using var transaction = await context.Database.BeginTransactionAsync();
+        var statements = new TableStatements(table, context);
+        try
+        {
+            Assert.True(statements.BindsNatively);
+            var lookup = statements.SelectAsync(table.ColumnOf(table.Type.FindProperty(nameof(Sample.Id))!), [stored.Id], CancellationToken.None);
+            Sample expected;
+            try
+            {
+                expected = await context.Samples.AsNoTracking().SingleAsync(s => s.Id == stored.Id);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or InvalidOperationException or InvalidCastException)
+            {
+                // EF Core cannot read it either; the lookup fails too rather than make up a value.
+                await Assert.ThrowsAnyAsync<Exception>(() => lookup);
+                return;
+            }
+
+            Assert.Equal(EntitySnapshots.Values(table, expected), EntitySnapshots.Values(table, Assert.Single(await lookup)));
+        }
+        finally
+        {
+            await statements.DisposeAsync();
+        }
+    }
+
     [Property(MaxTest = 100)]
     public Property JsonLookup_FindsExactlyTheRowsEqualityFinds() => Prop.ForAll(Samples, Samples, (present, absent) =>
     {
@@ -144,6 +224,17 @@ public sealed class SqliteValueTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         File.Delete(file);
+    }
+
+    /// <summary>The row with the id, read by the native query; null when the query gives it back to Microsoft.Data.Sqlite.</summary>
+    private static List<object>? ReadNatively(SampleContext db, EntityTable table, int id)
+    {
+        db.Database.OpenConnection();
+        var sql = $"SELECT {string.Join(", ", table.Columns.Select(c => c.Name))} FROM {table.Name} WHERE \"Id\" IN (SELECT value FROM json_each(@p0))";
+        using var query = SqliteQuery.TryPrepare((SqliteConnection)db.Database.GetDbConnection(), sql, table.Columns);
+        Assert.NotNull(query);
+        var found = new List<object>();
+        return query.TryRead($"[{id}]", table.Create, found) ? found : null;
     }
 
     private static EntityTable Table(SampleContext db) => EntityTable.For(db, db.Model.FindEntityType(typeof(Sample))!)!;

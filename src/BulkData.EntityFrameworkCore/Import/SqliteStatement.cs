@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -45,17 +44,9 @@ internal sealed class SqliteStatement : IDisposable
     /// <param name="parameterName">The placeholder of the parameter at a position (<c>@p0</c>).</param>
     public static SqliteStatement? TryPrepare(SqliteConnection connection, string sql, TableColumn[] bound, TableColumn[] returned, Func<int, string> parameterName)
     {
-        var kinds = new SqliteValueKind[bound.Length];
-        using var probe = connection.CreateCommand();
-        for (var c = 0; c < bound.Length; c++)
+        if (SqliteValue.KindsOf(connection, bound) is not { } kinds)
         {
-            var parameter = (SqliteParameter)bound[c].CreateParameter(probe, "probe");
-            if (SqliteValue.KindOf(bound[c].ProviderType, parameter.SqliteType) is not { } kind)
-            {
-                return null;
-            }
-
-            kinds[c] = kind;
+            return null;
         }
 
         if (returned.Any(r => SqliteValue.KindOf(r.ProviderType, SqliteType.Integer) != SqliteValueKind.Integer))
@@ -64,7 +55,7 @@ internal sealed class SqliteStatement : IDisposable
         }
 
         var db = connection.Handle!;
-        Check(db, raw.sqlite3_prepare_v2(db, sql, out var compiled));
+        SqliteValue.Check(db, raw.sqlite3_prepare_v2(db, sql, out var compiled));
         var result = new SqliteStatement(db, compiled, bound, kinds, returned);
         for (var c = 0; c < bound.Length; c++)
         {
@@ -89,7 +80,7 @@ internal sealed class SqliteStatement : IDisposable
             {
                 if (rc != raw.SQLITE_ROW)
                 {
-                    Check(db, rc);
+                    SqliteValue.Check(db, rc);
                     throw new InvalidOperationException("The database returned no generated values for an inserted row.");
                 }
 
@@ -105,7 +96,7 @@ internal sealed class SqliteStatement : IDisposable
 
             if (rc != raw.SQLITE_DONE)
             {
-                Check(db, rc);
+                SqliteValue.Check(db, rc);
             }
         }
         finally
@@ -125,28 +116,8 @@ internal sealed class SqliteStatement : IDisposable
             SqliteValueKind.Real => raw.sqlite3_bind_double(statement, position, SqliteValue.Real(value)),
             SqliteValueKind.Blob => raw.sqlite3_bind_blob(statement, position, (byte[])value),
             SqliteValueKind.GuidBlob => raw.sqlite3_bind_blob(statement, position, ((Guid)value).ToByteArray()),
-            _ => raw.sqlite3_bind_text(statement, position, Utf8(SqliteValue.Text(kind, value))),
+            _ => raw.sqlite3_bind_text(statement, position, SqliteValue.Utf8(SqliteValue.Text(kind, value), ref utf8)),
         };
-        Check(db, rc);
-    }
-
-    // As Microsoft.Data.Sqlite encodes text: a lone surrogate becomes U+FFFD.
-    private ReadOnlySpan<byte> Utf8(string text)
-    {
-        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (most > utf8.Length)
-        {
-            utf8 = new byte[Math.Max(most, utf8.Length * 2)];
-        }
-
-        return utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8));
-    }
-
-    private static void Check(sqlite3 db, int rc)
-    {
-        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
+        SqliteValue.Check(db, rc);
     }
 }

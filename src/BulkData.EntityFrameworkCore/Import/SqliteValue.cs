@@ -1,11 +1,16 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace BulkData.EntityFrameworkCore.Import;
 
 /// <summary>The <see cref="SqliteValueKind"/> of a provider type and the stored form of a value of that kind.</summary>
 internal static class SqliteValue
 {
+    private const string DateTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+    private const string DateOnlyFormat = @"yyyy\-MM\-dd";
+
     /// <summary>The kind of a provider CLR type bound as a parameter of <paramref name="parameterType"/>, or null when only Microsoft.Data.Sqlite knows it.</summary>
     public static SqliteValueKind? KindOf(Type providerType, SqliteType parameterType)
     {
@@ -29,6 +34,24 @@ internal static class SqliteValue
         };
     }
 
+    /// <summary>The kinds of the columns' values on this connection, or null when one has none (only Microsoft.Data.Sqlite knows it).</summary>
+    public static SqliteValueKind[]? KindsOf(SqliteConnection connection, TableColumn[] columns)
+    {
+        var kinds = new SqliteValueKind[columns.Length];
+        using var probe = connection.CreateCommand();
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (KindOf(columns[c].ProviderType, ((SqliteParameter)columns[c].CreateParameter(probe, "probe")).SqliteType) is not { } kind)
+            {
+                return null;
+            }
+
+            kinds[c] = kind;
+        }
+
+        return kinds;
+    }
+
     /// <summary>An integer kind's value as SQLite stores it.</summary>
     public static long Integer(object value) => value switch
     {
@@ -50,9 +73,79 @@ internal static class SqliteValue
     {
         SqliteValueKind.Text => (string)value,
         SqliteValueKind.Decimal => ((decimal)value).ToString("0.0###########################", CultureInfo.InvariantCulture),
-        SqliteValueKind.DateTime => ((DateTime)value).ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture),
-        SqliteValueKind.DateOnly => ((DateOnly)value).ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture),
+        SqliteValueKind.DateTime => ((DateTime)value).ToString(DateTimeFormat, CultureInfo.InvariantCulture),
+        SqliteValueKind.DateOnly => ((DateOnly)value).ToString(DateOnlyFormat, CultureInfo.InvariantCulture),
         SqliteValueKind.GuidText => ((Guid)value).ToString().ToUpperInvariant(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a text kind."),
     };
+
+    /// <summary>
+    /// A stored value of a kind back as the provider type, exactly as Microsoft.Data.Sqlite reads the form
+    /// <see cref="Text"/>, <see cref="Integer"/> and <see cref="Real"/> store; false for any other form (a value another
+    /// tool stored), which only Microsoft.Data.Sqlite reads.
+    /// </summary>
+    public static bool TryRead(sqlite3_stmt statement, int column, SqliteValueKind kind, Type providerType, out object value)
+    {
+        var type = Nullable.GetUnderlyingType(providerType) ?? providerType;
+        var storage = raw.sqlite3_column_type(statement, column);
+        object? read = (kind, storage) switch
+        {
+            (SqliteValueKind.Integer, raw.SQLITE_INTEGER) => FromInteger(raw.sqlite3_column_int64(statement, column), type),
+            (SqliteValueKind.Real, raw.SQLITE_FLOAT) => type == typeof(float) ? (object)(float)raw.sqlite3_column_double(statement, column) : raw.sqlite3_column_double(statement, column),
+            (SqliteValueKind.Text, raw.SQLITE_TEXT) => raw.sqlite3_column_text(statement, column).utf8_to_string(),
+            (SqliteValueKind.Decimal, raw.SQLITE_TEXT) => decimal.TryParse(raw.sqlite3_column_text(statement, column).utf8_to_string(), NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number) ? number : null,
+            (SqliteValueKind.DateTime, raw.SQLITE_TEXT) => DateTime.TryParseExact(raw.sqlite3_column_text(statement, column).utf8_to_string(), DateTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment) ? moment : null,
+            (SqliteValueKind.DateOnly, raw.SQLITE_TEXT) => DateOnly.TryParseExact(raw.sqlite3_column_text(statement, column).utf8_to_string(), DateOnlyFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null,
+            (SqliteValueKind.GuidText, raw.SQLITE_TEXT) => Guid.TryParseExact(raw.sqlite3_column_text(statement, column).utf8_to_string(), "D", out var id) ? id : null,
+            (SqliteValueKind.GuidBlob, raw.SQLITE_BLOB) => raw.sqlite3_column_blob(statement, column) is { Length: 16 } bytes ? new Guid(bytes) : null,
+            (SqliteValueKind.Blob, raw.SQLITE_BLOB) => raw.sqlite3_column_blob(statement, column).ToArray(),
+            _ => null,
+        };
+        value = read!;
+        return read is not null;
+    }
+
+    /// <summary>Text as UTF-8 in a reused buffer, as Microsoft.Data.Sqlite encodes it (a lone surrogate becomes U+FFFD).</summary>
+    public static ReadOnlySpan<byte> Utf8(string text, ref byte[] buffer)
+    {
+        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (most > buffer.Length)
+        {
+            buffer = new byte[Math.Max(most, buffer.Length * 2)];
+        }
+
+        return buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
+    }
+
+    /// <summary>Throws Microsoft.Data.Sqlite's exception for a result code that is an error.</summary>
+    public static void Check(sqlite3 db, int rc)
+    {
+        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_ROW && rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    // As Microsoft.Data.Sqlite converts an INTEGER to a smaller type: checked, so a value out of range is left to it.
+    private static object? FromInteger(long value, Type type)
+    {
+        try
+        {
+            return Type.GetTypeCode(type) switch
+            {
+                TypeCode.Boolean => value != 0,
+                TypeCode.Byte => checked((byte)value),
+                TypeCode.SByte => checked((sbyte)value),
+                TypeCode.Int16 => checked((short)value),
+                TypeCode.UInt16 => checked((ushort)value),
+                TypeCode.Int32 => checked((int)value),
+                TypeCode.UInt32 => checked((uint)value),
+                _ => value,
+            };
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
 }

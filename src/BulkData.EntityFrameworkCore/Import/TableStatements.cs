@@ -41,6 +41,7 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
 
     private readonly Dictionary<TableColumn[], Statement> updates = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<TableColumn, Statement> selects = [];
+    private readonly Dictionary<TableColumn, SqliteQuery?> nativeSelects = [];
 
     // Keys looked up per SELECT: one query per batch of the default size, one statement shape whatever the batch
     // size (the last chunk repeats a key).
@@ -67,11 +68,12 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
 
         var columns = string.Join(", ", table.Columns.Select(c => c.Name));
         var json = perRow ? JsonKeys(key) : null;
+        // SQLite: the batch's keys as one JSON array parameter, read by json_each, instead of a parameter per key.
+        var byJson = $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN (SELECT value FROM json_each({table.Sql.GenerateParameterNamePlaceholder("p0")}))";
         if (!selects.TryGetValue(key, out var select))
         {
-            // SQLite: the batch's keys as one JSON array parameter, read by json_each, instead of a parameter per key.
             selects[key] = select = json is not null
-                ? Prepare($"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN (SELECT value FROM json_each({table.Sql.GenerateParameterNamePlaceholder("p0")}))", [key], [])
+                ? Prepare(byJson, [key], [])
                 : Prepare(
                     $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN ({string.Join(", ", Enumerable.Range(0, SelectChunk).Select(i => table.Sql.GenerateParameterNamePlaceholder($"p{i}")))})",
                     [.. Enumerable.Repeat(key, SelectChunk)],
@@ -80,7 +82,18 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
 
         if (json is { } kind)
         {
-            select.Parameters[0].Value = JsonArray(kind, key, values);
+            var keys = JsonArray(kind, key, values);
+            if (!nativeSelects.TryGetValue(key, out var query))
+            {
+                nativeSelects[key] = query = native is null ? null : SqliteQuery.TryPrepare(native, byJson, table.Columns);
+            }
+
+            if (query?.TryRead(keys, table.Create, found) == true)
+            {
+                return found;
+            }
+
+            select.Parameters[0].Value = keys;
             await ReadEntitiesAsync(select.Command!, found, cancellationToken).ConfigureAwait(false);
             return found;
         }
@@ -224,6 +237,11 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        foreach (var query in nativeSelects.Values)
+        {
+            query?.Dispose();
+        }
+
         foreach (var statement in inserts.Values.Concat(updates.Values).Concat(selects.Values))
         {
             statement.Native?.Dispose();
