@@ -55,12 +55,7 @@ public sealed class SqliteValueTests : IDisposable
     [Property(MaxTest = 200)]
     public Property NativeInsert_StoresEveryColumnAsEfCoreDoes() => Prop.ForAll(Samples, sample =>
     {
-        var viaEf = Clone(sample);
-        using (var db = new SampleContext(options))
-        {
-            db.Add(viaEf);
-            db.SaveChanges();
-        }
+        var viaEf = SavedByEfCore(sample);
 
         var viaNative = Clone(sample);
         using (var db = new SampleContext(options))
@@ -81,12 +76,7 @@ public sealed class SqliteValueTests : IDisposable
     [Property(MaxTest = 200)]
     public Property NativeRead_ReadsEveryColumnAsEfCoreDoes() => Prop.ForAll(Samples, sample =>
     {
-        var stored = Clone(sample);
-        using (var db = new SampleContext(options))
-        {
-            db.Add(stored);
-            db.SaveChanges();
-        }
+        var stored = SavedByEfCore(sample);
 
         using var context = new SampleContext(options);
         var table = Table(context);
@@ -117,11 +107,9 @@ public sealed class SqliteValueTests : IDisposable
     [InlineData("\"Maybe\" = NULL", false)]
     public async Task NativeRead_OfAnotherToolsValue_ReadsAsEfCoreDoes(string assignment, bool givenBack)
     {
-        var stored = Clone(new Sample { Amount = 2.50m, At = new DateTime(2024, 1, 2, 3, 4, 5), Day = new DateOnly(2024, 1, 2), Token = Guid.NewGuid(), Text = "t", Ratio = 1.5 });
+        var stored = SavedByEfCore(new Sample { Amount = 2.50m, At = new DateTime(2024, 1, 2, 3, 4, 5), Day = new DateOnly(2024, 1, 2), Token = Guid.NewGuid(), Text = "t", Ratio = 1.5 });
         using (var db = new SampleContext(options))
         {
-            db.Add(stored);
-            db.SaveChanges();
             // The assignment is the test's own SQL: the point is a form EF Core would not write.
             var update = "UPDATE \"Samples\" SET " + assignment + " WHERE \"Id\" = " + stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             db.Database.ExecuteSqlRaw(update);
@@ -160,12 +148,7 @@ public sealed class SqliteValueTests : IDisposable
     [Property(MaxTest = 100)]
     public Property JsonLookup_FindsExactlyTheRowsEqualityFinds() => Prop.ForAll(Samples, Samples, (present, absent) =>
     {
-        var stored = Clone(present);
-        using (var db = new SampleContext(options))
-        {
-            db.Add(stored);
-            db.SaveChanges();
-        }
+        var stored = SavedByEfCore(present);
 
         using var context = new SampleContext(options);
         using var transaction = context.Database.BeginTransaction();
@@ -238,6 +221,16 @@ public sealed class SqliteValueTests : IDisposable
     }
 
     private static EntityTable Table(SampleContext db) => EntityTable.For(db, db.Model.FindEntityType(typeof(Sample))!)!;
+
+    /// <summary>A copy of the sample under a new id, stored by EF Core's <c>SaveChanges</c>.</summary>
+    private Sample SavedByEfCore(Sample sample)
+    {
+        var copy = Clone(sample);
+        using var db = new SampleContext(options);
+        db.Add(copy);
+        db.SaveChanges();
+        return copy;
+    }
 
     private Sample Clone(Sample sample)
     {
