@@ -33,7 +33,7 @@ internal sealed class SqliteQuery : IDisposable
     /// <param name="columns">The columns it selects.</param>
     public static SqliteQuery? TryPrepare(SqliteConnection connection, string sql, TableColumn[] columns)
     {
-        if (SqliteValue.KindsOf(connection, columns) is not { } kinds)
+        if (SqliteValue.KindsOf(columns) is not { } kinds)
         {
             return null;
         }
@@ -60,9 +60,10 @@ internal sealed class SqliteQuery : IDisposable
                 for (var c = 0; c < columns.Length; c++)
                 {
                     object? value = null;
-                    if (raw.sqlite3_column_type(statement, c) == raw.SQLITE_NULL
+                    var storage = raw.sqlite3_column_type(statement, c);
+                    if (storage == raw.SQLITE_NULL
                         ? !columns[c].Property.IsNullable
-                        : !SqliteValue.TryRead(statement, c, kinds[c], columns[c].ProviderType, out value))
+                        : !SqliteValue.TryRead(statement, c, storage, kinds[c], columns[c].ProviderType, out value))
                     {
                         found.RemoveRange(start, found.Count - start);
                         return false;

@@ -45,7 +45,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <param name="parameterName">The placeholder of the parameter at a position (<c>@p0</c>).</param>
     public static SqliteStatement? TryPrepare(SqliteConnection connection, string sql, TableColumn[] bound, TableColumn[] returned, Func<int, string> parameterName)
     {
-        if (SqliteValue.KindsOf(connection, bound) is not { } kinds)
+        if (SqliteValue.KindsOf(bound) is not { } kinds)
         {
             return null;
         }

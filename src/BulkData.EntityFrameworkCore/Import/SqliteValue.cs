@@ -34,11 +34,11 @@ internal static class SqliteValue
         };
     }
 
-    /// <summary>The kinds of the columns' values on this connection, or null when one has none (only Microsoft.Data.Sqlite knows it).</summary>
-    public static SqliteValueKind[]? KindsOf(SqliteConnection connection, TableColumn[] columns)
+    /// <summary>The kinds of the columns' values, or null when one has none (only Microsoft.Data.Sqlite knows it).</summary>
+    public static SqliteValueKind[]? KindsOf(TableColumn[] columns)
     {
         var kinds = new SqliteValueKind[columns.Length];
-        using var probe = connection.CreateCommand();
+        using var probe = new SqliteCommand();
         for (var c = 0; c < columns.Length; c++)
         {
             if (KindOf(columns[c].ProviderType, ((SqliteParameter)columns[c].CreateParameter(probe, "probe")).SqliteType) is not { } kind)
@@ -82,12 +82,11 @@ internal static class SqliteValue
     /// <summary>
     /// A stored value of a kind back as the provider type, exactly as Microsoft.Data.Sqlite reads the form
     /// <see cref="Text"/>, <see cref="Integer"/> and <see cref="Real"/> store; false for any other form (a value another
-    /// tool stored), which only Microsoft.Data.Sqlite reads.
+    /// tool stored), which only Microsoft.Data.Sqlite reads. <paramref name="storage"/> is the value's storage class.
     /// </summary>
-    public static bool TryRead(sqlite3_stmt statement, int column, SqliteValueKind kind, Type providerType, out object value)
+    public static bool TryRead(sqlite3_stmt statement, int column, int storage, SqliteValueKind kind, Type providerType, out object value)
     {
         var type = Nullable.GetUnderlyingType(providerType) ?? providerType;
-        var storage = raw.sqlite3_column_type(statement, column);
         object? read = (kind, storage) switch
         {
             (SqliteValueKind.Integer, raw.SQLITE_INTEGER) => FromInteger(raw.sqlite3_column_int64(statement, column), type),

@@ -40,8 +40,7 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     internal bool BindsNatively => native is not null;
 
     private readonly Dictionary<TableColumn[], Statement> updates = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<TableColumn, Statement> selects = [];
-    private readonly Dictionary<TableColumn, SqliteQuery?> nativeSelects = [];
+    private readonly Dictionary<TableColumn, KeyLookup> lookups = [];
 
     // Keys looked up per SELECT: one query per batch of the default size, one statement shape whatever the batch
     // size (the last chunk repeats a key).
@@ -66,29 +65,12 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
             return found;
         }
 
-        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
-        var json = perRow ? JsonKeys(key) : null;
-        // SQLite: the batch's keys as one JSON array parameter, read by json_each, instead of a parameter per key.
-        var byJson = $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN (SELECT value FROM json_each({table.Sql.GenerateParameterNamePlaceholder("p0")}))";
-        if (!selects.TryGetValue(key, out var select))
-        {
-            selects[key] = select = json is not null
-                ? Prepare(byJson, [key], [])
-                : Prepare(
-                    $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN ({string.Join(", ", Enumerable.Range(0, SelectChunk).Select(i => table.Sql.GenerateParameterNamePlaceholder($"p{i}")))})",
-                    [.. Enumerable.Repeat(key, SelectChunk)],
-                    []);
-        }
-
-        if (json is { } kind)
+        var lookup = Lookup(key);
+        var select = lookup.Select;
+        if (lookup.Json is { } kind)
         {
             var keys = JsonArray(kind, key, values);
-            if (!nativeSelects.TryGetValue(key, out var query))
-            {
-                nativeSelects[key] = query = native is null ? null : SqliteQuery.TryPrepare(native, byJson, table.Columns);
-            }
-
-            if (query?.TryRead(keys, table.Create, found) == true)
+            if (lookup.Native?.TryRead(keys, table.Create, found) == true)
             {
                 return found;
             }
@@ -111,6 +93,38 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         return found;
     }
 
+    /// <summary>
+    /// The lookup by a key column, built once per transaction: on SQLite the batch's keys as one JSON array parameter,
+    /// read by json_each (a parameter per key elsewhere), and, unwatched, the same SELECT on the native handle.
+    /// </summary>
+    private KeyLookup Lookup(TableColumn key)
+    {
+        if (lookups.TryGetValue(key, out var lookup))
+        {
+            return lookup;
+        }
+
+        var columns = string.Join(", ", table.Columns.Select(c => c.Name));
+        if ((perRow ? JsonKeys(key) : null) is { } kind)
+        {
+            var sql = $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN (SELECT value FROM json_each({table.Sql.GenerateParameterNamePlaceholder("p0")}))";
+            lookup = new KeyLookup(Prepare(sql, [key], []), kind, native is null ? null : SqliteQuery.TryPrepare(native, sql, table.Columns));
+        }
+        else
+        {
+            lookup = new KeyLookup(
+                Prepare(
+                    $"-- {QueryTags.ExistingRecords}\nSELECT {columns} FROM {table.Name} WHERE {key.Name} IN ({string.Join(", ", Enumerable.Range(0, SelectChunk).Select(i => table.Sql.GenerateParameterNamePlaceholder($"p{i}")))})",
+                    [.. Enumerable.Repeat(key, SelectChunk)],
+                    []),
+                null,
+                null);
+        }
+
+        lookups[key] = lookup;
+        return lookup;
+    }
+
     private async Task ReadEntitiesAsync(DbCommand command, List<object> found, CancellationToken cancellationToken)
     {
         await using var reader = await ReaderAsync(command, cancellationToken).ConfigureAwait(false);
@@ -127,12 +141,8 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     }
 
     /// <summary>The kind of a key column whose values json_each gives back exactly as SQLite stores them (integers and text), or null.</summary>
-    private static SqliteValueKind? JsonKeys(TableColumn key)
-    {
-        using var probe = new SqliteCommand();
-        var kind = SqliteValue.KindOf(key.ProviderType, ((SqliteParameter)key.CreateParameter(probe, "probe")).SqliteType);
-        return kind is SqliteValueKind.Real or SqliteValueKind.Blob or SqliteValueKind.GuidBlob ? null : kind;
-    }
+    private static SqliteValueKind? JsonKeys(TableColumn key) =>
+        SqliteValue.KindsOf([key])?[0] is { } kind and not (SqliteValueKind.Real or SqliteValueKind.Blob or SqliteValueKind.GuidBlob) ? kind : null;
 
     private static string JsonArray(SqliteValueKind kind, TableColumn key, IReadOnlyList<object> values)
     {
@@ -237,12 +247,12 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        foreach (var query in nativeSelects.Values)
+        foreach (var lookup in lookups.Values)
         {
-            query?.Dispose();
+            lookup.Native?.Dispose();
         }
 
-        foreach (var statement in inserts.Values.Concat(updates.Values).Concat(selects.Values))
+        foreach (var statement in inserts.Values.Concat(updates.Values).Concat(lookups.Values.Select(l => l.Select)))
         {
             statement.Native?.Dispose();
             if (statement.Command is not null)
@@ -415,6 +425,9 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
             returned[r].Write(entity, returned[r].FromReader(reader, r));
         }
     }
+
+    /// <summary>The SELECT by one key column: its command, the kind of its keys' JSON array (SQLite), and its native twin.</summary>
+    private sealed record KeyLookup(Statement Select, SqliteValueKind? Json, SqliteQuery? Native);
 
     /// <summary>A statement of one row: a command with its parameters, or (<paramref name="Native"/>) one on SQLite's native handle.</summary>
     private sealed record Statement(DbCommand? Command, TableColumn[] Columns, DbParameter[] Parameters, TableColumn[] Returned, SqliteStatement? Native)
