@@ -37,6 +37,8 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         return JobMapping.ToJob(record);
     }
 
+    private static KeyNotFoundException NoSuchJob(Guid id) => new($"No job has id {id}.");
+
     /// <summary>The job's record, by id: one query shape for every read of one job, so a process compiles it once.</summary>
     private static Task<JobRecord?> FindAsync(TContext context, Guid id, CancellationToken cancellationToken) =>
         context.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
@@ -49,7 +51,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         if (SqliteJobLocks.IsHeld(job.Id) && SqliteJobLocks.IsSqlite(context))
         {
             var stored = await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
-                ?? throw new KeyNotFoundException($"No job has id {job.Id}.");
+                ?? throw NoSuchJob(job.Id);
             if (stored.Version != job.Version)
             {
                 throw new JobConcurrencyException(job.Id, job.Version);
@@ -81,7 +83,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         {
             context.ChangeTracker.Clear();
             throw await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false) is null
-                ? new KeyNotFoundException($"No job has id {job.Id}.")
+                ? NoSuchJob(job.Id)
                 : new JobConcurrencyException(job.Id, job.Version);
         }
 
@@ -103,7 +105,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (await JobEventInsert.RunAsync(context, JobMapping.ToRecord(jobId, jobEvent), cancellationToken).ConfigureAwait(false) == 0)
         {
-            throw new KeyNotFoundException($"No job has id {jobId}.");
+            throw NoSuchJob(jobId);
         }
     }
 
