@@ -21,9 +21,6 @@ namespace BulkData.AspNetCore;
 /// <summary>Maps BulkData's HTTP API: <c>app.MapBulkData("/bulkdata")</c>.</summary>
 public static class BulkDataEndpoints
 {
-    /// <summary>The reading options an upload's query string may set.</summary>
-    private static readonly string[] ReadingParameters = ["sheet", "delimiter", "hasHeaderRow", QueuedImport.ValidateOnlyParameter];
-
     /// <summary>
     /// Maps the endpoints under <paramref name="prefix"/>, each behind its authorization policy
     /// (<see cref="BulkDataHttpOptions"/>; anonymous callers are refused; a policy named after the operation's
@@ -50,10 +47,14 @@ public static class BulkDataEndpoints
         var options = endpoints.ServiceProvider.GetRequiredService<BulkDataHttpOptions>();
         var group = endpoints.MapGroup(prefix).WithTags("BulkData");
 
+        // On every route, a new one included: cross-site requests that would change state are refused, and a
+        // parameter the API cannot take as given is a 400 naming it.
+        group.AddEndpointFilter(new CrossSiteRequestFilter()).AddEndpointFilter(RefuseInvalidParametersAsync);
+
         // One set of routes per registered resource, each behind the operation's policy for that resource when the
         // application defines one (e.g. "BulkData.Import.Product"), else the operation's policy.
         var policies = endpoints.ServiceProvider.GetRequiredService<IOptions<AuthorizationOptions>>().Value;
-        string PolicyFor(string operation, string resource) => policies.GetPolicy($"{operation}.{resource}") is not null ? $"{operation}.{resource}" : operation;
+        string PolicyFor(string operation, string resource) => ResourceAuthorization.PolicyFor(policies, operation, resource);
         foreach (var resource in endpoints.ServiceProvider.GetRequiredService<ResourceRegistry>().Names.Order(StringComparer.Ordinal))
         {
             var name = resource.ToLowerInvariant();
@@ -63,7 +64,8 @@ public static class BulkDataEndpoints
                 .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
             group.MapGet($"/{name}/export", (HttpContext http, CancellationToken cancellationToken) => ExportAsync(resource, http, cancellationToken))
                 .RequireAuthorization(PolicyFor(options.ExportPolicy, resource))
-                .WithName($"BulkDataExport{resource}").WithSummary($"Streams the {resource} rows in the response.").ProducesProblem(StatusCodes.Status400BadRequest);
+                .WithName($"BulkDataExport{resource}").WithSummary($"Streams the {resource} rows in the response; more than MaxInlineExportRows is a 413 (queue the export instead).")
+                .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
             group.MapPost($"/{name}/exports", (HttpContext http, CancellationToken cancellationToken) => EnqueueExportAsync(resource, http, cancellationToken))
                 .RequireAuthorization(PolicyFor(options.ExportPolicy, resource))
                 .WithName($"BulkDataEnqueueExport{resource}").WithSummary($"Queues an export of {resource}; its file lands in the file store.")
@@ -116,43 +118,64 @@ public static class BulkDataEndpoints
         }
 
         var query = http.Request.Query;
-        var commitMode = Enum.TryParse<CommitMode>(query["commitMode"], ignoreCase: true, out var mode) ? mode : (CommitMode?)null;
-        MergeStrategy? mergeStrategy = null;
-        if (!string.IsNullOrEmpty(query["mergeStrategy"]))
-        {
-            if (!Enum.TryParse<MergeStrategy>(query["mergeStrategy"], ignoreCase: true, out var strategy) || !Enum.IsDefined(strategy))
-            {
-                return BadRequest($"'{query["mergeStrategy"]}' is not a merge strategy. Use {string.Join(", ", Enum.GetNames<MergeStrategy>())}.");
-            }
-
-            mergeStrategy = strategy;
-        }
-
+        var commitMode = QueryParameters.Enum<CommitMode>(query, "commitMode");
+        var mergeStrategy = QueryParameters.Enum<MergeStrategy>(query, "mergeStrategy");
         System.Globalization.CultureInfo? culture;
         try
         {
-            culture = string.IsNullOrEmpty(query["culture"]) ? null : System.Globalization.CultureInfo.GetCultureInfo(query["culture"].ToString(), predefinedOnly: true);
+            culture = QueryParameters.Text(query, "culture") is { } cultureName ? System.Globalization.CultureInfo.GetCultureInfo(cultureName, predefinedOnly: true) : null;
         }
         catch (System.Globalization.CultureNotFoundException)
         {
-            return BadRequest($"'{query["culture"]}' is not a culture. Use a name such as de-DE or fr-FR.");
+            throw new InvalidParameterException("culture", query["culture"].ToString(), "a culture's name, such as de-DE or fr-FR");
         }
 
         // The format is read from the upload's first bytes, never from a client's file name.
-        var parameters = ReadingParameters.Where(name => !string.IsNullOrEmpty(query[name])).ToDictionary(name => name, name => query[name].ToString());
+        var parameters = ReadingParameters(query);
+        var fileName = QueryParameters.Text(query, "fileName");
         return await ReceiveAsync(
             http,
             async (upload, sniffed, clientName) =>
             {
-                var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? query["fileName"].ToString() ?? "upload"))}.{sniffed}";
+                var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? fileName ?? "upload"))}.{sniffed}";
                 var request = new ImportRequest(ScopeOf(http), Actor(http.User), name, commitMode, mergeStrategy, culture, parameters);
                 return Accepted(http, await ResourceCalls.EnqueueImport(type, http.RequestServices, request, upload, cancellationToken).ConfigureAwait(false));
             },
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<IResult> EnqueuePackageAsync(HttpContext http, IBulkImporter importer, bool? validateOnly, CancellationToken cancellationToken) =>
-        ReceiveAsync(
+    /// <summary>How an upload is to be read and whether it only validates, as its query string says, in the form a queued import keeps.</summary>
+    private static Dictionary<string, string> ReadingParameters(IQueryCollection query)
+    {
+        var parameters = new Dictionary<string, string>();
+        if (QueryParameters.Text(query, "sheet") is { } sheet)
+        {
+            parameters["sheet"] = sheet;
+        }
+
+        if (QueryParameters.Text(query, "delimiter") is { } delimiter)
+        {
+            parameters["delimiter"] = delimiter.Length == 1 ? delimiter : throw new InvalidParameterException("delimiter", delimiter, "one character, such as ; or | (%09 for a tab)");
+        }
+
+        if (QueryParameters.Boolean(query, "hasHeaderRow") is { } hasHeaderRow)
+        {
+            parameters["hasHeaderRow"] = hasHeaderRow ? "true" : "false";
+        }
+
+        if (QueryParameters.Boolean(query, QueuedImport.ValidateOnlyParameter) is true)
+        {
+            parameters[QueuedImport.ValidateOnlyParameter] = "true";
+        }
+
+        return parameters;
+    }
+
+    private static Task<IResult> EnqueuePackageAsync(HttpContext http, IBulkImporter importer, CancellationToken cancellationToken)
+    {
+        var validateOnly = QueryParameters.Boolean(http.Request.Query, QueuedImport.ValidateOnlyParameter);
+        var fileName = QueryParameters.Text(http.Request.Query, "fileName");
+        return ReceiveAsync(
             http,
             async (upload, sniffed, clientName) =>
             {
@@ -161,11 +184,21 @@ public static class BulkDataEndpoints
                     return BadRequest("A data package is a ZIP archive with datapackage.json at its root; this upload is not a ZIP archive.");
                 }
 
-                var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? http.Request.Query["fileName"].ToString() ?? "package"))}.zip";
-                var operation = importer.Package(upload, name).OwnedBy(Actor(http.User), ScopeOf(http).Tenant);
-                return Accepted(http, await operation.EnqueueAsync(validateOnly ?? false, cancellationToken).ConfigureAwait(false));
+                var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? fileName ?? "package"))}.zip";
+                // Each resource's own import policy applies inside a package too, checked before the package is stored.
+                var operation = importer.Package(upload, name).OwnedBy(Actor(http.User), ScopeOf(http).Tenant)
+                    .AllowingOnly(async (resource, _) => await ResourceAuthorization.AllowsAsync(http, Options(http).ImportPolicy, resource).ConfigureAwait(false));
+                try
+                {
+                    return Accepted(http, await operation.EnqueueAsync(validateOnly ?? false, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Packages.DataPackageException e)
+                {
+                    return e.Problem == Packages.PackageProblem.ResourceNotAllowed ? Forbidden(e.Message) : BadRequest(e.Message);
+                }
             },
             cancellationToken);
+    }
 
     /// <summary>
     /// Receives an upload (the body, or the first file of a multipart form) as a stream that enforces the API's size
@@ -186,46 +219,51 @@ public static class BulkDataEndpoints
             bodyLimit.MaxRequestBodySize = options.MaxUploadBytes + (1024 * 1024);
         }
 
-        var (upload, clientName) = await UploadAsync(http.Request, cancellationToken).ConfigureAwait(false);
-        if (upload is null)
+        try
         {
-            return BadRequest("The request has no file: send it as the body, or as a file in a multipart form.");
-        }
+            var (upload, clientName) = await UploadAsync(http.Request, cancellationToken).ConfigureAwait(false);
+            if (upload is null)
+            {
+                return BadRequest("The request has no file: send it as the body, or as a file in a multipart form.");
+            }
 
-        var limited = new LimitedReadStream(upload, options.MaxUploadBytes);
-        await using (limited.ConfigureAwait(false))
+            var limited = new LimitedReadStream(upload, options.MaxUploadBytes);
+            await using (limited.ConfigureAwait(false))
+            {
+                var sniffed = await limited.SniffAsync(cancellationToken).ConfigureAwait(false);
+                return limited.Position == 0
+                    ? BadRequest("The file is empty: choose the file with the rows to import.")
+                    : await handle(limited, sniffed, clientName).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is UploadTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
-            try
-            {
-                return await handle(limited, await limited.SniffAsync(cancellationToken).ConfigureAwait(false), clientName).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is UploadTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                return TooLarge(options.MaxUploadBytes);
-            }
+            return TooLarge(options.MaxUploadBytes);
+        }
+        catch (UnreadableUploadException e)
+        {
+            return BadRequest(e.Message);
         }
     }
 
     /// <summary>Streams a data package of the named resources, read from their export sources, in the response.</summary>
-    private static async Task ExportPackageAsync(HttpContext http, IBulkExporter exporter, string? resources, bool? referencedRows, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportPackageAsync(HttpContext http, IBulkExporter exporter, CancellationToken cancellationToken)
     {
+        var query = http.Request.Query;
+        var referencedRows = QueryParameters.Boolean(query, "referencedRows");
+        var options = http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
         var types = new List<Type>();
-        foreach (var name in (resources ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var name in (QueryParameters.Text(query, "resources") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (Resolve(http, name) is not { } type)
             {
-                await NotFound($"There is no resource '{name}'.").ExecuteAsync(http).ConfigureAwait(false);
-                return;
+                return NotFound($"There is no resource '{name}'.");
             }
 
             // A resource's own export policy, when the application defines one, applies inside a package too.
-            var registered = http.RequestServices.GetRequiredService<ResourceRegistry>().Names.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-            var policy = $"{http.RequestServices.GetRequiredService<BulkDataHttpOptions>().ExportPolicy}.{registered}";
-            if (await http.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>().GetPolicyAsync(policy).ConfigureAwait(false) is { } own
-                && !(await http.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(http.User, own).ConfigureAwait(false)).Succeeded)
+            if (!await ResourceAuthorization.AllowsAsync(http, options.ExportPolicy, name).ConfigureAwait(false))
             {
-                await Results.Forbid().ExecuteAsync(http).ConfigureAwait(false);
-                return;
+                return Forbidden($"You may not export {name}.");
             }
 
             types.Add(type);
@@ -233,8 +271,7 @@ public static class BulkDataEndpoints
 
         if (types.Count == 0)
         {
-            await BadRequest("Name the resources to export: ?resources=customer,order.").ExecuteAsync(http).ConfigureAwait(false);
-            return;
+            return BadRequest("Name the resources to export: ?resources=customer,order.");
         }
 
         var scope = ScopeOf(http);
@@ -242,41 +279,51 @@ public static class BulkDataEndpoints
         try
         {
             http.Response.ContentType = "application/zip";
-            http.Response.Headers.ContentDisposition = "attachment; filename=\"package.zip\"";
+            Attachment(http, "package.zip");
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             await package.ToAsync(new ClientResponseStream(http.Response.BodyWriter, abort), abort.Token).ConfigureAwait(false);
+            return Results.Empty;
         }
         catch (BulkDataConfigurationException e) when (!http.Response.HasStarted)
         {
             http.Response.Headers.ContentDisposition = default;
-            await BadRequest(e.Message).ExecuteAsync(http).ConfigureAwait(false);
+            return BadRequest(e.Message);
         }
     }
 
-    private static async Task ExportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
     {
         if (Resolve(http, resource) is not { } type)
         {
-            await NotFound($"There is no resource '{resource}'.").ExecuteAsync(http).ConfigureAwait(false);
-            return;
+            return NotFound($"There is no resource '{resource}'.");
         }
 
         try
         {
             var request = ReadExport(http);
             var formats = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats;
-            http.Response.ContentType = formats.ContentTypeOf(request.Format);
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{resource}.{request.Format}\"";
+            var maxRows = Options(http).MaxInlineExportRows;
 
             // A client that goes away aborts the request: the export stops and its job ends cancelled.
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await ResourceCalls.Export(type, http.RequestServices, request, () => formats.Create(request.Format, new ClientResponseStream(http.Response.BodyWriter, abort)), abort.Token).ConfigureAwait(false);
+            var result = await ResourceCalls.Export(type, http.RequestServices, request, maxRows, () =>
+            {
+                http.Response.ContentType = formats.ContentTypeOf(request.Format);
+                Attachment(http, $"{resource}.{request.Format}");
+                return formats.Create(request.Format, new ClientResponseStream(http.Response.BodyWriter, abort));
+            }, abort.Token).ConfigureAwait(false);
+            return result is null
+                ? Results.Problem(
+                    $"This export has more than {maxRows:N0} rows, more than one response carries. Queue it with POST {resource.ToLowerInvariant()}/exports (the same format, columns and filter) and download its file when the job is done.",
+                    statusCode: StatusCodes.Status413PayloadTooLarge,
+                    title: "The export is too large to stream.")
+                : Results.Empty;
         }
         catch (BulkDataConfigurationException e) when (!http.Response.HasStarted)
         {
             // A bad filter or column is found before the first byte is sent: the answer is still a problem.
             http.Response.Headers.ContentDisposition = default;
-            await BadRequest(e.Message).ExecuteAsync(http).ConfigureAwait(false);
+            return BadRequest(e.Message);
         }
     }
 
@@ -298,17 +345,37 @@ public static class BulkDataEndpoints
         }
     }
 
-    private static async Task<IResult> ListJobsAsync(HttpContext http, IJobStore jobs, JobStatus? status, JobKind? kind, DateTimeOffset? from, DateTimeOffset? to, int? skip, int? take, CancellationToken cancellationToken)
+    /// <summary>The caller's tenant's jobs, newest first, leaving out those of resources the caller may not reach.</summary>
+    private static async Task<IResult> ListJobsAsync(HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
-        var query = new JobQuery { Status = status, Kind = kind, CreatedFrom = from, CreatedBefore = to, Skip = Math.Max(0, skip ?? 0), Take = Math.Clamp(take ?? 50, 1, 500) };
-        return Results.Ok(await jobs.QueryAsync(query, ScopeOf(http), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false));
+        var q = http.Request.Query;
+        var query = new JobQuery
+        {
+            Status = QueryParameters.Enum<JobStatus>(q, "status"),
+            Kind = QueryParameters.Enum<JobKind>(q, "kind"),
+            CreatedFrom = QueryParameters.Time(q, "from"),
+            CreatedBefore = QueryParameters.Time(q, "to"),
+            Skip = QueryParameters.Integer(q, "skip", 0, int.MaxValue) ?? 0,
+            Take = QueryParameters.Integer(q, "take", 1, 500) ?? 50,
+        };
+        var allowed = new List<Job>();
+        await foreach (var job in jobs.QueryAsync(query, ScopeOf(http), cancellationToken).ConfigureAwait(false))
+        {
+            if (await ResourceAuthorization.AllowsAsync(http, job).ConfigureAwait(false))
+            {
+                allowed.Add(job);
+            }
+        }
+
+        return Results.Ok(allowed);
     }
 
     private static async Task<IResult> GetJobAsync(Guid id, HttpContext http, IJobStore jobs, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is not { } job)
+        var (job, refusal) = await ReachAsync(http, jobs, id, operation: null, cancellationToken).ConfigureAwait(false);
+        if (job is null)
         {
-            return JobNotFound(id);
+            return refusal!;
         }
 
         // The job as stored, plus what a progress bar needs: rows per second so far and the time left, when the total is known.
@@ -322,6 +389,12 @@ public static class BulkDataEndpoints
 
     private static async Task<IResult> CancelJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
+        var (job, refusal) = await ReachAsync(http, jobs, id, operation: null, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return refusal!;
+        }
+
         try
         {
             return Results.Accepted(JobPath(http, id), await jobs.RequestCancelAsync(id, ScopeOf(http), cancellationToken: cancellationToken).ConfigureAwait(false));
@@ -333,11 +406,12 @@ public static class BulkDataEndpoints
     }
 
     private static Task<IResult> ResumeJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken) =>
-        ControlAsync(http, id, (runner, scope) => runner.ResumeAsync(jobs, id, scope, cancellationToken: cancellationToken));
+        ControlAsync(http, jobs, id, null, (runner, scope) => runner.ResumeAsync(jobs, id, scope, cancellationToken: cancellationToken), cancellationToken);
 
-    private static async Task<IResult> PreviewAsync(Guid id, HttpContext http, IJobStore jobs, int? rows, CancellationToken cancellationToken)
+    private static async Task<IResult> PreviewAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
-        var found = await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false);
+        var rows = QueryParameters.Integer(http.Request.Query, "rows", 1, 1_000) ?? 20;
+        var (found, refusal) = await ReachAsync(http, jobs, id, Options(http).ImportPolicy, cancellationToken).ConfigureAwait(false);
         if (found is { Kind: JobKind.Import, Format: Packages.PackageImportRun.Format })
         {
             return Results.Ok(PackagePreviewView.Of(found));
@@ -347,7 +421,7 @@ public static class BulkDataEndpoints
             || Resolve(http, job.Resource) is not { } type
             || http.RequestServices.GetService<IFileStore>() is not { } files)
         {
-            return JobNotFound(id);
+            return refusal ?? JobNotFound(id);
         }
 
         try
@@ -355,7 +429,7 @@ public static class BulkDataEndpoints
             var file = await files.OpenJobFileAsync(job, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
             await using (file.ConfigureAwait(false))
             {
-                return Results.Ok(await ResourceCalls.Preview(type, http.RequestServices, job, file, Math.Clamp(rows ?? 20, 1, 1_000), cancellationToken).ConfigureAwait(false));
+                return Results.Ok(await ResourceCalls.Preview(type, http.RequestServices, job, file, rows, cancellationToken).ConfigureAwait(false));
             }
         }
         catch (KeyNotFoundException)
@@ -364,15 +438,47 @@ public static class BulkDataEndpoints
         }
     }
 
-    private static Task<IResult> SetMappingAsync(Guid id, HttpContext http, IJobStore jobs, Dictionary<string, string> mapping, CancellationToken cancellationToken) =>
-        ControlAsync(http, id, (runner, scope) => runner.SetMappingAsync(jobs, id, scope, mapping, cancellationToken));
+    private static Task<IResult> SetMappingAsync(Guid id, HttpContext http, IJobStore jobs, Dictionary<string, string?> mapping, CancellationToken cancellationToken) =>
+        ControlAsync(
+            http,
+            jobs,
+            id,
+            Options(http).ImportPolicy,
+            async (runner, scope) =>
+            {
+                // A blank name, or a column the resource does not have, is refused now, not found by the worker later.
+                var chosen = mapping.Select(m => string.IsNullOrWhiteSpace(m.Key) || string.IsNullOrWhiteSpace(m.Value)
+                        ? throw new BulkDataConfigurationException("mapping", $"The mapping of '{m.Key}' to '{m.Value}' names no header or no column: give each file header the column it fills.")
+                        : KeyValuePair.Create(m.Key, m.Value))
+                    .ToDictionary();
+                if (await jobs.GetAsync(id, scope, cancellationToken).ConfigureAwait(false) is { } job && Resolve(http, job.Resource) is { } type)
+                {
+                    ResourceCalls.CheckMapping(type, http.RequestServices, chosen);
+                }
 
-    private static Task<IResult> CommitJobAsync(Guid id, HttpContext http, IJobStore jobs, CommitMode? commitMode, MergeStrategy? mergeStrategy, CancellationToken cancellationToken) =>
-        ControlAsync(http, id, (runner, scope) => runner.CommitAsync(jobs, id, scope, commitMode, mergeStrategy, cancellationToken));
+                return await runner.SetMappingAsync(jobs, id, scope, chosen, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
 
-    /// <summary>Runs a request on a queued job: 202 with the job, 404 outside the caller's scope, 409 when the job's state refuses it.</summary>
-    private static async Task<IResult> ControlAsync(HttpContext http, Guid id, Func<IJobRunner, JobScope, ValueTask<Job>> control)
+    private static Task<IResult> CommitJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
+        var commitMode = QueryParameters.Enum<CommitMode>(http.Request.Query, "commitMode");
+        var mergeStrategy = QueryParameters.Enum<MergeStrategy>(http.Request.Query, "mergeStrategy");
+        return ControlAsync(http, jobs, id, Options(http).ImportPolicy, (runner, scope) => runner.CommitAsync(jobs, id, scope, commitMode, mergeStrategy, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a request on a queued job the caller may reach: 202 with the job, 404 outside the caller's scope, 403
+    /// when the resource's policy refuses, 400 for a setting the resource cannot take, 409 when the job's state refuses it.
+    /// </summary>
+    private static async Task<IResult> ControlAsync(HttpContext http, IJobStore jobs, Guid id, string? operation, Func<IJobRunner, JobScope, ValueTask<Job>> control, CancellationToken cancellationToken)
+    {
+        var (job, refusal) = await ReachAsync(http, jobs, id, operation, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return refusal!;
+        }
+
         try
         {
             var runner = http.RequestServices.GetService<IJobRunner>() ?? throw new BulkDataException("This application runs no queued jobs.");
@@ -382,17 +488,23 @@ public static class BulkDataEndpoints
         {
             return JobNotFound(id);
         }
+        catch (BulkDataConfigurationException e)
+        {
+            return BadRequest(e.Message);
+        }
         catch (BulkDataException e)
         {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The job's state does not allow it.");
+            return Conflict(e.Message);
         }
     }
 
-    private static async Task<IResult> RollbackAsync(Guid id, HttpContext http, IJobStore jobs, bool? force, CancellationToken cancellationToken)
+    private static async Task<IResult> RollbackAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
-        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is null)
+        var force = QueryParameters.Boolean(http.Request.Query, "force");
+        var (job, refusal) = await ReachAsync(http, jobs, id, Options(http).RollbackPolicy, cancellationToken).ConfigureAwait(false);
+        if (job is null)
         {
-            return JobNotFound(id);
+            return refusal!;
         }
 
         if (http.RequestServices.GetService<IImportRollback>() is not { } rollback)
@@ -418,21 +530,18 @@ public static class BulkDataEndpoints
         }
     }
 
-    private static async Task ErrorReportAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
+    private static async Task<IResult> ErrorReportAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
-        var scope = ScopeOf(http);
-        if (await jobs.GetAsync(id, scope, cancellationToken).ConfigureAwait(false) is not { Kind: JobKind.Import } job
-            || http.RequestServices.GetService<IFileStore>() is not { } files)
+        var (found, refusal) = await ReachAsync(http, jobs, id, Options(http).ImportPolicy, cancellationToken).ConfigureAwait(false);
+        if (found is not { Kind: JobKind.Import } job || http.RequestServices.GetService<IFileStore>() is not { } files)
         {
-            await JobNotFound(id).ExecuteAsync(http).ConfigureAwait(false);
-            return;
+            return refusal ?? JobNotFound(id);
         }
 
         if (job.Format == Packages.PackageImportRun.Format)
         {
             // A package's rows live in several files: its report is the list of errors, each naming its resource.
-            await Results.Ok(job.Errors).ExecuteAsync(http).ConfigureAwait(false);
-            return;
+            return Results.Ok(job.Errors);
         }
 
         Stream upload;
@@ -442,8 +551,7 @@ public static class BulkDataEndpoints
         }
         catch (KeyNotFoundException)
         {
-            await JobNotFound(id).ExecuteAsync(http).ConfigureAwait(false);
-            return;
+            return JobNotFound(id);
         }
 
         await using (upload.ConfigureAwait(false))
@@ -453,16 +561,24 @@ public static class BulkDataEndpoints
             var source = registry.ImportFormats.Open(job, upload);
             var sink = ImportErrorReport.SinkFor(source, http.Response.Body);
             http.Response.ContentType = registry.ExportFormats.ContentTypeOf(sink.Format, "application/octet-stream");
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{sink.Format}\"";
+            Attachment(http, $"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{sink.Format}");
             await using (sink.ConfigureAwait(false))
             {
                 await ImportErrorReport.WriteAsync(source, new ImportResult(job, mapping: null, rows: []), sink, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return Results.Empty;
     }
 
     private static async Task<IResult> DeleteJobAsync(Guid id, HttpContext http, IJobStore jobs, CancellationToken cancellationToken)
     {
+        var (job, refusal) = await ReachAsync(http, jobs, id, operation: null, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return refusal!;
+        }
+
         try
         {
             await jobs.DeleteAsync(id, ScopeOf(http), http.RequestServices.GetService<IFileStore>(), cancellationToken).ConfigureAwait(false);
@@ -471,6 +587,10 @@ public static class BulkDataEndpoints
         catch (KeyNotFoundException)
         {
             return JobNotFound(id);
+        }
+        catch (BulkDataException e)
+        {
+            return Conflict(e.Message);
         }
     }
 
@@ -481,9 +601,15 @@ public static class BulkDataEndpoints
             return JobNotFound(id);
         }
 
+        // A queued export's output is an export; an upload belongs to its import.
+        var (job, refusal) = await ReachAsync(http, jobs, id, which == "output" ? Options(http).ExportPolicy : Options(http).ImportPolicy, cancellationToken).ConfigureAwait(false);
+        if (job is null)
+        {
+            return refusal!;
+        }
+
         try
         {
-            var job = await jobs.FindAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false);
             var stream = await files.OpenJobFileAsync(job, which, cancellationToken).ConfigureAwait(false);
             var name = which == "output" ? $"{job.Resource}.{job.Format}" : job.FileName ?? "upload";
             return Results.File(stream, "application/octet-stream", SafeName(name));
@@ -493,6 +619,46 @@ public static class BulkDataEndpoints
             return JobNotFound(id);
         }
     }
+
+    /// <summary>
+    /// Finds a job of the caller's scope that the caller may reach for an operation (null: the job's own): the job, or
+    /// the answer that refuses it (404 outside the scope, 403 when its resource's policy refuses the caller).
+    /// </summary>
+    private static async Task<(Job? Job, IResult? Refusal)> ReachAsync(HttpContext http, IJobStore jobs, Guid id, string? operation, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, ScopeOf(http), cancellationToken).ConfigureAwait(false) is not { } job)
+        {
+            return (null, JobNotFound(id));
+        }
+
+        return await ResourceAuthorization.AllowsAsync(http, job, operation).ConfigureAwait(false)
+            ? (job, null)
+            : (null, Forbidden($"You may not reach job {id}: its resource's policy refuses you."));
+    }
+
+    /// <summary>Answers a parameter the API cannot take as given with a 400 naming it, on every route.</summary>
+    private static async ValueTask<object?> RefuseInvalidParametersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (InvalidParameterException e) when (!context.HttpContext.Response.HasStarted)
+        {
+            context.HttpContext.Response.Headers.ContentDisposition = default;
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: $"The parameter {e.Name} is not valid.", extensions: new Dictionary<string, object?> { ["parameter"] = e.Name });
+        }
+    }
+
+    /// <summary>Names the response's file, for any characters (RFC 6266: an ASCII <c>filename</c> and a UTF-8 <c>filename*</c>).</summary>
+    private static void Attachment(HttpContext http, string fileName)
+    {
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        http.Response.Headers.ContentDisposition = disposition.ToString();
+    }
+
+    private static BulkDataHttpOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
 
     private static Type? Resolve(HttpContext http, string resource) =>
         http.RequestServices.GetRequiredService<ResourceRegistry>().FindType(resource);
@@ -504,9 +670,9 @@ public static class BulkDataEndpoints
     private static ExportRequest ReadExport(HttpContext http)
     {
         var query = http.Request.Query;
-        var format = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats.Check(string.IsNullOrEmpty(query["format"]) ? "csv" : query["format"].ToString());
-        var columns = query["columns"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var filter = string.IsNullOrEmpty(query["filter"]) ? null : ExportFilter.FromJson(query["filter"].ToString());
+        var format = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats.Check(QueryParameters.Text(query, "format") ?? "csv");
+        var columns = (QueryParameters.Text(query, "columns") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var filter = QueryParameters.Text(query, "filter") is { } json ? ExportFilter.FromJson(json) : null;
         return new ExportRequest(ScopeOf(http), Actor(http.User), format, columns, filter);
     }
 
@@ -521,12 +687,19 @@ public static class BulkDataEndpoints
         }
 
         var reader = new MultipartReader(boundary, request.Body);
-        while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+        try
         {
-            if (section.AsFileSection() is { } file)
+            while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
             {
-                return (file.FileStream, file.FileName);
+                if (section.AsFileSection() is { } file)
+                {
+                    return (file.FileStream, file.FileName);
+                }
             }
+        }
+        catch (Exception e) when (UnreadableUploadException.IsUnreadable(e))
+        {
+            throw new UnreadableUploadException(e);
         }
 
         return (null, null);
@@ -548,6 +721,10 @@ public static class BulkDataEndpoints
     private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
 
     private static IResult JobNotFound(Guid id) => NotFound($"There is no job {id}.");
+
+    private static IResult Forbidden(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.");
+
+    private static IResult Conflict(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "The job's state does not allow it.");
 
     private static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request cannot be carried out.");
 

@@ -9,7 +9,8 @@ public static class BulkDataHttpBuilderExtensions
 {
     /// <summary>
     /// Adds the HTTP API: its options (configuration's <c>Http</c> section applies over them), the caller
-    /// resolver (<see cref="ClaimsCallerScopeResolver"/> unless the application registered another) and the four
+    /// resolver (<see cref="ClaimsCallerScopeResolver"/> unless the application registered another), antiforgery
+    /// (which guards the routes that change state, see <see cref="BulkDataHttpOptions.AllowedOrigins"/>) and the four
     /// authorization policies (import, export, jobs, rollback), each requiring an authenticated user unless the application defines it itself
     /// (e.g. <c>AddAuthorizationBuilder().AddPolicy("BulkData.Import", p =&gt; p.RequireRole("importer"))</c>).
     /// </summary>
@@ -24,6 +25,9 @@ public static class BulkDataHttpBuilderExtensions
         builder.BindOptions(options, "Http");
         builder.Services.AddSingleton(options);
         builder.Services.TryAddSingleton<ICallerScopeResolver, ClaimsCallerScopeResolver>();
+
+        // The routes that change state check the antiforgery token of cookie-authenticated requests.
+        builder.Services.AddAntiforgery();
         builder.Services.AddAuthorization(authorization =>
         {
             foreach (var policy in new[] { options.ImportPolicy, options.ExportPolicy, options.JobsPolicy, options.RollbackPolicy })

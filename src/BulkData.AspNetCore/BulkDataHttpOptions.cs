@@ -27,9 +27,21 @@ public sealed class BulkDataHttpOptions
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>The most rows an inline export (streamed in the response) may return; more is refused, to be queued. Default: 1,000,000.</summary>
+    /// <summary>
+    /// The most rows an inline export (streamed in the response) may return; more is refused (413, naming the queued
+    /// export to use) before a byte is sent. The rows are counted first, up to the limit, in the query when the export
+    /// source is one (<c>LIMIT</c>); <see cref="long.MaxValue"/> skips the count. Default: 1,000,000.
+    /// </summary>
     [Range(1, long.MaxValue)]
     public long MaxInlineExportRows { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Other sites (origins such as <c>https://admin.example.com</c>) whose pages may call the routes that change state;
+    /// a request from any other site is refused, as a possible cross-site request forgery. Default: none, only the
+    /// host's own pages. Behind a proxy that changes the scheme or host, add the public origin here (or forward the
+    /// headers with <c>UseForwardedHeaders</c>).
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
 }
 
 /// <summary>Who is calling: the tenant and user every job, file and export is scoped to. Replace it to read your own claims.</summary>

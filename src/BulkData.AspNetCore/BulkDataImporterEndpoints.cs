@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BulkData.AspNetCore;
 
@@ -50,9 +52,13 @@ public static class BulkDataImporterEndpoints
         var (index, script, style) = (Resource("index.html"), Resource("importer.js"), Resource("importer.css"));
         var group = endpoints.MapGroup(path).ExcludeFromDescription()
             .RequireAuthorization(options.Policy ?? endpoints.ServiceProvider.GetRequiredService<BulkDataHttpOptions>().ImportPolicy);
-        group.MapGet("/", (HttpContext http) =>
+        group.MapGet("/", (HttpContext http, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions) =>
         {
+            // The page sends this token in a header with every call that changes state (the API refuses them without it).
+            var token = antiforgery.GetAndStoreTokens(http).RequestToken ?? string.Empty;
             var html = index
+                .Replace("{{antiforgery}}", WebUtility.HtmlEncode(token), StringComparison.Ordinal)
+                .Replace("{{antiforgeryHeader}}", WebUtility.HtmlEncode(antiforgeryOptions.Value.HeaderName ?? string.Empty), StringComparison.Ordinal)
                 .Replace("{{title}}", title, StringComparison.Ordinal)
                 .Replace("{{api}}", WebUtility.HtmlEncode($"{http.Request.PathBase}{options.ApiPrefix.TrimEnd('/')}"), StringComparison.Ordinal)
                 .Replace("{{base}}", WebUtility.HtmlEncode($"{http.Request.PathBase}{path.TrimEnd('/')}"), StringComparison.Ordinal);

@@ -1,7 +1,18 @@
+using Microsoft.AspNetCore.Http;
+
 namespace BulkData.AspNetCore;
 
 /// <summary>An upload read past its size limit.</summary>
 internal sealed class UploadTooLargeException() : IOException("The upload is larger than the limit.");
+
+/// <summary>An upload that could not be read to its end: a truncated body or a malformed multipart form.</summary>
+internal sealed class UnreadableUploadException(Exception inner)
+    : IOException($"The upload could not be read to its end ({inner.Message}); send the whole file again.", inner)
+{
+    /// <summary>Whether reading the request failed because of what the client sent (not because of a size limit).</summary>
+    public static bool IsUnreadable(Exception e) =>
+        e is InvalidDataException or IOException and not (UploadTooLargeException or UnreadableUploadException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge });
+}
 
 /// <summary>
 /// Reads an upload up to a limit, failing past it (a body without a length, or one that lies about it), and
@@ -27,7 +38,15 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
     /// <summary>Reads the first bytes (handed back by the next reads) and names the format they show.</summary>
     public async Task<string> SniffAsync(CancellationToken cancellationToken)
     {
-        startLength = await inner.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            startLength = await inner.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UnreadableUploadException.IsUnreadable(e))
+        {
+            throw new UnreadableUploadException(e);
+        }
+
         total = startLength;
         var head = start.AsSpan(0, startLength);
         if (head.StartsWith("PK\u0003\u0004"u8))
@@ -50,7 +69,16 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
             return count;
         }
 
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (UnreadableUploadException.IsUnreadable(e))
+        {
+            throw new UnreadableUploadException(e);
+        }
+
         total += read;
         return total > limit ? throw new UploadTooLargeException() : read;
     }

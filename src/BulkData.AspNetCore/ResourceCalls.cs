@@ -13,14 +13,18 @@ internal static class ResourceCalls
     private static readonly MethodInfo PreviewMethod = typeof(ResourceCalls).GetMethod(nameof(PreviewAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo EnqueueExportMethod = typeof(ResourceCalls).GetMethod(nameof(EnqueueExportAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo DescribeMethod = typeof(ResourceCalls).GetMethod(nameof(Describe), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(DependencyInjection.ResourceRegistry)])!;
+    private static readonly MethodInfo CheckMappingMethod = typeof(ResourceCalls).GetMethod(nameof(CheckMapping), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(IServiceProvider), typeof(IReadOnlyDictionary<string, string>)])!;
     private static readonly MethodInfo AddToPackageMethod = typeof(ResourceCalls).GetMethod(nameof(AddToPackage), 1, BindingFlags.NonPublic | BindingFlags.Static, [typeof(IServiceProvider), typeof(Packages.PackageExportOperation)])!;
 
     public static Task<Guid> EnqueueImport(Type type, IServiceProvider services, ImportRequest request, Stream upload, CancellationToken cancellationToken) =>
         (Task<Guid>)EnqueueImportMethod.MakeGenericMethod(type).Invoke(null, [services, request, upload, cancellationToken])!;
 
-    /// <summary>Checks the request (filter, columns) before the sink is created, so a bad one is answered before any byte is sent.</summary>
-    public static Task<ExportResult> Export(Type type, IServiceProvider services, ExportRequest request, Func<IExportSink> sink, CancellationToken cancellationToken) =>
-        (Task<ExportResult>)ExportMethod.MakeGenericMethod(type).Invoke(null, [services, request, sink, cancellationToken])!;
+    /// <summary>
+    /// Checks the request (filter, columns) and counts its rows before the sink is created, so a bad one is answered
+    /// before any byte is sent; null, with nothing written, when there are more than <paramref name="maxRows"/>.
+    /// </summary>
+    public static Task<ExportResult?> Export(Type type, IServiceProvider services, ExportRequest request, long maxRows, Func<IExportSink> sink, CancellationToken cancellationToken) =>
+        (Task<ExportResult?>)ExportMethod.MakeGenericMethod(type).Invoke(null, [services, request, maxRows, sink, cancellationToken])!;
 
     public static Task<ImportPreviewView> Preview(Type type, IServiceProvider services, Jobs.Job job, Stream file, int rows, CancellationToken cancellationToken) =>
         (Task<ImportPreviewView>)PreviewMethod.MakeGenericMethod(type).Invoke(null, [services, job, file, rows, cancellationToken])!;
@@ -39,6 +43,21 @@ internal static class ResourceCalls
             resource.Name,
             resource.Name.ToLowerInvariant(),
             resource.Columns.Where(c => c.IsImported).Select(c => new ResourceColumnView(c.Name, c.MemberName, c.IsRequired, c.IsKey, c.Aliases)).ToArray());
+    }
+
+    /// <summary>Checks that each mapped column is an importable column of the resource.</summary>
+    /// <exception cref="BulkDataConfigurationException">A column is not the resource's; the message names it.</exception>
+    public static void CheckMapping(Type type, IServiceProvider services, IReadOnlyDictionary<string, string> mapping) =>
+        CheckMappingMethod.MakeGenericMethod(type).Invoke(null, BindingFlags.DoNotWrapExceptions, null, [services, mapping], null);
+
+    private static void CheckMapping<T>(IServiceProvider services, IReadOnlyDictionary<string, string> mapping)
+        where T : class
+    {
+        var operation = Get<IBulkImporter>(services).For<T>();
+        foreach (var (header, column) in mapping)
+        {
+            operation = operation.MapColumn(header, column);
+        }
     }
 
     public static Packages.PackageExportOperation AddToPackage(Type type, IServiceProvider services, Packages.PackageExportOperation package) =>
@@ -84,10 +103,15 @@ internal static class ResourceCalls
             preview.PreviewRows.Select(r => new PreviewRowView(r.RowNumber, r.LineNumber, r.Cells.ToArray(), r.Errors)).ToArray());
     }
 
-    private static async Task<ExportResult> ExportAsync<T>(IServiceProvider services, ExportRequest request, Func<IExportSink> sink, CancellationToken cancellationToken)
+    private static async Task<ExportResult?> ExportAsync<T>(IServiceProvider services, ExportRequest request, long maxRows, Func<IExportSink> sink, CancellationToken cancellationToken)
         where T : class
     {
         var operation = Prepare<T>(services, request).From(Get<ExportSource<T>>(services).Rows(services));
+        if (maxRows < long.MaxValue && await operation.CountAsync(maxRows + 1, cancellationToken).ConfigureAwait(false) > maxRows)
+        {
+            return null;
+        }
+
         var writer = sink();
         await using (writer.ConfigureAwait(false))
         {

@@ -6,6 +6,8 @@ using BulkData.EntityFrameworkCore.Import;
 using BulkData.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,6 +26,15 @@ public sealed class Contact
     public string Name { get; set; } = "";
 
     public int Age { get; set; }
+}
+
+/// <summary>A resource only users with the <c>secret</c> role may import, export or roll back: its own policies replace the operations'.</summary>
+public sealed class Secret
+{
+    [System.ComponentModel.DataAnnotations.Key]
+    public string Code { get; set; } = "";
+
+    public string Value { get; set; } = "";
 }
 
 /// <summary>A team, referenced by its players: the two move together in data packages.</summary>
@@ -52,6 +63,7 @@ public sealed class ContactContext(DbContextOptions<ContactContext> options) : D
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.Entity<Secret>();
         modelBuilder.Entity<Team>().HasIndex(t => t.Code).IsUnique();
         modelBuilder.Entity<Player>().HasIndex(p => p.Email).IsUnique();
         modelBuilder.AddBulkDataJobs();
@@ -61,7 +73,8 @@ public sealed class ContactContext(DbContextOptions<ContactContext> options) : D
 /// <summary>
 /// An application on a real Kestrel server on loopback: BulkData's HTTP API with roles per operation, jobs in
 /// memory, files in a temp folder, contacts kept in a list. Callers authenticate with test headers
-/// (<c>X-User</c>, <c>X-Tenant</c>, <c>X-Roles</c>) through the real authentication and authorization pipeline.
+/// (<c>X-User</c>, <c>X-Tenant</c>, <c>X-Roles</c>) through the real authentication and authorization pipeline, or
+/// with the cookie <c>GET /signin?user=..&amp;roles=..</c> sets, as a browser would.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
@@ -74,7 +87,15 @@ public sealed class TestServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton<IFileStore>(new LocalFolderFileStore(new LocalFolderFileStoreOptions { Folder = folder }));
-        builder.Services.AddAuthentication(HeaderAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
+        builder.Services.AddAuthentication("HeadersOrCookie")
+            .AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null)
+            .AddCookie(o =>
+            {
+                // An API answers 401 and 403, it does not redirect to a sign-in page.
+                o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            })
+            .AddPolicyScheme("HeadersOrCookie", null, o => o.ForwardDefaultSelector = http => http.Request.Headers.ContainsKey("X-User") ? HeaderAuthentication.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy("BulkData.Import", p => p.RequireRole("importer"))
             .AddPolicy("BulkData.Export", p => p.RequireRole("exporter"))
@@ -82,7 +103,10 @@ public sealed class TestServer : IAsyncDisposable
             .AddPolicy("BulkData.Rollback", p => p.RequireRole("importer"))
 
             // A policy for one resource's imports replaces the operation's policy for it.
-            .AddPolicy("BulkData.Import.Contact", p => p.RequireRole("importer", "contact-importer"));
+            .AddPolicy("BulkData.Import.Contact", p => p.RequireRole("importer", "contact-importer"))
+            .AddPolicy("BulkData.Import.Secret", p => p.RequireRole("secret"))
+            .AddPolicy("BulkData.Export.Secret", p => p.RequireRole("secret"))
+            .AddPolicy("BulkData.Rollback.Secret", p => p.RequireRole("secret"));
         if (database)
         {
             builder.Services.AddDbContextFactory<ContactContext>(o => o.UseSqlite($"Data Source={Path.Combine(folder, "contacts.db")};Pooling=False"));
@@ -90,13 +114,15 @@ public sealed class TestServer : IAsyncDisposable
 
         builder.Services.AddBulkData(b =>
         {
-            b.AddResource<Contact>().AddHttpApi(configure);
+            b.AddResource<Contact>().AddResource<Secret>().AddHttpApi(configure);
             if (database)
             {
                 // Contacts and jobs in one SQLite file: imports record their changes and can be rolled back.
                 b.UseEntityFrameworkJobStore<ContactContext>()
                     .AddImportTarget<Contact>(p => new EntityFrameworkImportTarget<ContactContext, Contact>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }))
                     .AddExportSource<Contact>(p => p.GetRequiredService<ContactContext>().Contacts.AsNoTracking())
+                    .AddImportTarget<Secret>(p => new EntityFrameworkImportTarget<ContactContext, Secret>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }))
+                    .AddExportSource<Secret>(p => p.GetRequiredService<ContactContext>().Set<Secret>().AsNoTracking())
                     .AddResource<Team>(r => r.Key(t => t.Code).Ignore(t => t.Id))
                     .AddResource<Player>(r => r.Key(p => p.Email).Ignore(p => p.Id).Column(p => p.TeamId, c => c.Name("Team")).References<Team, int>(p => p.TeamId, t => t.Id))
                     .AddExportSource<Team>(p => p.GetRequiredService<ContactContext>().Set<Team>().AsNoTracking())
@@ -107,7 +133,9 @@ public sealed class TestServer : IAsyncDisposable
             {
                 // With generated rows, exports read contacts made as they stream: the server holds none of them.
                 b.AddImportTarget<Contact>(_ => new BulkData.Import.CollectionTarget<Contact>(Contacts))
-                    .AddExportSource<Contact>(_ => generatedRows > 0 ? Generate(generatedRows) : Contacts.ToArray());
+                    .AddExportSource<Contact>(_ => generatedRows > 0 ? Generate(generatedRows) : Contacts.ToArray())
+                    .AddImportTarget<Secret>(_ => new BulkData.Import.CollectionTarget<Secret>(Secrets))
+                    .AddExportSource<Secret>(_ => Secrets.ToArray());
             }
 
             if (runJobs)
@@ -125,6 +153,15 @@ public sealed class TestServer : IAsyncDisposable
         app.UseAuthorization();
         app.MapBulkData("/bulkdata");
 
+        // A browser's sign-in: the user, tenant and roles the query names, kept in the authentication cookie.
+        app.MapGet("/signin", async (HttpContext http, string user, string roles, string? tenant) =>
+        {
+            List<Claim> claims = [new(ClaimTypes.NameIdentifier, user), new(ClaimTypes.Name, user), new(ClaimsCallerScopeResolver.TenantClaim, tenant ?? "acme")];
+            claims.AddRange(roles.Split(',').Select(role => new Claim(ClaimTypes.Role, role)));
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+            return Results.Ok();
+        });
+
         // The importer page, its title translated by the application's texts file.
         var texts = Path.Combine(Directory.CreateDirectory(Path.Combine(folder, "config")).FullName, "texts.de.json");
         File.WriteAllText(texts, "{ \"title\": \"Daten importieren\" }");
@@ -133,7 +170,18 @@ public sealed class TestServer : IAsyncDisposable
 
     public List<Contact> Contacts { get; } = [];
 
+    public List<Secret> Secrets { get; } = [];
+
+    /// <summary>Every route the application maps.</summary>
+    public IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Routes =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
+
+    /// <summary>A client of its own that keeps cookies, as a browser does.</summary>
+    public HttpClient NewBrowser() => new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), UseCookies = true }) { BaseAddress = Client.BaseAddress };
+
     public IJobStore Jobs => app.Services.GetRequiredService<IJobStore>();
+
+    public IServiceProvider Services => app.Services;
 
     public string Folder => folder;
 
@@ -188,7 +236,6 @@ public sealed class TestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>The contacts as stored in the database.</summary>
     /// <summary>Stores teams with their players, straight into the database.</summary>
     public async Task SeedPlayersAsync(params (string Team, string[] Players)[] teams)
     {
@@ -213,6 +260,7 @@ public sealed class TestServer : IAsyncDisposable
             .ToListAsync();
     }
 
+    /// <summary>The contacts as stored in the database.</summary>
     public async Task<List<Contact>> StoredContactsAsync()
     {
         await using var context = await app.Services.GetRequiredService<IDbContextFactory<ContactContext>>().CreateDbContextAsync();

@@ -8,6 +8,9 @@ let texts = {};
 let resources = [];
 const state = { resource: null, job: null, preview: null, cancelled: false };
 
+/** The antiforgery header every call that changes state carries: the API refuses a cookie-signed one without it. */
+const antiforgery = root.dataset.antiforgeryHeader ? { [root.dataset.antiforgeryHeader]: root.dataset.antiforgery } : {};
+
 const t = (key, ...values) => (texts[key] ?? key).replace(/\{(\d+)\}/g, (_, i) => values[Number(i)] ?? '');
 
 /** A count's text: the key's ".one" form for one, when the texts have it. */
@@ -30,7 +33,7 @@ async function call(method, path, body) {
   const response = await fetch(`${api}${path}`, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: { ...(method === 'GET' ? {} : antiforgery), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) {
@@ -57,6 +60,7 @@ function upload(file) {
     const request = new XMLHttpRequest();
     request.open('POST', `${api}/${state.resource.path}/imports?validateOnly=true&fileName=${encodeURIComponent(file.name)}`);
     request.withCredentials = true;
+    for (const [name, value] of Object.entries(antiforgery)) request.setRequestHeader(name, value);
     const bar = $('bd-upload-progress');
     bar.value = 0;
     bar.hidden = false;

@@ -8,7 +8,7 @@ using BulkData.Resources;
 namespace BulkData.Export;
 
 /// <summary>How an <see cref="ExportFilter"/> condition compares a field with its value.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FilterOperator>))]
+[JsonConverter(typeof(FilterOperatorJsonConverter))]
 public enum FilterOperator
 {
     /// <summary>The field equals the value.</summary>
@@ -58,7 +58,13 @@ public enum FilterOperator
 /// </summary>
 public sealed record ExportFilter
 {
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    // Names in any case (clients write camelCase), and a misspelt one is refused rather than left out of the filter.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNameCaseInsensitive = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 
     /// <summary>The field a condition tests; null for a group.</summary>
     public string? Field { get; init; }
@@ -96,7 +102,7 @@ public sealed record ExportFilter
     /// <returns>The filter.</returns>
     public static ExportFilter Any(params ExportFilter[] filters) => new() { Filters = filters, MatchAny = true };
 
-    /// <summary>Reads a filter stored with <see cref="ToJson"/>.</summary>
+    /// <summary>Reads a filter stored with <see cref="ToJson"/>: property names and operators in any case, operators by name only.</summary>
     /// <param name="json">The JSON.</param>
     /// <returns>The filter.</returns>
     /// <exception cref="BulkDataConfigurationException">The JSON is not a filter.</exception>
@@ -140,10 +146,15 @@ public sealed record ExportFilter
     {
         if (Field is null)
         {
-            var parts = (Filters ?? []).Select(f => f.Build(resource, item, now)).ToList();
+            var parts = (Filters ?? []).Select(f => f?.Build(resource, item, now) ?? throw Problem("A group of filters holds an empty filter (null). Remove it, or write the condition it stands for.")).ToList();
             return parts.Count == 0
                 ? Expression.Constant(true)
                 : parts.Aggregate(MatchAny ? Expression.OrElse : Expression.AndAlso);
+        }
+
+        if (Filters is not null)
+        {
+            throw Problem($"A filter names either a field or filters, not both: make the condition on '{Field}' one of the group's filters.");
         }
 
         var column = resource.Columns.FirstOrDefault(c => !c.IsComputed && (string.Equals(c.Name, Field, StringComparison.OrdinalIgnoreCase) || string.Equals(c.MemberName, Field, StringComparison.OrdinalIgnoreCase)))
@@ -153,6 +164,8 @@ public sealed record ExportFilter
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         return Operator switch
         {
+            FilterOperator.IsEmpty or FilterOperator.IsNotEmpty when type.IsValueType && underlying == type =>
+                throw Problem($"'{Field}' always holds a {type.Name} value, so '{Operator}' would match {(Operator == FilterOperator.IsEmpty ? "no" : "every")} row; remove the condition."),
             FilterOperator.IsEmpty => Expression.Equal(member, Expression.Constant(null, type)),
             FilterOperator.IsNotEmpty => Expression.NotEqual(member, Expression.Constant(null, type)),
             FilterOperator.Contains or FilterOperator.StartsWith when underlying == typeof(string) =>
@@ -188,21 +201,26 @@ public sealed record ExportFilter
     /// <summary>The instant a relative span reaches back to, in the field's own date type.</summary>
     private object Since(DateTimeOffset now, Type type)
     {
+        if (type != typeof(DateTimeOffset) && type != typeof(DateTime) && type != typeof(DateOnly))
+        {
+            throw Problem($"'{Operator}' needs a date field, and '{Field}' holds {type.Name} values.");
+        }
+
         TimeSpan span;
         try
         {
             span = XmlConvert.ToTimeSpan(RequiredValue());
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw Problem($"'{Value}' is not a span of time for '{Field}'. Write it in ISO 8601, e.g. P7D for 7 days or PT12H for 12 hours.");
         }
 
-        var since = now - span;
+        // A span longer than the calendar reaches back to its first day: every date is within it.
+        var since = span >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - span;
         return type == typeof(DateTimeOffset) ? since
             : type == typeof(DateTime) ? since.UtcDateTime
-            : type == typeof(DateOnly) ? DateOnly.FromDateTime(since.UtcDateTime)
-            : throw Problem($"'{Operator}' needs a date field, and '{Field}' holds {type.Name} values.");
+            : DateOnly.FromDateTime(since.UtcDateTime);
     }
 
     private object Parse(Type type)

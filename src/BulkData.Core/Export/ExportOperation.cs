@@ -158,6 +158,31 @@ public sealed class ExportOperation<T>
     }
 
     /// <summary>
+    /// Counts the rows this export would write, filtered as a run filters them, stopping at <paramref name="atMost"/>:
+    /// a query counts in the database (<c>LIMIT</c>), other rows are enumerated once. To refuse an export above a
+    /// limit before writing anything, count to the limit plus one.
+    /// </summary>
+    /// <param name="atMost">Where to stop counting.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>The number of rows, at most <paramref name="atMost"/>.</returns>
+    public async Task<long> CountAsync(long atMost, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(atMost);
+        if (atMost == 0)
+        {
+            return 0;
+        }
+
+        var rows = RowsAt(Services.Time.GetUtcNow());
+        if (rows is IQueryable<T> query && query.Take((int)Math.Min(atMost, int.MaxValue)).Select(_ => true) is IAsyncEnumerable<bool> ones)
+        {
+            return await CountAsync(ones, atMost, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await CountAsync(rows, atMost, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Queues the export for a runner (<c>UseInProcessRunner</c> or a clustered one) and returns its job id at
     /// once: a worker reads the rows from the resource's registered export source (<c>AddExportSource</c>),
     /// applies this operation's filter and columns, and keeps the file in the file store; the job's
@@ -234,6 +259,20 @@ public sealed class ExportOperation<T>
 
         var matches = predicate.Compile();
         return rows is IAsyncEnumerable<T> stream ? stream.Where(matches) : ((IEnumerable<T>)rows).Where(matches).ToAsyncEnumerable();
+    }
+
+    private static async Task<long> CountAsync<TRow>(IAsyncEnumerable<TRow> rows, long atMost, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var _ in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (++count >= atMost)
+            {
+                break;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>The bindings of the selected columns, in output order.</summary>

@@ -80,7 +80,7 @@ public static class QueuedJobControl
             throw new BulkDataException($"Job {jobId} is a {job.Kind.ToString().ToLowerInvariant()} that is {job.Status}; only queued imports that failed or were cancelled can be resumed.") { JobId = jobId };
         }
 
-        job = await store.UpdateAsync(jobId, j => j with { Status = JobStatus.Queued, CancelRequested = false, FailureReason = null, CompletedAt = null }, cancellationToken).ConfigureAwait(false);
+        job = await TransitionAsync(store, job, j => j with { Status = JobStatus.Queued, CancelRequested = false, FailureReason = null, CompletedAt = null }, cancellationToken).ConfigureAwait(false);
         await store.AppendEventAsync(jobId, new JobEvent((time ?? TimeProvider.System).GetUtcNow(), "resume requested", JobStatus.Queued, scope.Owner, $"after row {job.Checkpoint}"), cancellationToken).ConfigureAwait(false);
         await runner.EnqueueAsync(jobId, cancellationToken).ConfigureAwait(false);
         return job;
@@ -161,10 +161,28 @@ public static class QueuedJobControl
 
     private static async ValueTask<Job> RequeueAsync(IJobRunner runner, IJobStore store, Job job, Dictionary<string, string> parameters, string action, JobScope scope, CancellationToken cancellationToken)
     {
-        var queued = await store.UpdateAsync(job.Id, j => j with { Status = JobStatus.Queued, Parameters = parameters, FailureReason = null, CompletedAt = null, Errors = [], ErrorCount = 0, Warnings = [], Counts = new JobCounts() }, cancellationToken).ConfigureAwait(false);
+        var queued = await TransitionAsync(store, job, j => j with { Status = JobStatus.Queued, Parameters = parameters, FailureReason = null, CompletedAt = null, Errors = [], ErrorCount = 0, Warnings = [], Counts = new JobCounts() }, cancellationToken).ConfigureAwait(false);
         await store.AppendEventAsync(job.Id, new JobEvent(TimeProvider.System.GetUtcNow(), action, JobStatus.Queued, scope.Owner), cancellationToken).ConfigureAwait(false);
         await runner.EnqueueAsync(job.Id, cancellationToken).ConfigureAwait(false);
         return queued;
+    }
+
+    /// <summary>
+    /// Saves a change to the job as it was read, only if no one changed it since: two callers that both found it
+    /// committable (or resumable) cannot both queue it, the second is told what it is now.
+    /// </summary>
+    /// <exception cref="BulkDataException">The job changed since it was read.</exception>
+    private static async ValueTask<Job> TransitionAsync(IJobStore store, Job job, Func<Job, Job> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.UpdateAsync(change(job), cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobConcurrencyException)
+        {
+            var now = await store.GetAsync(job.Id, cancellationToken).ConfigureAwait(false);
+            throw new BulkDataException($"Job {job.Id} changed while this request was handled (another request got there first); it is now {now?.Status.ToString() ?? "deleted"}, and this request did nothing.") { JobId = job.Id };
+        }
     }
 
     /// <summary>Lists the jobs of the caller's scope: the query's tenant and owner are replaced by the scope's.</summary>
@@ -191,9 +209,16 @@ public static class QueuedJobControl
     /// <param name="cancellationToken">Cancels the deletion.</param>
     /// <returns>A task that completes when the job is deleted.</returns>
     /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="BulkDataException">The job has not finished (it is queued or running).</exception>
     public static async ValueTask DeleteAsync(this IJobStore store, Guid jobId, JobScope scope, IFileStore? files = null, CancellationToken cancellationToken = default)
     {
         var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
+        if (!job.IsFinished)
+        {
+            // A job that may still write rows keeps its record, or nothing could roll them back.
+            throw new BulkDataException($"Job {jobId} is {job.Status}; cancel it and delete it once it has stopped.") { JobId = jobId };
+        }
+
         if (files is not null)
         {
             foreach (var file in FilesOf(job).Values)

@@ -111,7 +111,18 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
 
             await using (file.ConfigureAwait(false))
             {
-                var operation = QueuedImport.Restore(scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>(), job);
+                ImportOperation<T> operation;
+                try
+                {
+                    operation = QueuedImport.Restore(scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>(), job);
+                }
+                catch (BulkDataConfigurationException e)
+                {
+                    // A job whose settings no longer fit its resource (a mapping to a column it does not have) fails saying so, never stays queued.
+                    await EndAsync(job, JobStatus.Failed, e.Message, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await operation.From(registry.ImportFormats.Open(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
             }
         }

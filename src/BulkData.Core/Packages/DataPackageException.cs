@@ -41,6 +41,9 @@ public enum PackageProblem
 
     /// <summary>Resources reference each other in a circle, so no order imports each after the ones it references.</summary>
     RelationCycle,
+
+    /// <summary>A resource in the package is one the caller may not import (see <see cref="PackageImportOperation.AllowingOnly"/>).</summary>
+    ResourceNotAllowed,
 }
 
 /// <summary>

@@ -38,7 +38,10 @@ public sealed class PackageImportOperation
         Owner = other.Owner;
         Tenant = other.Tenant;
         options = other.options;
+        mayImport = other.mayImport;
     }
+
+    private Func<string, CancellationToken, ValueTask<bool>>? mayImport;
 
     private DataPackageOptions options = new();
 
@@ -68,6 +71,18 @@ public sealed class PackageImportOperation
         configure(copy);
         OptionsValidation.ThrowIfInvalid(copy);
         return new(this) { options = copy };
+    }
+
+    /// <summary>
+    /// Refuses a package that holds a resource the rule refuses (e.g. the caller's authorization for it): queuing it
+    /// reads the package's manifest first and stores nothing for such a package.
+    /// </summary>
+    /// <param name="mayImport">Given a registered resource's name, true when the package may import it.</param>
+    /// <returns>A new operation.</returns>
+    public PackageImportOperation AllowingOnly(Func<string, CancellationToken, ValueTask<bool>> mayImport)
+    {
+        ArgumentNullException.ThrowIfNull(mayImport);
+        return new(this) { mayImport = mayImport };
     }
 
     /// <summary>
@@ -103,12 +118,18 @@ public sealed class PackageImportOperation
     /// <param name="cancellationToken">Cancels storing and queuing; no job is left behind.</param>
     /// <returns>The queued job's id.</returns>
     /// <exception cref="InvalidOperationException">No runner is registered.</exception>
+    /// <exception cref="DataPackageException">The package holds a resource <see cref="AllowingOnly"/> refuses (<see cref="PackageProblem.ResourceNotAllowed"/>), or, then, its manifest cannot be read.</exception>
     public async Task<Guid> EnqueueAsync(bool validateOnly = false, CancellationToken cancellationToken = default)
     {
         var runner = services.Runner ?? throw new InvalidOperationException("Queued imports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
         var (path, temporary) = await open(options, cancellationToken).ConfigureAwait(false);
         try
         {
+            if (mayImport is not null)
+            {
+                await CheckAllowedAsync(path, mayImport, cancellationToken).ConfigureAwait(false);
+            }
+
             StoredFile stored;
             await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81_920, useAsync: true))
             {
@@ -136,6 +157,31 @@ public sealed class PackageImportOperation
             if (temporary)
             {
                 File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>Refuses a package naming a registered resource the rule refuses; a package that cannot be read, and resources the application does not import, are the run's to refuse, so its job records the reason.</summary>
+    private async Task CheckAllowedAsync(string path, Func<string, CancellationToken, ValueTask<bool>> allowed, CancellationToken cancellationToken)
+    {
+        PackageManifest manifest;
+        try
+        {
+            using var archive = PackageArchive.Open(path, options);
+            manifest = await PackageImportRun.ReadManifestAsync(archive, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DataPackageException)
+        {
+            return;
+        }
+
+        foreach (var resource in manifest.Resources.Where(r => r.IsTabular))
+        {
+            if (PackageImportRun.RegisteredType(registry, resource, manifest.BulkData) is { } type
+                && registry.Names.First(n => registry.FindType(n) == type) is var name
+                && !await allowed(name, cancellationToken).ConfigureAwait(false))
+            {
+                throw new DataPackageException(PackageProblem.ResourceNotAllowed, resource.Name, $"The package holds {name} rows, which you may not import. Remove '{resource.Name}' from the package, or ask for the right to import {name}.");
             }
         }
     }
@@ -284,7 +330,7 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
             temporary = isTemporary ? path : null;
             using var archive = PackageArchive.Open(path, options);
             Archive = archive;
-            var manifest = await ReadManifestAsync(archive, cancellationToken).ConfigureAwait(false);
+            var manifest = await ReadManifestAsync(archive, options, cancellationToken).ConfigureAwait(false);
             foreach (var resource in manifest.Resources)
             {
                 await archive.VerifyAsync(resource.Path, resource.Bytes, resource.Hash, resource.IsTabular, cancellationToken).ConfigureAwait(false);
@@ -339,8 +385,7 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
 
     private IPackageImportStep StepFor(PackageResource resource, JsonObject? metadata)
     {
-        var registered = metadata?["resources"]?[resource.Name]?["resource"]?.GetValue<string>() ?? resource.Name;
-        var type = registry.FindType(registered) ?? registry.FindType(resource.Name)
+        var type = RegisteredType(registry, resource, metadata)
             ?? throw new DataPackageException(PackageProblem.UnknownResource, resource.Name, $"The package holds '{resource.Name}', which this application does not import. It imports: {string.Join(", ", registry.Names.Order())}.");
         if (resource.Format is not ("csv" or "tsv" or "json"))
         {
@@ -352,7 +397,14 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
         return step;
     }
 
-    private async Task<PackageManifest> ReadManifestAsync(PackageArchive archive, CancellationToken cancellationToken)
+    /// <summary>The registered resource a package's table goes to: the one its BulkData metadata names, else the one of its name.</summary>
+    internal static Type? RegisteredType(ResourceRegistry registry, PackageResource resource, JsonObject? metadata)
+    {
+        var registered = metadata?["resources"]?[resource.Name]?["resource"]?.GetValue<string>() ?? resource.Name;
+        return registry.FindType(registered) ?? registry.FindType(resource.Name);
+    }
+
+    internal static async Task<PackageManifest> ReadManifestAsync(PackageArchive archive, DataPackageOptions options, CancellationToken cancellationToken)
     {
         if (!archive.Entries.TryGetValue(PackageArchive.ManifestName, out var entry))
         {
