@@ -564,7 +564,7 @@ public static class BulkDataEndpoints
             Attachment(http, $"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{sink.Format}");
             await using (sink.ConfigureAwait(false))
             {
-                await ImportErrorReport.WriteAsync(source, new ImportResult(job, mapping: null, rows: []), sink, cancellationToken).ConfigureAwait(false);
+                await ImportErrorReport.WriteAsync(source, job, files, sink, cancellationToken).ConfigureAwait(false);
             }
         }
 

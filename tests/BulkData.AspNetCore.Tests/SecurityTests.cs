@@ -315,6 +315,40 @@ public sealed partial class SecurityTests
         Assert.Empty(await server.Jobs.QueryAsync(new JobQuery()).ToListAsync());
     }
 
+    /// <summary>The error report lists every rejected row, past the job's cap on listed errors too; deleting the job deletes the file that holds them.</summary>
+    [Theory]
+    [InlineData("?commitMode=Partial")]
+    [InlineData("?validateOnly=true")]
+    public async Task TheErrorReport_ListsEveryRejectedRow(string query)
+    {
+        await using var server = await TestServer.StartAsync();
+        var csv = new StringBuilder("Code,Value\n");
+        for (var i = 1; i <= 1_510; i++)
+        {
+            // Ten rows with keys of their own; the others repeat the first row's key, so 1,499 are rejected.
+            csv.Append(i % 151 == 0 ? $"ok{i}" : "same").Append($",row {i}\n");
+        }
+
+        var id = await UploadAsync(server, query, new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        var job = await PollAsync(server, id);
+        Assert.Equal(1_499, job.Counts.Invalid);
+        Assert.Equal(1_000, job.Errors.Count);
+
+        using var report = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{id}/errors", "sam", roles: Everything));
+        var lines = (await report.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 1_499, lines.Length);
+        Assert.StartsWith("same,row 2,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("same,row 1509,", lines[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("not listed", StringComparison.Ordinal));
+
+        var files = server.Services.GetRequiredService<IFileStore>();
+        var errors = Guid.Parse(job.Parameters["errors"]);
+        Assert.NotNull(await files.GetAsync(errors));
+        using var deleted = await server.Client.SendAsync(TestServer.As(HttpMethod.Delete, $"/bulkdata/jobs/{id}", "sam", roles: Everything));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Null(await files.GetAsync(errors));
+    }
+
     /// <summary>What a refused request must not change: the jobs (with their versions), the stored files and the stored secrets.</summary>
     private static async Task<string> SnapshotAsync(TestServer server)
     {

@@ -50,6 +50,40 @@ public sealed class RollbackTests(PostgresServer postgres)
         Assert.Equal(("rolled back", "ann"), (last.Action, last.Actor));
     }
 
+    /// <summary>Issue 23: two rollbacks of one import at once: exactly one undoes it, the other is refused as already rolled back; the data is exact.</summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task TwoConcurrentRollbacks_ExactlyOneWins(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var (host, result, before) = await ImportAsync(database, new ManualClock());
+        using var _ = host;
+
+        using var start = new SemaphoreSlim(0);
+        var attempts = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            await start.WaitAsync();
+            try
+            {
+                return (object)await host.Rollback.RollbackAsync(result.JobId, "ann");
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        })).ToArray();
+        start.Release(2);
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Single(outcomes.OfType<RollbackResult>());
+        var refused = Assert.IsType<RollbackRefusedException>(Assert.Single(outcomes.OfType<Exception>()));
+        Assert.Contains("already rolled back", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before.Select(Describe), (await database.ItemsAsync()).Select(Describe));
+        Assert.Equal(JobStatus.RolledBack, (await host.Jobs.GetAsync(result.JobId))!.Status);
+        Assert.Single(await host.Jobs.GetHistoryAsync(result.JobId), e => e.Action == "rolled back");
+    }
+
     /// <summary>Change records written in bulk (COPY on PostgreSQL) still order the changes: a rollback restores exactly.</summary>
     [Theory]
     [InlineData("sqlite")]

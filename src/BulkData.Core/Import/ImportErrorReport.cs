@@ -43,18 +43,83 @@ public static class ImportErrorReport
                 continue;
             }
 
-            for (var i = 0; i < reader.Headers.Count; i++)
-            {
-                WriteText(sink, i < row.Cells.Count ? row.Cells[i] : null);
-            }
-
-            WriteText(sink, messages.GetValueOrDefault(row.RowNumber, "This row has errors that are not listed: the import stopped listing errors at its limit."));
-            await sink.EndRowAsync(cancellationToken).ConfigureAwait(false);
+            await WriteRowAsync(sink, reader.Headers.Count, row, messages.GetValueOrDefault(row.RowNumber, "This row has errors that are not listed: the import stopped listing errors at its limit."), cancellationToken).ConfigureAwait(false);
             written++;
         }
 
         await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return written;
+    }
+
+    /// <summary>
+    /// Writes the report of a queued import (<c>EnqueueAsync</c>, its upload in the file store): every rejected row,
+    /// however many, with all its errors. A run that rejected more rows than its job lists kept them all with the
+    /// job's files as it went; the report streams them beside the upload, holding one row at a time.
+    /// </summary>
+    /// <param name="source">The job's upload, opened as the import read it.</param>
+    /// <param name="job">The finished import job.</param>
+    /// <param name="files">The file store holding the job's files.</param>
+    /// <param name="sink">Where to write the report; completed, not disposed.</param>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    /// <returns>The number of rows written.</returns>
+    public static async Task<long> WriteAsync(IImportSource source, Jobs.Job job, Jobs.IFileStore files, IExportSink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(sink);
+        Stream? stored = job.Parameters.TryGetValue(QueuedImport.ErrorsParameter, out var id) && Guid.TryParse(id, out var fileId)
+            ? await files.OpenAsync(fileId, cancellationToken).ConfigureAwait(false)
+            : null;
+        try
+        {
+            var errors = stored is null
+                ? job.Errors.Where(e => e.RowNumber is not null).OrderBy(e => e.RowNumber).ToAsyncEnumerable()
+                : RejectedRowsFile.ReadAsync(stored, cancellationToken);
+            await using var pending = errors.GetAsyncEnumerator(cancellationToken);
+            var next = await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+
+            await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await sink.BeginAsync([.. reader.Headers, ErrorColumn], cancellationToken).ConfigureAwait(false);
+            long written = 0;
+            var message = new System.Text.StringBuilder();
+            await foreach (var row in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Both are in row order: the errors of the rows before this one are behind, this row's are next.
+                while (next is not null && next.RowNumber < row.RowNumber)
+                {
+                    next = await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+                }
+
+                message.Clear();
+                while (next is not null && next.RowNumber == row.RowNumber)
+                {
+                    message.Append(message.Length == 0 ? string.Empty : " ").Append(next.Column is null ? next.Message : $"{next.Column}: {next.Message}");
+                    next = await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+                }
+
+                if (message.Length > 0)
+                {
+                    await WriteRowAsync(sink, reader.Headers.Count, row, message.ToString(), cancellationToken).ConfigureAwait(false);
+                    written++;
+                }
+
+                if (next is null)
+                {
+                    break;
+                }
+            }
+
+            await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return written;
+        }
+        finally
+        {
+            if (stored is not null)
+            {
+                await stored.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
@@ -73,6 +138,17 @@ public static class ImportErrorReport
         ArgumentNullException.ThrowIfNull(source);
         return source.CreateReportSink(output)
             ?? throw new NotSupportedException($"The '{source.Format}' source names no sink for its error report; pass your own IExportSink to WriteAsync.");
+    }
+
+    private static async ValueTask WriteRowAsync(IExportSink sink, int columns, SourceRow row, string errors, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < columns; i++)
+        {
+            WriteText(sink, i < row.Cells.Count ? row.Cells[i] : null);
+        }
+
+        WriteText(sink, errors);
+        await sink.EndRowAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void WriteText(IExportSink sink, string? text)

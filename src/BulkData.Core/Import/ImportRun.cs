@@ -9,8 +9,9 @@ namespace BulkData.Import;
 /// <summary>
 /// Runs one preview, dry run or import as a job, in a single streaming pass: read a row, convert
 /// its cells, validate it, batch it, write the batch. Memory holds one batch, the capped errors
-/// and (when asked) one small outcome per row.
+/// and (when asked) one small outcome per row; a queued run writes every row error to a file as it goes.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A run is executed once: ExecuteAsync creates its error file and disposes it as it returns.")]
 internal sealed class ImportRun<T>
     where T : class
 {
@@ -41,6 +42,7 @@ internal sealed class ImportRun<T>
     private long checkpoint;
     private ImportTargetContext? targetContext;
     private IImportReader? reader;
+    private RejectedRowsFile? rejectedRows;
 
     private readonly Job? queued;
     private readonly long resumeAfter;
@@ -100,6 +102,15 @@ internal sealed class ImportRun<T>
         else
         {
             recorder.Attach(queued);
+            if (operation.Services.Files is { } files)
+            {
+                rejectedRows = new RejectedRowsFile(waitForWrites: target is not null);
+                if (resumeAfter > 0 && queued.Parameters.TryGetValue(QueuedImport.ErrorsParameter, out var earlier) && Guid.TryParse(earlier, out var earlierId))
+                {
+                    await using var stored = await files.OpenAsync(earlierId, cancellationToken).ConfigureAwait(false);
+                    await rejectedRows.CopyAsync(stored, resumeAfter, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         try
@@ -174,6 +185,13 @@ internal sealed class ImportRun<T>
             await DiscardAsync().ConfigureAwait(false);
             await FinishAsync(JobStatus.Failed, $"The import stopped on an unexpected error: {e.Message}", CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            if (rejectedRows is not null)
+            {
+                await rejectedRows.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -586,6 +604,8 @@ internal sealed class ImportRun<T>
 
     private void TakeReadAheadErrors()
     {
+        // The batch just written has its rejections in: its errors go to the file in row order, before the next batch's.
+        rejectedRows?.Flush();
         foreach (var error in readAheadErrors)
         {
             Keep(error);
@@ -597,16 +617,16 @@ internal sealed class ImportRun<T>
     private void Keep(RowError error)
     {
         errorCount++;
-        var rawLength = Math.Min(error.RawValue?.Length ?? 0, MaxRawValueLength + 1);
-        var size = (error.Message.Length + rawLength + (error.Column?.Length ?? 0)) * sizeof(char);
-        if (errors.Count >= options.MaxErrors || errorBytes + size > options.MaxErrorBytes)
-        {
-            return;
-        }
-
         if (error.RawValue is { Length: > MaxRawValueLength } raw)
         {
             error = error with { RawValue = string.Concat(raw.AsSpan(0, MaxRawValueLength), "…") };
+        }
+
+        rejectedRows?.Add(error);
+        var size = (error.Message.Length + (error.RawValue?.Length ?? 0) + (error.Column?.Length ?? 0)) * sizeof(char);
+        if (errors.Count >= options.MaxErrors || errorBytes + size > options.MaxErrorBytes)
+        {
+            return;
         }
 
         errors.Add(error);
@@ -675,7 +695,26 @@ internal sealed class ImportRun<T>
     {
         recorder.CountRows(counts.Read, counts.Invalid);
         var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped ({counts.Unchanged} unchanged, {counts.Existing} existing, {counts.Duplicates} duplicates)";
-        await recorder.FinishAsync(Snapshot("done") with { Status = status, FailureReason = reason }, details, cancellationToken).ConfigureAwait(false);
+        var done = Snapshot("done") with { Status = status, FailureReason = reason };
+        var earlier = done.Parameters.GetValueOrDefault(QueuedImport.ErrorsParameter);
+        if (rejectedRows is not null && operation.Services.Files is { } files)
+        {
+            // The errors the job left out are stored for its report; a file of an earlier run (a dry run now
+            // committed, or a run resumed) gives way to this one's.
+            var parameters = done.Parameters.Where(p => p.Key != QueuedImport.ErrorsParameter).ToDictionary();
+            if (errorCount > errors.Count)
+            {
+                parameters[QueuedImport.ErrorsParameter] = (await rejectedRows.SaveAsync(files, $"{Job.FileName ?? Job.Resource}.errors.jsonl", CancellationToken.None).ConfigureAwait(false)).Id.ToString();
+            }
+
+            done = done with { Parameters = parameters };
+        }
+
+        await recorder.FinishAsync(done, details, cancellationToken).ConfigureAwait(false);
+        if (earlier is not null && earlier != done.Parameters.GetValueOrDefault(QueuedImport.ErrorsParameter) && Guid.TryParse(earlier, out var earlierId))
+        {
+            await operation.Services.Files!.DeleteAsync(earlierId, CancellationToken.None).ConfigureAwait(false);
+        }
         operation.Progress?.Report(Job.Progress);
     }
 

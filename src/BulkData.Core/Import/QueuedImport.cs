@@ -14,6 +14,9 @@ internal static class QueuedImport
     /// <summary>The parameter naming the stored file of a queued job.</summary>
     public const string FileParameter = "file";
 
+    /// <summary>The parameter naming, in the file store, every row error of a run that had more than the job keeps (<see cref="RejectedRowsFile"/>).</summary>
+    public const string ErrorsParameter = "errors";
+
     /// <summary>The parameter ("true") of a queued import that only validates until it is committed.</summary>
     public const string ValidateOnlyParameter = "validateOnly";
 

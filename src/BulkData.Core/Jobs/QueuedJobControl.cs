@@ -265,7 +265,7 @@ public static class QueuedJobControl
 
     /// <summary>The files a job names: its upload and, for a queued export, its output.</summary>
     private static Dictionary<string, Guid> FilesOf(Job job) =>
-        new[] { Import.QueuedImport.FileParameter, Export.QueuedExport.OutputParameter }
+        new[] { Import.QueuedImport.FileParameter, Import.QueuedImport.ErrorsParameter, Export.QueuedExport.OutputParameter }
             .Where(name => job.Parameters.TryGetValue(name, out var id) && Guid.TryParse(id, out _))
             .ToDictionary(name => name, name => Guid.Parse(job.Parameters[name]));
 }

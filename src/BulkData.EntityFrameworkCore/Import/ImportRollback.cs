@@ -64,6 +64,12 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The job row is claimed before anything is read: a second rollback at the same time waits on its lock (on
+        // SQLite, the database's), then finds the job rolled back and is refused instead of undoing it again. If
+        // this one is refused, the transaction's end gives the row back as it was.
+        await db.Set<JobRecord>().Where(j => j.Id == jobId && j.Status != nameof(JobStatus.RolledBack))
+            .ExecuteUpdateAsync(j => j.SetProperty(r => r.Version, r => r.Version + 1), cancellationToken).ConfigureAwait(false);
         var job = await db.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new RollbackRefusedException(jobId, $"There is no job {jobId}.");
         Refuse(job, await ChangeRecords.Of(db, jobId).AnyAsync(cancellationToken).ConfigureAwait(false));
