@@ -176,6 +176,58 @@ public sealed partial class SecurityTests
         Assert.Single(await server.Jobs.GetHistoryAsync(id), e => e.Action == "commit requested");
     }
 
+    /// <summary>
+    /// A commit and a delete of one validated job at once, on both job stores: the delete is refused while the
+    /// committed job is queued or running (it may succeed once the job has finished, and its audit entry says so), or
+    /// the delete wins and the commit is refused; a committed job's rows land, a deleted one writes no row.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CommitWhileDeleting_ExactlyOneWins(bool database)
+    {
+        await using var server = await TestServer.StartAsync(database: database);
+        var committed = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var code = $"c{i}";
+            var id = await UploadAsync(server, "?validateOnly=true", Secrets(code));
+            Assert.Equal(JobStatus.Validated, (await PollAsync(server, id)).Status);
+
+            async Task<HttpStatusCode> SendAsync(HttpMethod method, string path)
+            {
+                using var response = await server.Client.SendAsync(TestServer.As(method, path, "sam", roles: Everything));
+                return response.StatusCode;
+            }
+
+            var answers = await Task.WhenAll(SendAsync(HttpMethod.Post, $"/bulkdata/jobs/{id}/commit"), SendAsync(HttpMethod.Delete, $"/bulkdata/jobs/{id}"));
+            if (answers[0] == HttpStatusCode.Accepted && answers[1] == HttpStatusCode.Conflict)
+            {
+                var job = await PollAsync(server, id);
+                Assert.True(job.Status == JobStatus.Completed, $"{job.Status}: {job.FailureReason}");
+                committed.Add(code);
+            }
+            else if (answers[0] == HttpStatusCode.Accepted)
+            {
+                // The import ran to its end before the delete read the job.
+                Assert.Equal(HttpStatusCode.NoContent, answers[1]);
+                var deleted = await server.Jobs.QueryHistoryAsync(new JobHistoryQuery { JobId = id }).SingleAsync(e => e.Event.Action == "deleted");
+                Assert.Equal(JobStatus.Completed, deleted.Event.Status);
+                committed.Add(code);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.NoContent, answers[1]);
+                Assert.Contains(answers[0], new[] { HttpStatusCode.Conflict, HttpStatusCode.NotFound });
+                Assert.Null(await server.Jobs.GetAsync(id));
+            }
+        }
+
+        // Whatever the runner might still do with a deleted job has had time to happen.
+        await Task.Delay(200);
+        Assert.Equal(committed, database ? await StoredSecretsAsync(server) : server.Secrets.Select(s => s.Code).Order());
+    }
+
     /// <summary>A job that may still write rows cannot be deleted (nothing could roll them back); once finished it can.</summary>
     [Fact]
     public async Task DeletingAnUnfinishedJob_IsConflict()

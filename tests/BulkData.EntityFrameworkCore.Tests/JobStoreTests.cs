@@ -71,6 +71,28 @@ public sealed class JobStoreTests(PostgresServer postgres)
         Assert.Equal((JobStatus.Processing, 2L), ((await store.GetAsync(created.Id))!.Status, (await store.GetAsync(created.Id))!.Version));
     }
 
+    /// <summary>A job that may still write rows keeps its record; a delete that races a commit deletes only what it read finished.</summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task DeleteAsync_OfAnUnfinishedJob_IsRefusedAndDeletesNothing(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
+        var queued = await store.CreateAsync(NewJob("ann", "acme", JobStatus.Queued, JobKind.Import, 0));
+        await store.AppendEventAsync(queued.Id, new JobEvent(queued.CreatedAt, "created", JobStatus.Queued, "ann"));
+
+        var refused = await Assert.ThrowsAsync<JobNotFinishedException>(() => store.DeleteAsync(queued.Id, "ann").AsTask());
+
+        Assert.Equal((queued.Id, JobStatus.Queued), (refused.JobId!.Value, refused.Status));
+        var kept = (await store.GetAsync(queued.Id))!;
+        Assert.Equal((JobStatus.Queued, queued.Version), (kept.Status, kept.Version));
+        Assert.Equal(["created"], (await store.GetHistoryAsync(queued.Id)).Select(e => e.Action));
+        var finished = await store.UpdateAsync(queued with { Status = JobStatus.Completed });
+        Assert.True(await store.DeleteAsync(finished.Id, "ann"));
+        Assert.Equal(["deleted"], (await store.GetHistoryAsync(queued.Id)).Select(e => e.Action));
+    }
+
     /// <summary>Updates and history entries are written without reading the job first: a job that is not there is still named.</summary>
     [Theory]
     [InlineData("sqlite")]

@@ -122,12 +122,7 @@ internal sealed partial class ScheduledExportService(IEnumerable<ScheduledExport
             .Where(job => job.Parameters.GetValueOrDefault(QueuedExport.ScheduleParameter) == schedule.Name && job.IsFinished);
         await foreach (var job in old.ConfigureAwait(false))
         {
-            if (files is not null && job.Parameters.TryGetValue(QueuedExport.OutputParameter, out var output) && Guid.TryParse(output, out var fileId))
-            {
-                await files.DeleteAsync(fileId, cancellationToken).ConfigureAwait(false);
-            }
-
-            await store.DeleteAsync(job.Id, "retention", cancellationToken).ConfigureAwait(false);
+            await QueuedJobControl.DeleteWithFilesAsync(store, job, "retention", files, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -50,13 +50,15 @@ public interface IJobStore
     IAsyncEnumerable<Job> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes a job, its history and its change records, and appends a <c>deleted</c> entry to the audit
-    /// history, which outlives the job.
+    /// Deletes a finished job, its history and its change records, and appends a <c>deleted</c> entry to the audit
+    /// history, which outlives the job. The check that it has finished and the deletion are one step: a job queued
+    /// again at the same moment (a commit, a resume) is not deleted.
     /// </summary>
     /// <param name="id">The job's id.</param>
     /// <param name="actor">Who deletes it, for the audit history.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True when a job was deleted.</returns>
+    /// <exception cref="JobNotFinishedException">The job is queued or running: rows it may still write would have nothing left to roll them back.</exception>
     ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the audit history across jobs (deleted ones included), newest first.</summary>
@@ -195,12 +197,14 @@ public static class JobStoreExtensions
 
             foreach (var job in page)
             {
-                if (files is not null && job.Parameters.TryGetValue(Import.QueuedImport.FileParameter, out var file) && Guid.TryParse(file, out var fileId))
+                try
                 {
-                    await files.DeleteAsync(fileId, cancellationToken).ConfigureAwait(false);
+                    deleted += await QueuedJobControl.DeleteWithFilesAsync(store, job, actor, files, cancellationToken).ConfigureAwait(false) ? 1 : 0;
                 }
-
-                deleted += await store.DeleteAsync(job.Id, actor, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                catch (JobNotFinishedException)
+                {
+                    // Queued again since the page was read: it is no longer expired.
+                }
             }
         }
     }

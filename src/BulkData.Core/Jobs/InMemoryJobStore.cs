@@ -100,9 +100,23 @@ public sealed class InMemoryJobStore : IJobStore
     /// <inheritdoc/>
     public ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default)
     {
-        if (!jobs.TryRemove(id, out var entry))
+        if (!jobs.TryGetValue(id, out var entry))
         {
             return ValueTask.FromResult(false);
+        }
+
+        lock (entry)
+        {
+            // Under the lock an update takes, so a job cannot be queued again between the check and the removal.
+            if (!entry.Job.IsFinished)
+            {
+                throw new JobNotFinishedException(id, entry.Job.Status);
+            }
+
+            if (!jobs.TryRemove(KeyValuePair.Create(id, entry)))
+            {
+                return ValueTask.FromResult(false);
+            }
         }
 
         deletions.Enqueue(new JobAuditEntry(id, new JobEvent(time.GetUtcNow(), "deleted", entry.Job.Status, actor, $"{entry.Job.Kind} of {entry.Job.Resource} deleted")));

@@ -209,14 +209,24 @@ public static class QueuedJobControl
     /// <param name="cancellationToken">Cancels the deletion.</param>
     /// <returns>A task that completes when the job is deleted.</returns>
     /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
-    /// <exception cref="BulkDataException">The job has not finished (it is queued or running).</exception>
+    /// <exception cref="JobNotFinishedException">The job has not finished (it is queued or running).</exception>
     public static async ValueTask DeleteAsync(this IJobStore store, Guid jobId, JobScope scope, IFileStore? files = null, CancellationToken cancellationToken = default)
     {
         var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
-        if (!job.IsFinished)
+        await DeleteWithFilesAsync(store, job, scope.Owner, files, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes a job's record, then the files it names (upload, full error list, output): the record first, since
+    /// the store refuses a job queued again since it was read, and such a job's files must stay.
+    /// </summary>
+    /// <returns>False when the job was gone already.</returns>
+    /// <exception cref="JobNotFinishedException">The job is queued or running.</exception>
+    internal static async ValueTask<bool> DeleteWithFilesAsync(IJobStore store, Job job, string? actor, IFileStore? files, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(job.Id, actor, cancellationToken).ConfigureAwait(false))
         {
-            // A job that may still write rows keeps its record, or nothing could roll them back.
-            throw new BulkDataException($"Job {jobId} is {job.Status}; cancel it and delete it once it has stopped.") { JobId = jobId };
+            return false;
         }
 
         if (files is not null)
@@ -227,7 +237,7 @@ public static class QueuedJobControl
             }
         }
 
-        await store.DeleteAsync(jobId, scope.Owner, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Opens a job's file, for the caller's scope only: its upload (<c>file</c>) or, for a queued export, its output (<c>output</c>).</summary>
@@ -263,7 +273,7 @@ public static class QueuedJobControl
     public static async ValueTask<Job> FindAsync(this IJobStore store, Guid jobId, JobScope scope, CancellationToken cancellationToken = default) =>
         await store.GetAsync(jobId, scope, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"There is no job {jobId}.");
 
-    /// <summary>The files a job names: its upload and, for a queued export, its output.</summary>
+    /// <summary>The files a job names: its upload, its full list of rejected rows and, for a queued export, its output.</summary>
     private static Dictionary<string, Guid> FilesOf(Job job) =>
         new[] { Import.QueuedImport.FileParameter, Import.QueuedImport.ErrorsParameter, Export.QueuedExport.OutputParameter }
             .Where(name => job.Parameters.TryGetValue(name, out var id) && Guid.TryParse(id, out _))

@@ -173,12 +173,25 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
             return false;
         }
 
+        var stored = JobMapping.ToJob(job);
+        if (!stored.IsFinished)
+        {
+            throw new JobNotFinishedException(id, stored.Status);
+        }
+
+        // The job row first and only as it was read: a commit or resume that queued it again since then wins.
+        var version = job.Version;
+        if (await context.Set<JobRecord>().Where(j => j.Id == id && j.Version == version).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            var now = await context.Set<JobRecord>().AsNoTracking().Where(j => j.Id == id).Select(j => j.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            throw now is null ? new KeyNotFoundException($"Job {id} was deleted by someone else.") : new JobNotFinishedException(id, Enum.Parse<JobStatus>(now));
+        }
+
         await context.Set<JobEventRecord>().Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
         await Import.ChangeRecords.Of(context, id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-        await context.Set<JobRecord>().Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
 
         // The deletion itself stays in the audit history.
-        context.Add(JobMapping.ToRecord(id, new JobEvent(time.GetUtcNow(), "deleted", Enum.Parse<JobStatus>(job.Status), actor, $"{job.Kind} of {job.Resource} deleted")));
+        context.Add(JobMapping.ToRecord(id, new JobEvent(time.GetUtcNow(), "deleted", stored.Status, actor, $"{job.Kind} of {job.Resource} deleted")));
         await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;

@@ -80,6 +80,20 @@ public sealed class InMemoryJobStoreTests
     }
 
     [Fact]
+    public async Task DeleteAsync_OfAnUnfinishedJob_IsRefusedAndKeepsIt()
+    {
+        var store = new InMemoryJobStore();
+        var running = await store.CreateAsync(NewJob("ann", "acme", JobStatus.Processing, JobKind.Import, 0));
+
+        var refused = await Assert.ThrowsAsync<JobNotFinishedException>(() => store.DeleteAsync(running.Id).AsTask());
+
+        Assert.Equal(JobStatus.Processing, refused.Status);
+        Assert.Equal(running, await store.GetAsync(running.Id));
+        Assert.True(await store.DeleteAsync((await store.UpdateAsync(running with { Status = JobStatus.Failed })).Id));
+        Assert.Null(await store.GetAsync(running.Id));
+    }
+
+    [Fact]
     public async Task UpdateAndAppend_OnUnknownJob_Throw()
     {
         var store = new InMemoryJobStore();
