@@ -32,16 +32,15 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var record = new JobRecord { Id = job.Id };
         JobMapping.Copy(job with { Version = 1 }, record);
-        context.Add(record);
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await JobRowCommands.For(context).InsertAsync(context, record, cancellationToken).ConfigureAwait(false);
         return JobMapping.ToJob(record);
     }
 
     private static KeyNotFoundException NoSuchJob(Guid id) => new($"No job has id {id}.");
 
-    /// <summary>The job's record, by id: one query shape for every read of one job, so a process compiles it once.</summary>
+    /// <summary>The job's record, by id, untracked: every read of one job, with nothing to compile.</summary>
     private static Task<JobRecord?> FindAsync(TContext context, Guid id, CancellationToken cancellationToken) =>
-        context.Set<JobRecord>().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        JobRowCommands.For(context).FindAsync(context, id, cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
@@ -64,24 +63,14 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
                 return job;
             }
 
-            context.ChangeTracker.Clear();
         }
 
-        // Every column from the job, with no read first (a fresh process would compile a query before an import's
-        // first row for it): the UPDATE names the version the job was read at, and if another writer saved in
-        // between, or the job is gone, no row matches.
+        // Every column from the job, with no read first: the UPDATE names the version the job was read at, and if
+        // another writer saved in between, or the job is gone, no row matches.
         var record = new JobRecord { Id = job.Id };
         JobMapping.Copy(job with { Version = job.Version + 1 }, record);
-        var entry = context.Attach(record);
-        entry.State = EntityState.Modified;
-        entry.Property(r => r.Version).OriginalValue = job.Version;
-        try
+        if (await JobRowCommands.For(context).UpdateAsync(context, record, job.Version, cancellationToken).ConfigureAwait(false) == 0)
         {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            context.ChangeTracker.Clear();
             throw await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false) is null
                 ? NoSuchJob(job.Id)
                 : new JobConcurrencyException(job.Id, job.Version);
