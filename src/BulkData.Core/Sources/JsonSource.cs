@@ -112,6 +112,9 @@ public sealed class JsonSource : IImportSource
         public CharCells? Cells { get; init; }
 
         public KeyValuePair<string, string?>? Unknown { get; init; }
+
+        /// <summary>The first field whose text escapes a surrogate that does not pair (<c>"\ud800"</c>), with its value as written.</summary>
+        public KeyValuePair<string, string>? Unpaired { get; init; }
     }
 
     /// <summary>Streams records out of a byte buffer that grows only to the largest record.</summary>
@@ -216,7 +219,9 @@ public sealed class JsonSource : IImportSource
 
             var problem = record.Unknown is { } unknown
                 ? new RowError(RowErrorKind.Structure, $"This record has a field '{unknown.Key}' that the first record does not have. Give every record the same fields (null where there is no value).", rowNumber, record.Line, unknown.Key, unknown.Value)
-                : null;
+                : record.Unpaired is { } unpaired
+                    ? new RowError(RowErrorKind.Conversion, $"The text of '{unpaired.Key}' holds an escaped character that is not a whole character (a \\uD800-\\uDFFF escape without its pair). Fix the text where it was written and upload the file again.", rowNumber, record.Line, unpaired.Key, unpaired.Value)
+                    : null;
             return new SourceRow(rowNumber, record.Line, record.Cells!, problem);
         }
 
@@ -323,7 +328,7 @@ public sealed class JsonSource : IImportSource
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                names.Add(reader.GetString()!);
+                names.Add(TextOf(ref reader));
                 reader.Read();
                 reader.Skip();
             }
@@ -345,18 +350,19 @@ public sealed class JsonSource : IImportSource
 
             cells.Clear(headerNames.Length);
             KeyValuePair<string, string?>? unknown = null;
+            KeyValuePair<string, string>? unpaired = null;
             var reader = new Utf8JsonReader(json, readerOptions);
             reader.Read();
             var expected = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var index = expected < headerNames.Length && reader.ValueTextEquals(headerNames[expected]) ? expected : -1;
+                var index = expected < headerNames.Length && NameIs(ref reader, headerNames[expected]) ? expected : -1;
                 for (var i = 0; index < 0 && i < headerNames.Length; i++)
                 {
-                    index = reader.ValueTextEquals(headerNames[i]) ? i : -1;
+                    index = NameIs(ref reader, headerNames[i]) ? i : -1;
                 }
 
-                var name = index < 0 ? reader.GetString()! : null;
+                var name = index < 0 ? TextOf(ref reader) : null;
                 reader.Read();
                 if (index < 0)
                 {
@@ -365,42 +371,83 @@ public sealed class JsonSource : IImportSource
                 }
 
                 expected = index + 1;
-                CopyValue(ref reader, json, index);
+                if (!TryCopyValue(ref reader, json, index))
+                {
+                    unpaired ??= new(headers[index], Encoding.UTF8.GetString(reader.ValueSpan));
+                }
             }
 
-            return new JsonRecord(line, null) { Cells = cells, Unknown = unknown };
+            return new JsonRecord(line, null) { Cells = cells, Unknown = unknown, Unpaired = unpaired };
         }
 
-        /// <summary>Writes a value's text straight into the cell buffer: strings unescaped, numbers as written, no string made.</summary>
-        private void CopyValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int index)
+        /// <summary>Whether a property is named <paramref name="name"/>; a name escaping a surrogate without its pair is no header's (it is kept as written).</summary>
+        private static bool NameIs(ref Utf8JsonReader reader, byte[] name)
+        {
+            try
+            {
+                return reader.ValueTextEquals(name);
+            }
+            catch (InvalidOperationException e) when (e.InnerException is null)
+            {
+                return reader.ValueSpan.SequenceEqual(name);
+            }
+        }
+
+        /// <summary>A string's text; when it escapes a surrogate that does not pair, the text as written (escapes kept).</summary>
+        private static string TextOf(ref Utf8JsonReader reader)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException e) when (e.InnerException is null)
+            {
+                return Encoding.UTF8.GetString(reader.ValueSpan);
+            }
+        }
+
+        /// <summary>
+        /// Writes a value's text straight into the cell buffer: strings unescaped, numbers as written, no string made.
+        /// False, the cell left empty, for a string that escapes a surrogate without its pair: UTF-16 text cannot
+        /// hold it (the reader's own <see cref="InvalidOperationException"/>; invalid UTF-8 carries a decoder's as its cause).
+        /// </summary>
+        private bool TryCopyValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int index)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.Null:
-                    return;
+                    return true;
                 case JsonTokenType.String:
-                    cells.Commit(index, reader.CopyString(cells.Reserve(reader.ValueSpan.Length)));
-                    return;
+                    try
+                    {
+                        cells.Commit(index, reader.CopyString(cells.Reserve(reader.ValueSpan.Length)));
+                        return true;
+                    }
+                    catch (InvalidOperationException e) when (e.InnerException is null)
+                    {
+                        return false;
+                    }
+
                 case JsonTokenType.Number:
                     cells.Commit(index, Encoding.UTF8.GetChars(reader.ValueSpan, cells.Reserve(reader.ValueSpan.Length)), isTyped: true);
-                    return;
+                    return true;
                 case JsonTokenType.True or JsonTokenType.False:
                     var flag = reader.TokenType == JsonTokenType.True ? "true" : "false";
                     flag.AsSpan().CopyTo(cells.Reserve(flag.Length));
                     cells.Commit(index, flag.Length, isTyped: true);
-                    return;
+                    return true;
                 default:
                     var from = (int)reader.TokenStartIndex;
                     reader.Skip();
                     var raw = json[from..(int)reader.BytesConsumed];
                     cells.Commit(index, Encoding.UTF8.GetChars(raw, cells.Reserve(raw.Length)));
-                    return;
+                    return true;
             }
         }
 
         private static string? ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json) => reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String => TextOf(ref reader),
             JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
             JsonTokenType.True => "true",
             JsonTokenType.False => "false",

@@ -9,8 +9,8 @@ namespace BulkData.Sources;
 /// compound file holding an encrypted package) or an old .xls is named as such, a cut or damaged ZIP says
 /// so, and a ZIP bomb (too many entries, too much unpacked data, a part that unpacks to hundreds of times
 /// its size) is refused before anything is unpacked. The parts then read are counted against the limit as
-/// they unpack, since a ZIP's declared sizes can lie. Entry names written with backslashes (by some
-/// Windows tools), which the packaging layer cannot resolve, are repaired in a temporary copy.
+/// they unpack, since a ZIP's declared sizes can lie. Entry names the packaging layer cannot resolve (written
+/// with backslashes by some Windows tools, or in another case than their references) are repaired in a temporary copy.
 /// </summary>
 internal static class WorkbookPackage
 {
@@ -55,9 +55,9 @@ internal static class WorkbookPackage
                 }
             }
 
-            if (declared <= options.MaxDecompressedBytes && zip.Entries.Any(e => e.FullName.Contains('\\', StringComparison.Ordinal)))
+            if (declared <= options.MaxDecompressedBytes && RepairedNames(zip) is { } names)
             {
-                repaired = WithForwardSlashes(zip);
+                repaired = Renamed(zip, names);
             }
         }
         catch (InvalidDataException e)
@@ -77,8 +77,73 @@ internal static class WorkbookPackage
         return (new Budget(options.MaxDecompressedBytes), repaired);
     }
 
-    /// <summary>Copies the package to a temporary file with every entry name's backslashes turned into slashes.</summary>
-    private static FileStream WithForwardSlashes(ZipArchive source)
+    /// <summary>
+    /// The entry names the packaging layer needs, by entry, when any differs from what is stored: backslashes turned into
+    /// slashes, and the case of a name that the content types or a relationship write in another case (part names are
+    /// case-insensitive in OPC, but not in the packaging layer: <c>xl/WorkBook.xml</c> named <c>/xl/workbook.xml</c>, or
+    /// <c>xl/STYLES.XML</c> whose extension then matches no content type). Null when every name is as needed.
+    /// </summary>
+    private static Dictionary<ZipArchiveEntry, string>? RepairedNames(ZipArchive zip)
+    {
+        // Part names in capitals are rare (Excel writes none): only then are the references read.
+        var referenced = zip.Entries.Any(e => e.FullName != "[Content_Types].xml" && e.FullName.Any(char.IsUpper)) ? ReferencedNames(zip) : [];
+        var names = new Dictionary<ZipArchiveEntry, string>();
+        foreach (var entry in zip.Entries)
+        {
+            var name = entry.FullName.Replace('\\', '/');
+            name = referenced.TryGetValue(name, out var written) ? written : name;
+            if (name != entry.FullName)
+            {
+                names[entry] = name;
+            }
+        }
+
+        return names.Count == 0 ? null : names;
+    }
+
+    /// <summary>The part names (without their leading slash) the content types' overrides and the relationships' internal targets write, by their case-insensitive form.</summary>
+    private static Dictionary<string, string> ReferencedNames(ZipArchive zip)
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 4 * 1024 * 1024 };
+        foreach (var entry in zip.Entries)
+        {
+            var name = entry.FullName.Replace('\\', '/');
+            var isTypes = name.Equals("[Content_Types].xml", StringComparison.OrdinalIgnoreCase);
+            var relsAt = name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase) ? name.LastIndexOf("_rels/", StringComparison.OrdinalIgnoreCase) : -1;
+            if (!isTypes && relsAt < 0)
+            {
+                continue;
+            }
+
+            var folder = new Uri("pack://part/" + name[..Math.Max(relsAt, 0)]);
+            try
+            {
+                using var reader = System.Xml.XmlReader.Create(entry.Open(), settings);
+                while (reader.Read())
+                {
+                    var target = reader.NodeType != System.Xml.XmlNodeType.Element ? null
+                        : isTypes && reader.LocalName == "Override" ? reader.GetAttribute("PartName")
+                        : !isTypes && reader.LocalName == "Relationship" && reader.GetAttribute("TargetMode") != "External" ? reader.GetAttribute("Target")
+                        : null;
+                    if (target is not null && Uri.TryCreate(folder, target, out var uri))
+                    {
+                        var part = Uri.UnescapeDataString(uri.AbsolutePath).TrimStart('/');
+                        names.TryAdd(part, part);
+                    }
+                }
+            }
+            catch (System.Xml.XmlException)
+            {
+                // A damaged part is the packaging layer's to report, with its own message.
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Copies the package to a temporary file with the entries in <paramref name="names"/> renamed.</summary>
+    private static FileStream Renamed(ZipArchive source, Dictionary<ZipArchiveEntry, string> names)
     {
         var copy = SourceStreams.TemporaryFile();
         try
@@ -88,7 +153,7 @@ internal static class WorkbookPackage
                 foreach (var entry in source.Entries)
                 {
                     using var from = entry.Open();
-                    using var to = target.CreateEntry(entry.FullName.Replace('\\', '/'), CompressionLevel.Fastest).Open();
+                    using var to = target.CreateEntry(names.GetValueOrDefault(entry, entry.FullName), CompressionLevel.Fastest).Open();
                     from.CopyTo(to);
                 }
             }

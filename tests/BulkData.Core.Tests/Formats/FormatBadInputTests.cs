@@ -101,6 +101,26 @@ public sealed class FormatBadInputTests
         Assert.Equal("This record is a number, not an object with named fields.", error.Message);
     }
 
+    /// <summary>Issue 25: an escaped surrogate that does not pair is the row's error, naming the field; the other rows import.</summary>
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("x\\udc00y")]
+    [InlineData("\\ud800\\u0041")]
+    [InlineData("\\ud800\\ud800")]
+    public async Task Json_AnUnpairedEscapedSurrogate_IsARowErrorNamingTheField(string escaped)
+    {
+        using var host = new TestHost();
+        var written = new List<Product>();
+        var json = $"[\n{{\"Sku\": \"A-1\", \"Product Name\": \"W\"}},\n{{\"Sku\": \"A-2\", \"Product Name\": \"{escaped}\"}},\n{{\"Sku\": \"A-3\", \"Product Name\": \"G\"}}\n]";
+
+        var result = await host.Importer.For<Product>().From(JsonSource.FromText(json)).WithOptions(o => o.CommitMode = BulkData.CommitMode.Partial).IntoAsync(written);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((RowErrorKind.Conversion, 2L, 3L, "Product Name"), (error.Kind, error.RowNumber, error.LineNumber, error.Column));
+        Assert.Contains("not a whole character", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["A-1", "A-3"], written.Select(p => p.Sku));
+    }
+
     [Fact]
     public async Task Json_TopLevelScalar_FailsWithAClearError()
     {

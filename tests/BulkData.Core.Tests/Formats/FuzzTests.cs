@@ -52,6 +52,7 @@ public sealed class FuzzTests
         "<c t=\"s\"><v>999999</v></c>"u8.ToArray(), "<c r=\"XFD1\" t=\"e\"><v>#REF!</v></c>"u8.ToArray(), "<row r=\"0\">"u8.ToArray(),
         "<!DOCTYPE x [<!ENTITY a \"aaaa\">]>"u8.ToArray(), "&a;&#0;&#xFFFF;"u8.ToArray(), "]]>"u8.ToArray(), "<si><t>"u8.ToArray(),
         "<numFmt numFmtId=\"164\" formatCode=\"[h]:mm\"/>"u8.ToArray(), "<c s=\"9999\"><v>1e308</v></c>"u8.ToArray(),
+        "\\ud800"u8.ToArray(), "\\udfff"u8.ToArray(), "\\ud83d\\u0041"u8.ToArray(), "\\u00"u8.ToArray(), "\\uZZZZ"u8.ToArray(), "\\"u8.ToArray(),
     ];
 
     private static readonly Lazy<byte[]> Csv = new(() => Encoding.UTF8.GetBytes(

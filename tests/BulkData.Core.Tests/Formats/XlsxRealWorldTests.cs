@@ -196,7 +196,7 @@ public sealed class XlsxRealWorldTests
             Assert.Single(rows).Cells);
     }
 
-    public static TheoryData<string> PackageQuirks => ["absolute-target", "mixed-case", "backslashes", "strict"];
+    public static TheoryData<string> PackageQuirks => ["absolute-target", "mixed-case", "backslashes", "strict", "part-case"];
 
     [Theory]
     [MemberData(nameof(PackageQuirks))]
@@ -214,7 +214,8 @@ public sealed class XlsxRealWorldTests
 
     /// <summary>
     /// A minimal package written by hand: workbook, one sheet, no styles and no shared strings part; a quirk
-    /// shapes it as other tools do (absolute relationship targets, mixed-case or backslashed entry names, Strict OOXML).
+    /// shapes it as other tools do (absolute relationship targets, mixed-case or backslashed entry names, Strict OOXML,
+    /// entry names whose case differs from the relationships and content types naming them).
     /// </summary>
     private static byte[] HandMade(string sheetData, string quirk = "")
     {
@@ -231,10 +232,17 @@ public sealed class XlsxRealWorldTests
                 writer.Write(xml);
             }
 
-            Part("[Content_Types].xml", $"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/{sheetEntry.Replace('\\', '/')}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>""");
+            Part("[Content_Types].xml", $"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/{sheetEntry.Replace('\\', '/')}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{(quirk == "part-case" ? """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" : "")}</Types>""");
             Part("_rels/.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
-            Part("xl/workbook.xml", $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{relationships}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>""");
-            Part("xl/_rels/workbook.xml.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/worksheet" Target="{sheetTarget}"/></Relationships>""");
+            var partCase = quirk == "part-case";
+            Part(partCase ? "xl/WorkBook.xml" : "xl/workbook.xml", $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{relationships}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>""");
+            var styles = partCase ? $"""<Relationship Id="rId2" Type="{relationships}/styles" Target="styles.xml"/>""" : string.Empty;
+            Part("xl/_rels/workbook.xml.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{relationships}/worksheet" Target="{sheetTarget}"/>{styles}</Relationships>""");
+            if (partCase)
+            {
+                Part("xl/STYLES.XML", $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{main}"><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>""");
+            }
+
             Part(sheetEntry, $"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">{sheetData}</worksheet>""");
         }
 
