@@ -446,6 +446,7 @@ public sealed class XlsxSource : IImportSource
         private readonly bool hasHeaderRow;
         private string[] headers = [];
         private long lastRowNumber;
+        private SheetRow? ahead;
         private SheetRow? firstDataRow;
         private long? lastSheetRow;
 
@@ -647,11 +648,35 @@ public sealed class XlsxSource : IImportSource
             return index - 1;
         }
 
+        /// <summary>
+        /// The next row, its cells gathered from every consecutive <c>row</c> element of its number (some generators write
+        /// one element per cell, all with the same <c>r</c>), a later cell at the same reference winning, as Excel shows it.
+        /// </summary>
         private async Task<SheetRow?> NextRowAsync(CancellationToken cancellationToken)
         {
             try
             {
-                return await ReadNextRowAsync(cancellationToken).ConfigureAwait(false);
+                var row = ahead ?? await ReadNextRowAsync(cancellationToken).ConfigureAwait(false);
+                ahead = null;
+                while (row is not null && await ReadNextRowAsync(cancellationToken).ConfigureAwait(false) is { } next)
+                {
+                    if (next.Number != row.Number)
+                    {
+                        ahead = next;
+                        break;
+                    }
+
+                    for (var i = 0; i < next.Cells.Count; i++)
+                    {
+                        // The gaps before a later element's cells hold nothing to take.
+                        if (next.Cells[i] != default)
+                        {
+                            Place(row.Cells, i, next.Cells[i]);
+                        }
+                    }
+                }
+
+                return row;
             }
             catch (Exception e) when (IsDamage(e))
             {
@@ -708,19 +733,25 @@ public sealed class XlsxSource : IImportSource
                     continue;
                 }
 
-                while (cells.Count < index)
-                {
-                    cells.Add(default);
-                }
+                Place(cells, index, cell);
+            }
+        }
 
-                if (index >= cells.Count)
-                {
-                    cells.Add(cell);
-                }
-                else
-                {
-                    cells[index] = cell;
-                }
+        /// <summary>Puts a cell at its column, the columns before it left empty when the row has none there yet.</summary>
+        private static void Place(List<SheetCell> cells, int index, SheetCell cell)
+        {
+            while (cells.Count < index)
+            {
+                cells.Add(default);
+            }
+
+            if (index >= cells.Count)
+            {
+                cells.Add(cell);
+            }
+            else
+            {
+                cells[index] = cell;
             }
         }
 

@@ -196,6 +196,22 @@ public sealed class XlsxRealWorldTests
             Assert.Single(rows).Cells);
     }
 
+    /// <summary>Issue 25: some generators write a row's cells in several <c>row</c> elements of the same number; they are one row, a later cell for the same reference winning.</summary>
+    [Fact]
+    public async Task RowsWrittenInSeveralElementsOfOneNumber_AreOneRow()
+    {
+        static string Cell(string reference, string text) => $"""<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>""";
+        var workbook = HandMade(
+            $"""<sheetData><row r="1">{Cell("A1", "Name")}</row><row r="1">{Cell("B1", "Amount")}</row><row r="2">{Cell("A2", "first")}</row><row r="2"><c r="B2"><v>1.5</v></c></row><row r="2"><c r="B2"><v>2.5</v></c></row><row r="3">{Cell("A3", "second")}<c r="B3"><v>4</v></c></row></sheetData>""");
+
+        var rows = await XlsxSource.FromStream(new MemoryStream(workbook)).ReadCellsAsync().ToListAsync();
+        var (result, items) = await ImportAsync<Timing>(workbook);
+
+        Assert.Equal([(1L, 2), (2L, 2), (3L, 2)], rows.Select(r => (r.RowNumber, r.Cells.Count)));
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal([("first", 2.5m), ("second", 4m)], items.Select(i => (i.Name!, i.Amount!.Value)));
+    }
+
     public static TheoryData<string> PackageQuirks => ["absolute-target", "mixed-case", "backslashes", "strict", "part-case"];
 
     [Theory]
