@@ -137,6 +137,11 @@ public static class BulkDataEndpoints
             http,
             async (upload, sniffed, clientName) =>
             {
+                if (sniffed == "xls" && !http.RequestServices.GetRequiredService<ResourceRegistry>().ImportFormats.Reads("xls"))
+                {
+                    return BadRequest("The file is an Excel 97-2003 workbook (.xls), or a password-protected one, and this application reads neither. Open it in Excel and save it as 'Excel Workbook (.xlsx)' without a password, then upload it again.");
+                }
+
                 var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? fileName ?? "upload"))}.{sniffed}";
                 var request = new ImportRequest(ScopeOf(http), Actor(http.User), name, commitMode, mergeStrategy, culture, parameters);
                 return Accepted(http, await ResourceCalls.EnqueueImport(type, http.RequestServices, request, upload, cancellationToken).ConfigureAwait(false));

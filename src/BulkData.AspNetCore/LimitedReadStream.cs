@@ -35,7 +35,7 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
 
     public override long Position { get => total; set => throw new NotSupportedException(); }
 
-    /// <summary>Reads the first bytes (handed back by the next reads) and names the format they show.</summary>
+    /// <summary>Reads the first bytes (handed back by the next reads) and names the format they show: xlsx, xls, json or csv.</summary>
     public async Task<string> SniffAsync(CancellationToken cancellationToken)
     {
         try
@@ -52,6 +52,12 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
         if (head.StartsWith("PK\u0003\u0004"u8))
         {
             return "xlsx";
+        }
+
+        // An OLE compound file: an Excel 97-2003 workbook, or an encrypted (password-protected) .xlsx.
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]))
+        {
+            return "xls";
         }
 
         var text = head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? head[3..] : head;

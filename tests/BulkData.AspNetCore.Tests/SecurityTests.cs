@@ -259,6 +259,20 @@ public sealed partial class SecurityTests
         Assert.Empty(await server.Jobs.QueryAsync(new JobQuery()).ToListAsync());
     }
 
+    /// <summary>Issue 25: an Excel 97-2003 upload is told from its bytes, not renamed to .csv; without the .xls reader it is refused saying what to do.</summary>
+    [Fact]
+    public async Task AnXlsUpload_WithoutTheXlsReader_IsA400SayingToSaveItAsXlsx()
+    {
+        await using var server = await TestServer.StartAsync(runJobs: false);
+        byte[] compoundFile = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[504]];
+
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/secret/imports?fileName=books.csv", "sam", roles: Everything, content: new ByteArrayContent(compoundFile)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
+        Assert.Contains("Excel 97-2003 workbook (.xls)", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await server.Jobs.QueryAsync(new JobQuery()).ToListAsync());
+    }
+
     [Fact]
     public async Task BooleansAsDotNetWritesThem_AreTaken()
     {

@@ -21,6 +21,7 @@ public sealed partial class PackageTests(PackedPackages packages)
         ["BulkData.PostgreSql"] = ["BulkData.EntityFrameworkCore", "Npgsql.EntityFrameworkCore.PostgreSQL"],
         ["BulkData.Quartz"] = ["BulkData.Core", "Quartz", "Npgsql"],
         ["BulkData.Pdf"] = ["BulkData.Core", "SkiaSharp", "SkiaSharp.HarfBuzz", "SkiaSharp.NativeAssets.Linux.NoDependencies", "HarfBuzzSharp.NativeAssets.Linux"],
+        ["BulkData.Xls"] = ["BulkData.Core", "ExcelDataReader"],
         ["BulkData.AspNetCore"] = ["BulkData.Core"],
     };
 

@@ -8,7 +8,7 @@ namespace BulkData.Packaging.Tests;
 /// </summary>
 public sealed class PackedPackages : IAsyncLifetime
 {
-    public static readonly string[] Projects = ["BulkData.Core", "BulkData.EntityFrameworkCore", "BulkData.PostgreSql", "BulkData.Quartz", "BulkData.Pdf", "BulkData.AspNetCore"];
+    public static readonly string[] Projects = ["BulkData.Core", "BulkData.EntityFrameworkCore", "BulkData.PostgreSql", "BulkData.Quartz", "BulkData.Pdf", "BulkData.Xls", "BulkData.AspNetCore"];
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("bulkdata-packages-").FullName;
 

@@ -187,8 +187,25 @@ internal static class HeaderMatcher
             }
         }
 
+        // A file that feeds no field (the wrong file or sheet, or a title row taken as the header) would import blank records.
+        if (matches.Count == 0 && headers.Count > 0 && columns.Count > 0)
+        {
+            errors.Add(new RowError(
+                RowErrorKind.Header,
+                $"None of the file's headers ({string.Join(", ", headers.Take(10).Select(h => $"'{h}'"))}{(headers.Count > 10 ? ", ..." : string.Empty)}) matches a field ({string.Join(", ", columns.Select(c => c.Name))}). "
+                + "Check that this is the right file or sheet, and that the header is on the first row (set HeaderRow when it is lower)."));
+        }
+        else if (missing.Count * 2 > columns.Count)
+        {
+            warnings.Insert(0, $"Only {matches.Count} of the {columns.Count} fields {(matches.Count == 1 ? "is" : "are")} in the file ({string.Join(", ", matches.Select(m => m.Column))}); {Listed(missing)} {(missing.Count == 1 ? "is" : "are")} not. Check that this is the right file or sheet.");
+        }
+
         return new ColumnMapping(headers.ToArray(), matches, unmapped, missing, suggestions, errors, warnings, columnOfHeader.Select(c => Math.Max(c, -1)).ToArray());
     }
+
+    /// <summary>Names as a person lists them: "A", "A and B", "A, B and C".</summary>
+    private static string Listed(List<string> names) =>
+        names.Count == 1 ? names[0] : $"{string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}";
 
     private static void MatchPass(
         IReadOnlyList<string> headers,

@@ -13,14 +13,15 @@ internal static class ExcelJsWorkbooks
 {
     private static readonly string[] Packages = ["exceljs", "officecrypto-tool"];
 
-    public static async Task<byte[]> WriteAsync(string script = "write.js")
+    /// <summary>Runs a script with the path to write and, when given, one more argument (<c>encrypted.js</c>: the password).</summary>
+    public static async Task<byte[]> WriteAsync(string script = "write.js", string? argument = null)
     {
         var folder = Folder();
         await NodeScripts.InstallAsync(folder, Packages);
         var path = Path.Combine(Path.GetTempPath(), $"bulkdata-exceljs-{Guid.NewGuid():N}.xlsx");
         try
         {
-            await NodeScripts.RunAsync("node", $"{script} \"{path}\"", folder);
+            await NodeScripts.RunAsync("node", $"{script} \"{path}\"{(argument is null ? string.Empty : $" \"{argument}\"")}", folder);
             return await File.ReadAllBytesAsync(path);
         }
         finally

@@ -115,4 +115,50 @@ public sealed class HeaderMatchingTests
     [InlineData("Sku", "Colour", 0.167)]
     public void Similarity_ScoresNormalisedEditDistance(string left, string right, double expected) =>
         Assert.Equal(expected, HeaderText.Similarity(left, right), 3);
+
+    /// <summary>A resource whose every column is optional: nothing but the mapping can tell a wrong file.</summary>
+    public sealed class Note
+    {
+        public string? Title { get; set; }
+
+        public int? Pages { get; set; }
+
+        public string? Author { get; set; }
+
+        public string? Isbn { get; set; }
+    }
+
+    /// <summary>Issue 25: a title row read as the header (or the wrong sheet) matches no field; the import stops before any row (as for a missing required column) instead of creating blank records.</summary>
+    [Fact]
+    public async Task AFileMatchingNoField_FailsBeforeAnyRow_NamingTheHeadersAndTheFields()
+    {
+        using var host = new TestHost(b => b.AddResource<Note>());
+        var written = new List<Note>();
+
+        var result = await host.Importer.For<Note>().From(CsvSource.FromText("Monthly report,,\nTitle,Pages,Author\nDune,412,Herbert\n")).IntoAsync(written);
+
+        Assert.Equal(BulkData.Jobs.JobStatus.ValidationFailed, result.Status);
+        Assert.Empty(written);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(BulkData.Validation.RowErrorKind.Header, error.Kind);
+        Assert.Contains("'Monthly report'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Title, Pages, Author, Isbn", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HeaderRow", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 25: a file that leaves more than half of the fields unmatched says so first, in the result and the preview.</summary>
+    [Fact]
+    public async Task AFileLeavingMostFieldsUnmatched_SaysSoAsItsFirstWarning()
+    {
+        using var host = new TestHost(b => b.AddResource<Note>());
+        var import = host.Importer.For<Note>().From(CsvSource.FromText("Title,Publisher,Year\nDune,Chilton,1965\n"));
+
+        var result = await import.IntoAsync(new List<Note>());
+        var preview = await import.PreviewAsync(5);
+
+        Assert.True(result.Succeeded);
+        const string Expected = "Only 1 of the 4 fields is in the file (Title); Pages, Author and Isbn are not. Check that this is the right file or sheet.";
+        Assert.Equal(Expected, result.Warnings[0]);
+        Assert.Equal(Expected, preview.Mapping!.Warnings[0]);
+    }
 }
