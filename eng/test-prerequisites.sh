@@ -4,7 +4,7 @@
 #   - PostgreSQL's server binaries: the database fixture starts a throwaway server (initdb, pg_ctl);
 #   - Node.js and npm: ExcelJS and the packaging scripts write and check our files;
 #   - LibreOffice Calc: writes one workbook of the XLSX corpus;
-#   - poppler and the Droid fallback font: the PDF tests render a page and draw CJK text;
+#   - poppler, qpdf and the Droid fallback font: the PDF tests render a page, check the file's structure and draw CJK text;
 #   - Chromium: the importer page's browser test (Playwright drives Debian's browser; no browser download).
 # Each requirement is "what to look for|Debian package". BULKDATA_TEST_PREREQUISITES replaces the list (the setup's
 # own test uses it). When everything is present the script installs nothing and returns at once; when a package
@@ -15,6 +15,7 @@ requirements=${BULKDATA_TEST_PREREQUISITES:-"initdb|postgresql
 npm|nodejs npm
 soffice|libreoffice-calc-nogui
 pdftoppm|poppler-utils
+qpdf|qpdf
 /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf|fonts-droid-fallback
 chromium|chromium"}
 

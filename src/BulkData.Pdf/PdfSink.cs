@@ -23,9 +23,10 @@ public sealed class PdfSink : IExportSink
     private readonly Stream stream;
     private readonly bool ownsStream;
     private readonly PdfSinkOptions options;
-    private readonly SKDynamicMemoryWStream pages = new();
+    private readonly PdfOutput pages = new();
     private readonly SKDocument document;
     private readonly Native native;
+    private readonly TextFonts.Typefaces typefaces;
     private readonly TextFonts body;
     private readonly TextFonts bold;
     private readonly TextFonts titleFont;
@@ -55,11 +56,12 @@ public sealed class PdfSink : IExportSink
         this.stream = stream;
         this.ownsStream = ownsStream;
         (width, height) = this.options.Landscape ? (this.options.PageHeight, this.options.PageWidth) : (this.options.PageWidth, this.options.PageHeight);
-        body = new TextFonts(this.options.FallbackFonts, this.options.FontSize, bold: false);
-        bold = new TextFonts(this.options.FallbackFonts, this.options.FontSize, bold: true);
-        titleFont = new TextFonts(this.options.FallbackFonts, this.options.FontSize * 1.75f, bold: true);
-        // Skia writes into native memory, handed on asynchronously after each row (see DrainAsync): no managed
-        // stream is called back from native code, so an abandoned sink cannot fault when it is finalized.
+        typefaces = new TextFonts.Typefaces(this.options.FallbackFonts);
+        body = new TextFonts(typefaces.Regular, typefaces.Fallbacks, this.options.FontSize);
+        bold = new TextFonts(typefaces.Bold, typefaces.Fallbacks, this.options.FontSize);
+        titleFont = new TextFonts(typefaces.Bold, typefaces.Fallbacks, this.options.FontSize * 1.75f);
+        // Skia writes into memory, handed on asynchronously after each row (see DrainAsync): the output stream is
+        // never called from native code, so neither a synchronous write nor an abandoned sink's finalizer reaches it.
         document = SKDocument.CreatePdf(pages, new SKDocumentPdfMetadata { Title = this.options.Title, Creator = "BulkData", Creation = this.options.Time.GetUtcNow().UtcDateTime });
         native = new Native(document, pages);
     }
@@ -142,6 +144,7 @@ public sealed class PdfSink : IExportSink
         body.Dispose();
         bold.Dispose();
         titleFont.Dispose();
+        typefaces.Dispose();
         ink.Dispose();
         lines.Dispose();
         fill.Dispose();
@@ -152,14 +155,7 @@ public sealed class PdfSink : IExportSink
     }
 
     /// <summary>Writes what Skia has produced since the last call to the output, asynchronously.</summary>
-    private async ValueTask DrainAsync(CancellationToken cancellationToken)
-    {
-        using var data = pages.DetachAsData();
-        if (data.Size > 0)
-        {
-            await stream.WriteAsync(data.ToArray(), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private ValueTask DrainAsync(CancellationToken cancellationToken) => pages.DrainToAsync(stream, cancellationToken);
 
     private static bool IsNumber(Type type) =>
         Type.GetTypeCode(Nullable.GetUnderlyingType(type) ?? type) is >= TypeCode.SByte and <= TypeCode.Decimal;
@@ -355,9 +351,9 @@ public sealed class PdfSink : IExportSink
     private sealed class Native : IDisposable
     {
         private readonly SKDocument document;
-        private readonly SKDynamicMemoryWStream stream;
+        private readonly PdfOutput stream;
 
-        public Native(SKDocument document, SKDynamicMemoryWStream stream)
+        public Native(SKDocument document, PdfOutput stream)
         {
             this.document = document;
             this.stream = stream;

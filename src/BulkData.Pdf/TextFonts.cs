@@ -5,19 +5,18 @@ using SkiaSharp.HarfBuzz;
 namespace BulkData.Pdf;
 
 /// <summary>
-/// The fonts of a report and how a string is measured and drawn with them: split into runs by the first font
-/// that has each character, and shaped with HarfBuzz where the script needs it (Arabic joins, right to left).
+/// The fonts of a report at one size and how a string is measured and drawn with them: split into runs by the first
+/// font that has each character, and shaped with HarfBuzz where the script needs it (Arabic joins, right to left).
+/// The typefaces are <see cref="Typefaces"/>'s, shared by every size and weight: a PDF embeds each typeface object
+/// once, so a typeface loaded twice (the bold of the header and of the title) would be embedded twice.
 /// </summary>
 internal sealed class TextFonts : IDisposable
 {
     private readonly Face[] faces;
 
-    public TextFonts(IEnumerable<string> fallbackFonts, float size, bool bold)
+    public TextFonts(SKTypeface primary, IEnumerable<SKTypeface> fallbacks, float size)
     {
-        var builtIn = bold ? "BulkData.Pdf.DejaVuSans-Bold.ttf" : "BulkData.Pdf.DejaVuSans.ttf";
-        using var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream(builtIn)
-            ?? throw new InvalidOperationException($"The built-in font {builtIn} is missing from BulkData.Pdf.");
-        faces = [new Face(SKTypeface.FromStream(resource), size), .. fallbackFonts.Select(file => new Face(Load(file), size))];
+        faces = [new Face(primary, size), .. fallbacks.Select(typeface => new Face(typeface, size))];
         LineHeight = faces[0].Font.Spacing;
         Ascent = -faces[0].Font.Metrics.Ascent;
     }
@@ -62,8 +61,6 @@ internal sealed class TextFonts : IDisposable
         }
     }
 
-    private static SKTypeface Load(string file) =>
-        SKTypeface.FromFile(file) ?? throw new BulkDataConfigurationException(nameof(PdfSinkOptions.FallbackFonts), $"The font file '{file}' could not be read as a TrueType or OpenType font.");
 
     /// <summary>Scripts whose letters change shape with their neighbours or run right to left.</summary>
     private static bool NeedsShaping(string run)
@@ -121,7 +118,52 @@ internal sealed class TextFonts : IDisposable
         {
             Shaper.Dispose();
             Font.Dispose();
-            typeface.Dispose();
         }
+    }
+
+    /// <summary>The typefaces of a report, each loaded once: DejaVu Sans and its bold (built in), and the caller's fallbacks.</summary>
+    public sealed class Typefaces : IDisposable
+    {
+        public Typefaces(IEnumerable<string> fallbackFonts)
+        {
+            Regular = BuiltIn("BulkData.Pdf.DejaVuSans.ttf");
+            Bold = BuiltIn("BulkData.Pdf.DejaVuSans-Bold.ttf");
+            try
+            {
+                Fallbacks = fallbackFonts.Select(Load).ToArray();
+            }
+            catch
+            {
+                Regular.Dispose();
+                Bold.Dispose();
+                throw;
+            }
+        }
+
+        public SKTypeface Regular { get; }
+
+        public SKTypeface Bold { get; }
+
+        public SKTypeface[] Fallbacks { get; }
+
+        public void Dispose()
+        {
+            Regular.Dispose();
+            Bold.Dispose();
+            foreach (var typeface in Fallbacks)
+            {
+                typeface.Dispose();
+            }
+        }
+
+        private static SKTypeface BuiltIn(string name)
+        {
+            using var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+                ?? throw new InvalidOperationException($"The built-in font {name} is missing from BulkData.Pdf.");
+            return SKTypeface.FromStream(resource);
+        }
+
+        private static SKTypeface Load(string file) =>
+            SKTypeface.FromFile(file) ?? throw new BulkDataConfigurationException(nameof(PdfSinkOptions.FallbackFonts), $"The font file '{file}' could not be read as a TrueType or OpenType font.");
     }
 }

@@ -122,6 +122,58 @@ public sealed class PdfSinkTests : IDisposable
         Assert.Contains(fonts, f => f.Contains("Droid", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Issue 28: every cross-reference offset points at its object, at any size and to any stream, as a strict
+    /// reader (qpdf) checks it: beyond about 100 rows the offsets were counted from the last page handed on.
+    /// </summary>
+    [Trait("Category", "Qpdf")]
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(100, false)]
+    [InlineData(101, true)]
+    [InlineData(3_000, false)]
+    [InlineData(10_000, true)]
+    public async Task Report_IsAValidPdf_AtAnySize(int rows, bool toAsyncOnlyStream)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bulkdata-qpdf-{Guid.NewGuid():N}.pdf");
+        try
+        {
+            if (toAsyncOnlyStream)
+            {
+                var output = new AsyncOnlyStream();
+                await Exporter.For<Order>().From(Orders(rows)).ToAsync(PdfSink.ToStream(output));
+                await File.WriteAllBytesAsync(path, output.ToArray());
+            }
+            else
+            {
+                await Exporter.For<Order>().From(Orders(rows)).ToAsync(PdfSink.ToFile(path));
+            }
+
+            var check = Process.Start(new ProcessStartInfo("qpdf", $"--check \"{path}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var printed = await check.StandardOutput.ReadToEndAsync() + await check.StandardError.ReadToEndAsync();
+            await check.WaitForExitAsync();
+            Assert.True(check.ExitCode == 0 && !printed.Contains("WARNING", StringComparison.OrdinalIgnoreCase), $"qpdf --check, {rows} rows: exit {check.ExitCode}\n{printed}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Issue 28: a typeface drawn at several sizes (the bold of the title and of the header) is embedded once.</summary>
+    [Fact]
+    public async Task Report_EmbedsEachTypefaceOnce()
+    {
+        var output = new MemoryStream();
+        await Exporter.For<Order>().From(Orders(10)).ToAsync(PdfSink.ToStream(output, new PdfSinkOptions { Title = "Orders" }));
+
+        using var pdf = PdfDocument.Open(output.ToArray());
+        var fonts = pdf.GetPage(1).Letters.Select(l => l.FontName ?? string.Empty).Distinct().ToList();
+        var bases = fonts.GroupBy(name => name[(name.IndexOf('+', StringComparison.Ordinal) + 1)..]).ToList();
+        Assert.True(bases.All(b => b.Count() == 1), $"{output.Length:N0} bytes; fonts: {string.Join(", ", fonts)}");
+        Assert.Equal(2, bases.Count(b => b.Key.StartsWith("DejaVuSans", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Report_ToAStreamThatForbidsSynchronousWrites_IsWrittenAsynchronously()
     {

@@ -357,7 +357,7 @@ internal sealed class ImportRun<T>
                 }
 
                 await SaveProgressAsync(phase, cancellationToken).ConfigureAwait(false);
-                await StopIfCancelRequestedAsync(cancellationToken).ConfigureAwait(false);
+                StopIfCancelRequested();
             }
 
             lastRowRead = sourceRow.RowNumber;
@@ -371,11 +371,13 @@ internal sealed class ImportRun<T>
 
     /// <summary>
     /// Stops at a batch boundary when someone asked, from any process, to cancel the job: a partial import
-    /// keeps what it committed, an all-or-nothing one writes nothing.
+    /// keeps what it committed, an all-or-nothing one writes nothing. The batch's progress save has just told: a
+    /// cancel request changes the job's version, so the save found the job changed and kept the request (no
+    /// second round trip to the store per batch).
     /// </summary>
-    private async Task StopIfCancelRequestedAsync(CancellationToken cancellationToken)
+    private void StopIfCancelRequested()
     {
-        if (Committing && await operation.Services.JobStore.GetAsync(Job.Id, cancellationToken).ConfigureAwait(false) is { CancelRequested: true })
+        if (Committing && Job.CancelRequested)
         {
             throw new CancelRequestedException();
         }

@@ -247,6 +247,7 @@ internal static class HeaderMatcher
         int[] headerOfColumn)
     {
         var scored = new List<ColumnSuggestion>();
+        var names = columns.Select(c => NamesOf(c).Select(name => (Name: name, Terms: HeaderText.Terms(name))).ToArray()).ToArray();
         for (var h = 0; h < headers.Count; h++)
         {
             if (columnOfHeader[h] != -1 || string.IsNullOrWhiteSpace(headers[h]))
@@ -254,11 +255,13 @@ internal static class HeaderMatcher
                 continue;
             }
 
+            var header = headers[h];
+            var terms = HeaderText.Terms(header);
             for (var c = 0; c < columns.Count; c++)
             {
                 if (headerOfColumn[c] < 0)
                 {
-                    var score = NamesOf(columns[c]).Max(name => HeaderText.Similarity(headers[h], name));
+                    var score = names[c].Max(name => HeaderText.Similarity(header, terms, name.Name, name.Terms));
                     scored.Add(new ColumnSuggestion(headers[h], columns[c].Name, Math.Round(score, 3)));
                 }
             }

@@ -161,4 +161,51 @@ public sealed class HeaderMatchingTests
         Assert.Equal(Expected, result.Warnings[0]);
         Assert.Equal(Expected, preview.Mapping!.Warnings[0]);
     }
+
+    /// <summary>A resource whose names are several words, as application models name them.</summary>
+    public sealed class Order
+    {
+        public string? AuthorEmail { get; set; }
+
+        public int Quantity { get; set; }
+
+        public DateOnly? BirthDate { get; set; }
+
+        public string? ShippingAddress { get; set; }
+    }
+
+    /// <summary>Issue 25: headers are compared by their words too: word order, filler words and common abbreviations aside.</summary>
+    [Theory]
+    [InlineData("Email of the author", "AuthorEmail")]
+    [InlineData("Qty.", "Quantity")]
+    [InlineData("Date of birth", "BirthDate")]
+    [InlineData("E-mail (author)", "AuthorEmail")]
+    public void Match_HeadersWrittenInOtherWords_AreSuggestedAndTakenWhenAsked(string header, string column)
+    {
+        using var host = new TestHost(b => b.AddResource<Order>());
+        var columns = host.Importer.For<Order>().Resource.Columns.Where(c => c.IsImported).ToArray();
+
+        var suggested = HeaderMatcher.Match([header], columns);
+        var taken = HeaderMatcher.Match([header], columns, options: new MappingOptions { AcceptSuggestions = true });
+
+        var suggestion = Assert.Single(suggested.Suggestions, s => s.Header == header);
+        Assert.Equal(column, suggestion.Column);
+        Assert.True(suggestion.Score >= 0.7, $"{suggestion.Score}");
+        var match = Assert.Single(taken.Matches);
+        Assert.Equal((column, MatchKind.Fuzzy), (match.Column, match.Kind));
+    }
+
+    /// <summary>Sharing a word is not agreeing: "Billing Address" is never taken as ShippingAddress, and "Email" alone is only a suggestion of AuthorEmail.</summary>
+    [Theory]
+    [InlineData("Billing Address")]
+    [InlineData("Address")]
+    public void Match_HeadersSharingOnlySomeWords_AreNotTaken(string header)
+    {
+        using var host = new TestHost(b => b.AddResource<Order>());
+        var columns = host.Importer.For<Order>().Resource.Columns.Where(c => c.IsImported).ToArray();
+
+        var taken = HeaderMatcher.Match([header, "Quantity"], columns, options: new MappingOptions { AcceptSuggestions = true });
+
+        Assert.Equal(["Quantity"], taken.Matches.Select(m => m.Column));
+    }
 }
