@@ -168,6 +168,12 @@ public static class BulkDataEndpoints
             parameters["hasHeaderRow"] = hasHeaderRow ? "true" : "false";
         }
 
+        // A workbook's header row; 0 lets the import find it among the first rows (XlsxSourceOptions.FindHeaderRow).
+        if (QueryParameters.Integer(query, QueuedImport.HeaderRowParameter, 0, 1_048_576) is { } headerRow)
+        {
+            parameters[QueuedImport.HeaderRowParameter] = headerRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (QueryParameters.Boolean(query, QueuedImport.ValidateOnlyParameter) is true)
         {
             parameters[QueuedImport.ValidateOnlyParameter] = "true";

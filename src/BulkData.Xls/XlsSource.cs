@@ -252,7 +252,7 @@ public sealed class XlsSource : IImportSource
             Array.Copy(texts, cells, Math.Min(texts.Length, cells.Length));
             Array.Copy(typed, kinds, Math.Min(typed.Length, kinds.Length));
             var beyond = Enumerable.Range(cells.Length, Math.Max(0, texts.Length - cells.Length)).Where(i => !string.IsNullOrWhiteSpace(texts[i])).Select(i => $"{ColumnName(i)}{line}").ToList();
-            return new SourceRow(number, line, new XlsCells(cells, kinds))
+            return new SourceRow(number, line, new TypedCells(cells, kinds))
             {
                 Warning = beyond.Count == 0 ? null : $"Row {number} (line {line}) has values to the right of the last header, in {string.Join(", ", beyond.Take(10))}{(beyond.Count > 10 ? $" and {beyond.Count - 10} more" : string.Empty)}: they are not imported. Add headers for them, or clear the cells.",
             };
@@ -311,19 +311,5 @@ public sealed class XlsSource : IImportSource
                 await owned.DisposeAsync().ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>A row's cells with a flag per cell telling typed values from text.</summary>
-    private sealed class XlsCells(string?[] texts, bool[] typed) : IReadOnlyList<string?>, ITypedCells
-    {
-        public int Count => texts.Length;
-
-        public string? this[int index] => texts[index];
-
-        public bool IsTyped(int index) => typed[index];
-
-        public IEnumerator<string?> GetEnumerator() => ((IEnumerable<string?>)texts).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => texts.GetEnumerator();
     }
 }

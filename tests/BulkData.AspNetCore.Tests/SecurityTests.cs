@@ -453,7 +453,7 @@ public sealed class ParameterBindingProperties(ParkedServer parked) : IClassFixt
     [FsCheck.Xunit.Property(MaxTest = 60)]
     public void RandomParameterValues_AreTakenOrRefusedByName(byte which, string? value)
     {
-        string[] upload = ["commitMode", "mergeStrategy", "validateOnly", "hasHeaderRow", "delimiter", "culture", "sheet", "fileName"];
+        string[] upload = ["commitMode", "mergeStrategy", "validateOnly", "hasHeaderRow", "headerRow", "delimiter", "culture", "sheet", "fileName"];
         string[] list = ["status", "kind", "from", "to", "skip", "take"];
         var all = upload.Concat(list).ToArray();
         var parameter = all[which % all.Length];

@@ -102,6 +102,26 @@ public sealed class Tagged
     public List<string> Tags { get; set; } = [];
 }
 
+/// <summary>A label on parcels: one side of a many-to-many with skip navigations (EF Core's join entity is a shared-type dictionary).</summary>
+public sealed class Label
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public List<Parcel> Parcels { get; set; } = [];
+}
+
+/// <summary>The other side of <see cref="Label"/>'s many-to-many.</summary>
+public sealed class Parcel
+{
+    public int Id { get; set; }
+
+    public string Reference { get; set; } = "";
+
+    public List<Label> Labels { get; set; } = [];
+}
+
 /// <summary>A sales region, the root of the data package tests' relations.</summary>
 public sealed class Region
 {
@@ -232,6 +252,11 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
             }
         });
         modelBuilder.Entity<Tagged>().HasIndex(t => t.Code).IsUnique();
+        modelBuilder.Entity<Label>(label =>
+        {
+            label.HasIndex(l => l.Name).IsUnique();
+            label.HasMany(l => l.Parcels).WithMany(p => p.Labels);
+        });
         modelBuilder.Entity<Region>().HasIndex(r => r.Code).IsUnique();
         modelBuilder.Entity<Customer>().HasIndex(c => c.Number).IsUnique();
         modelBuilder.Entity<SalesOrder>(order =>

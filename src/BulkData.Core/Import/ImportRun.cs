@@ -44,6 +44,9 @@ internal sealed class ImportRun<T>
     private IImportReader? reader;
     private RejectedRowsFile? rejectedRows;
 
+    // The spreadsheet row the header was found on (FindHeaderRow), kept on the job.
+    private string? headerLine;
+
     private readonly Job? queued;
     private readonly long resumeAfter;
 
@@ -125,12 +128,17 @@ internal sealed class ImportRun<T>
                 return;
             }
 
+            var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
+            if (reader is IHeaderRowChoice choice && choice.HeaderCandidates.Count > 1)
+            {
+                ChooseHeaderRow(choice, Array.ConvertAll(columns, c => c.Column));
+            }
+
             if (reader.Headers.Count > options.MaxColumns)
             {
                 throw new ImportLimitExceededException($"{nameof(ImportOptions)}.{nameof(ImportOptions.MaxColumns)}", options.MaxColumns, "The file has more columns than", "columns");
             }
 
-            var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
             Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), await ExplicitMappingsAsync(reader.Headers, cancellationToken).ConfigureAwait(false), options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
             warnings.AddRange(Mapping.Warnings);
             if (Mapping.IsValid && queued?.Parameters.GetValueOrDefault(QueuedImport.MappingChosenParameter) == "true" && operation.Services.Mappings is { } mappings)
@@ -682,9 +690,41 @@ internal sealed class ImportRun<T>
         operation.Progress?.Report(snapshot.Progress);
     }
 
+    /// <summary>
+    /// Takes as the header the candidate row that names most of the resource's columns (exactly or normalised; the
+    /// first of equals), records its row on the job (<c>headerRow</c>), and says so when rows above it are skipped.
+    /// </summary>
+    private void ChooseHeaderRow(IHeaderRowChoice choice, ResourceColumn[] columns)
+    {
+        var candidates = choice.HeaderCandidates;
+        var (best, named) = (0, -1);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var matches = HeaderMatcher.Match(candidates[i].Cells, columns, operation.ColumnMappings, new MappingOptions(), _ => false, byPosition: false).Matches;
+            var score = matches.Count(m => m.Kind is not MatchKind.Fuzzy);
+            if (score > named)
+            {
+                (best, named) = (i, score);
+            }
+        }
+
+        choice.UseHeaderRow(best);
+        var line = candidates[best].Line;
+        headerLine = line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (line > candidates[0].Line)
+        {
+            warnings.Add($"The header was found on row {line}, matching {named} of the {columns.Length} fields by name: the rows above it are not imported.");
+        }
+    }
+
     private Job Snapshot(string phase)
     {
         var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
+        if (headerLine is not null && snapshot.Parameters.GetValueOrDefault(QueuedImport.HeaderRowParameter) != headerLine)
+        {
+            snapshot = snapshot with { Parameters = new Dictionary<string, string>(snapshot.Parameters) { [QueuedImport.HeaderRowParameter] = headerLine } };
+        }
+
         if (snapshot.Errors.Count != errors.Count || snapshot.Warnings.Count != warnings.Count)
         {
             snapshot = snapshot with { Errors = errors.ToArray(), Warnings = warnings.ToArray() };

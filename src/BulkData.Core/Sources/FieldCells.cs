@@ -21,20 +21,6 @@ public interface ITypedCells
     bool IsTyped(int index);
 }
 
-/// <summary>A row of string cells with a flag per cell telling typed values from text.</summary>
-internal sealed class TypedCells(string?[] texts, bool[] typed) : IReadOnlyList<string?>, ITypedCells
-{
-    public int Count => texts.Length;
-
-    public string? this[int index] => texts[index];
-
-    public bool IsTyped(int index) => typed[index];
-
-    public IEnumerator<string?> GetEnumerator() => ((IEnumerable<string?>)texts).GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => texts.GetEnumerator();
-}
-
 /// <summary>
 /// A row's cells held by a source's buffers: read as spans by the pipeline, turned into a string only when
 /// someone asks for one (an error message, a string member), and valid until the source reads the next row.

@@ -24,6 +24,7 @@ internal sealed class ImportFormats
         {
             SheetName = job.Parameters.GetValueOrDefault("sheet"),
             HasHeaderRow = HasHeaderRow(job),
+            HeaderRow = int.TryParse(job.Parameters.GetValueOrDefault(Import.QueuedImport.HeaderRowParameter), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var row) ? row : 1,
         }));
         Add("json", [".json", ".ndjson", ".jsonl"], (file, job) => JsonSource.FromStream(file, job.FileName));
     }

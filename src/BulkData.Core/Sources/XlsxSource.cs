@@ -21,7 +21,18 @@ public sealed class XlsxSourceOptions
     /// <summary>The 0-based position of the sheet when no name is given. Default: 0, the first sheet.</summary>
     public int SheetIndex { get; set; }
 
-    /// <summary>The 1-based spreadsheet row holding the header; rows above it are ignored. Default: 1.</summary>
+    /// <summary>
+    /// <see cref="HeaderRow"/> for a sheet whose header is not on its first row (a title and blank rows above it, as in a
+    /// hand-made report): an import takes the row, among the first <see cref="HeaderRowCandidates"/> rows with values, that
+    /// best matches the resource's columns, records it on the job (<c>headerRow</c>) and skips the rows above it.
+    /// </summary>
+    public const int FindHeaderRow = 0;
+
+    /// <summary>How many rows with values an import looks at to find the header (<see cref="FindHeaderRow"/>).</summary>
+    public const int HeaderRowCandidates = 20;
+
+    /// <summary>The 1-based spreadsheet row holding the header, rows above it ignored; <see cref="FindHeaderRow"/> (0) to find it. Default: 1.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_048_576)]
     public int HeaderRow { get; set; } = 1;
 
     /// <summary>
@@ -423,7 +434,7 @@ public sealed class XlsxSource : IImportSource
     }
 
     /// <summary>Streams the rows of one worksheet part.</summary>
-    private sealed class SheetReader : IImportReader
+    private sealed class SheetReader : IImportReader, IHeaderRowChoice
     {
         internal static readonly XmlReaderSettings XmlSettings = new()
         {
@@ -447,7 +458,8 @@ public sealed class XlsxSource : IImportSource
         private string[] headers = [];
         private long lastRowNumber;
         private SheetRow? ahead;
-        private SheetRow? firstDataRow;
+        private readonly Queue<SheetRow> replayed = new();
+        private List<SheetRow>? candidates;
         private long? lastSheetRow;
 
         public SheetReader(Stream stream, SpreadsheetDocument document, Stream sheetPart, string[] sharedStrings, DateKind[] dateStyles, bool date1904, XlsxSourceOptions options)
@@ -484,6 +496,26 @@ public sealed class XlsxSource : IImportSource
 
         public async ValueTask ReadHeaderAsync(CancellationToken cancellationToken)
         {
+            if (headerRow == XlsxSourceOptions.FindHeaderRow && hasHeaderRow)
+            {
+                // The first rows with values are held for the import to choose the header from; the first is the header until it does.
+                candidates = [];
+                while (candidates.Count < XlsxSourceOptions.HeaderRowCandidates && await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
+                {
+                    if (!IsBlank(row))
+                    {
+                        candidates.Add(row);
+                    }
+                }
+
+                if (candidates.Count > 0)
+                {
+                    UseHeaderRow(0);
+                }
+
+                return;
+            }
+
             while (await NextRowAsync(cancellationToken).ConfigureAwait(false) is { } row)
             {
                 if (row.Number < headerRow || (!hasHeaderRow && IsBlank(row)))
@@ -495,16 +527,35 @@ public sealed class XlsxSource : IImportSource
                 {
                     // Without a header row the columns are named by their letters, as wide as the first data row.
                     headers = Enumerable.Range(0, row.Cells.Count).Select(SpreadsheetValues.ColumnName).ToArray();
-                    firstDataRow = row;
+                    replayed.Enqueue(row);
                     return;
                 }
 
-                // Kept exactly as written: only the header matcher normalises.
-                headers = row.Cells.Select(c => c.Text ?? string.Empty).ToArray();
-                var last = Array.FindLastIndex(headers, h => !string.IsNullOrWhiteSpace(h));
-                headers = headers[..(last + 1)];
+                headers = HeaderOf(row);
                 return;
             }
+        }
+
+        /// <summary>The rows an import may take the header from (<see cref="XlsxSourceOptions.FindHeaderRow"/>): their line and cells; empty otherwise.</summary>
+        public IReadOnlyList<(long Line, IReadOnlyList<string> Cells)> HeaderCandidates =>
+            candidates?.Select(r => (r.Number, (IReadOnlyList<string>)HeaderOf(r))).ToArray() ?? [];
+
+        /// <summary>Takes a candidate as the header: the candidates above it are skipped, those below it are the first data rows.</summary>
+        public void UseHeaderRow(int candidate)
+        {
+            headers = HeaderOf(candidates![candidate]);
+            replayed.Clear();
+            foreach (var row in candidates.Skip(candidate + 1))
+            {
+                replayed.Enqueue(row);
+            }
+        }
+
+        // Kept exactly as written: only the header matcher normalises.
+        private static string[] HeaderOf(SheetRow row)
+        {
+            var texts = row.Cells.Select(c => c.Text ?? string.Empty).ToArray();
+            return texts[..(Array.FindLastIndex(texts, h => !string.IsNullOrWhiteSpace(h)) + 1)];
         }
 
         public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -515,11 +566,8 @@ public sealed class XlsxSource : IImportSource
             }
 
             long dataRow = 0;
-            var pending = firstDataRow;
-            firstDataRow = null;
-            while ((pending ?? await NextRowAsync(cancellationToken).ConfigureAwait(false)) is { } row)
+            while ((replayed.TryDequeue(out var held) ? held : await NextRowAsync(cancellationToken).ConfigureAwait(false)) is { } row)
             {
-                pending = null;
                 if (IsBlank(row))
                 {
                     continue;

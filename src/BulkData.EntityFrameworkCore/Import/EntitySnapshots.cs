@@ -104,6 +104,10 @@ internal static class EntitySnapshots
     public static string Key(EntityEntry entry) =>
         JsonSerializer.Serialize(entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue).ToArray());
 
+    /// <summary>The same as <see cref="Key(EntityEntry)"/> for an untracked entity read through the model's getters (a many-to-many's join row).</summary>
+    public static string Key(IEntityType type, object entity) =>
+        JsonSerializer.Serialize(type.FindPrimaryKey()!.Properties.Select(p => p.GetGetter().GetClrValue(entity)).ToArray());
+
     public static object?[] ReadKey(IEntityType type, string json)
     {
         var values = JsonSerializer.Deserialize<JsonElement[]>(json)!;

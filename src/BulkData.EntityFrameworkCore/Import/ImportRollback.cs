@@ -236,7 +236,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
                 var dependent = foreignKey.DeclaringEntityType;
                 var column = foreignKey.Properties[0];
                 var query = DependentsMethod.MakeGenericMethod(dependent.ClrType, column.ClrType);
-                var rows = await ((Task<List<(object Principal, string Key)>>)query.Invoke(null, [db, column, keyOf.Keys.ToList(), cancellationToken])!).ConfigureAwait(false);
+                var rows = await ((Task<List<(object Principal, string Key)>>)query.Invoke(null, [db, dependent, column, keyOf.Keys.ToList(), cancellationToken])!).ConfigureAwait(false);
                 var ownKeys = await ChangeRecords.CreatedAmongAsync(db, jobId, dependent.Name, rows.Select(r => r.Key).ToList(), PageSize, cancellationToken).ConfigureAwait(false);
                 foreach (var (principal, key) in rows.Where(r => !ownKeys.Contains(r.Key)))
                 {
@@ -246,7 +246,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
                         found[principalKey] = list = [];
                     }
 
-                    list.Add($"{dependent.ClrType.Name} {key} ({column.Name} = {principal})");
+                    list.Add($"{dependent.ShortName()} {key} ({column.Name} = {principal})");
                 }
             }
         }
@@ -272,17 +272,27 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
 
     /// <summary>The dependents whose foreign key points at one of the principals: (principal key, dependent's primary key as JSON).</summary>
     private static async Task<List<(object Principal, string Key)>> ReferencingAsync<TDependent, TForeignKey>(
-        DbContext db, Microsoft.EntityFrameworkCore.Metadata.IProperty column, List<object> principals, CancellationToken cancellationToken)
+        DbContext db, Microsoft.EntityFrameworkCore.Metadata.IEntityType dependent, Microsoft.EntityFrameworkCore.Metadata.IProperty column, List<object> principals, CancellationToken cancellationToken)
         where TDependent : class
     {
         var name = column.Name;
         var keys = principals.Select(p => (TForeignKey)Convert.ChangeType(p, Nullable.GetUnderlyingType(typeof(TForeignKey)) ?? typeof(TForeignKey), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var found = new List<(object, string)>();
+
+        // The join entity of a many-to-many with skip navigations shares its CLR type (a dictionary) with others: it is reached by name.
+        var set = dependent.HasSharedClrType ? db.Set<TDependent>(dependent.Name) : db.Set<TDependent>();
         foreach (var chunk in keys.Chunk(PageSize))
         {
-            var rows = await db.Set<TDependent>().AsNoTracking().Where(e => chunk.Contains(EF.Property<TForeignKey>(e, name))).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await set.AsNoTracking().Where(e => chunk.Contains(EF.Property<TForeignKey>(e, name))).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
             {
+                if (dependent.HasSharedClrType)
+                {
+                    // A join row (a dictionary) cannot be tracked on its own: its values come through the model's getters.
+                    found.Add((column.GetGetter().GetClrValue(row)!, EntitySnapshots.Key(dependent, row)));
+                    continue;
+                }
+
                 var entry = db.Entry(row);
                 found.Add((entry.Property(name).CurrentValue!, EntitySnapshots.Key(entry)));
             }

@@ -212,6 +212,49 @@ public sealed class XlsxRealWorldTests
         Assert.Equal([("first", 2.5m), ("second", 4m)], items.Select(i => (i.Name!, i.Amount!.Value)));
     }
 
+    /// <summary>
+    /// Issue 25: a hand-made report has a title and a blank row above its header. With <see cref="XlsxSourceOptions.FindHeaderRow"/>
+    /// the import takes the row among the first 20 that best matches the resource's columns, says which, and skips the rows above it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(12)]
+    public async Task TheHeaderRow_IsFound_BelowATitle(int headerRow)
+    {
+        static string Text(string reference, string text) => $"""<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>""";
+        var above = string.Concat(Enumerable.Range(1, headerRow - 1).Select(r => r == 1 ? $"""<row r="1">{Text("A1", "Monthly timings, March")}</row>""" : r % 2 == 0 ? string.Empty : $"""<row r="{r}">{Text($"A{r}", $"note {r}")}{Text($"B{r}", "amounts in EUR")}</row>"""));
+        var workbook = HandMade(
+            $"""<sheetData>{above}<row r="{headerRow}">{Text($"A{headerRow}", "Name")}{Text($"B{headerRow}", "Amount")}</row><row r="{headerRow + 1}">{Text($"A{headerRow + 1}", "first")}<c r="B{headerRow + 1}"><v>2.5</v></c></row></sheetData>""");
+        using var host = new TestHost(b => b.AddResource<Timing>());
+        var items = new List<Timing>();
+
+        var result = await host.Importer.For<Timing>().From(XlsxSource.FromStream(new MemoryStream(workbook), options: new XlsxSourceOptions { HeaderRow = XlsxSourceOptions.FindHeaderRow })).IntoAsync(items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal([("first", 2.5m)], items.Select(i => (i.Name!, i.Amount!.Value)));
+        Assert.Equal(headerRow.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Job.Parameters["headerRow"]);
+        Assert.Equal(headerRow > 1, result.Warnings.Any(w => w.StartsWith($"The header was found on row {headerRow}", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Issue 25: the header is found at any row from 1 to 20, whatever text the rows above it hold.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 60, Replay = Properties.Replay)]
+    public bool TheHeaderRow_IsFound_WhateverIsAboveIt(FsCheck.PositiveInt row, string[] titles)
+    {
+        var headerRow = (row.Get % 20) + 1;
+        titles = (titles ?? []).Where(t => t is not null && !string.IsNullOrWhiteSpace(t) && t.All(c => !char.IsControl(c) && !char.IsSurrogate(c))).ToArray();
+        static string Text(string reference, string text) => $"""<c r="{reference}" t="inlineStr"><is><t>{System.Security.SecurityElement.Escape(text)}</t></is></c>""";
+        var above = string.Concat(Enumerable.Range(1, headerRow - 1).Select(r => titles.Length == 0 ? string.Empty : $"""<row r="{r}">{Text($"A{r}", titles[r % titles.Length])}</row>"""));
+        var workbook = HandMade(
+            $"""<sheetData>{above}<row r="{headerRow}">{Text($"A{headerRow}", "Name")}{Text($"B{headerRow}", "Amount")}{Text($"C{headerRow}", "When")}</row><row r="{headerRow + 1}">{Text($"A{headerRow + 1}", "first")}<c r="B{headerRow + 1}"><v>2.5</v></c></row></sheetData>""");
+        using var host = new TestHost(b => b.AddResource<Timing>());
+        var items = new List<Timing>();
+
+        var result = host.Importer.For<Timing>().From(XlsxSource.FromStream(new MemoryStream(workbook), options: new XlsxSourceOptions { HeaderRow = XlsxSourceOptions.FindHeaderRow })).IntoAsync(items).GetAwaiter().GetResult();
+
+        return result.Succeeded && items.Single() is { Name: "first", Amount: 2.5m } && result.Job.Parameters["headerRow"] == headerRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static TheoryData<string> PackageQuirks => ["absolute-target", "mixed-case", "backslashes", "strict", "part-case"];
 
     [Theory]
