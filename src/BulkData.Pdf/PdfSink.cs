@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using BulkData.Mapping;
 using BulkData.Sinks;
@@ -47,11 +46,7 @@ public sealed class PdfSink : IExportSink
     private PdfSink(Stream stream, bool ownsStream, PdfSinkOptions? options)
     {
         this.options = options ?? new PdfSinkOptions();
-        var problems = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(this.options, new ValidationContext(this.options), problems, validateAllProperties: true))
-        {
-            throw new BulkDataConfigurationException($"{nameof(PdfSinkOptions)}.{problems[0].MemberNames.FirstOrDefault()}", problems[0].ErrorMessage ?? "A PDF option is out of range.");
-        }
+        BulkDataConfigurationException.ThrowIfInvalid(this.options);
 
         this.stream = stream;
         this.ownsStream = ownsStream;

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -32,11 +31,7 @@ public sealed class XlsSource : IImportSource
     private XlsSource(Func<CancellationToken, Task<(Stream Stream, bool Owned)>> open, string? name, XlsSourceOptions? options)
     {
         options ??= new XlsSourceOptions();
-        var problems = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
-        {
-            throw new BulkDataConfigurationException($"{nameof(XlsSourceOptions)}.{problems[0].MemberNames.FirstOrDefault()}", problems[0].ErrorMessage ?? "The option is out of range.");
-        }
+        BulkDataConfigurationException.ThrowIfInvalid(options);
 
         this.open = open;
         this.options = options;

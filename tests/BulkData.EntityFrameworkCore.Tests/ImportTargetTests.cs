@@ -270,4 +270,16 @@ public sealed class ImportTargetTests(PostgresServer postgres)
             }
         }
     }
+
+    /// <summary>Issue 24: the EF Core package's options are checked like every other, naming the option.</summary>
+    [Fact]
+    public async Task OptionsOutOfRange_AreRefusedNamingTheOption()
+    {
+        await using var database = await Database.CreateAsync("sqlite", postgres);
+
+        var target = Assert.Throws<BulkDataConfigurationException>(() => new EntityFrameworkImportTarget<ShopContext, Item>(database.Factory, new EntityFrameworkTargetOptions { BulkInsertThreshold = 0 }));
+        var rollback = Assert.Throws<BulkDataConfigurationException>(() => new ImportRollback<ShopContext>(database.Factory, TimeProvider.System, new RollbackOptions { Window = TimeSpan.FromHours(-1) }));
+
+        Assert.Equal(("EntityFrameworkTargetOptions.BulkInsertThreshold", "RollbackOptions.Window"), (target.Member, rollback.Member));
+    }
 }

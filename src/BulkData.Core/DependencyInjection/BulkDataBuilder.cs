@@ -241,7 +241,7 @@ public sealed class BulkDataBuilder
     {
         ArgumentNullException.ThrowIfNull(options);
         Configuration?.GetSection(section).Bind(options);
-        OptionsValidation.ThrowIfInvalid(options);
+        BulkDataConfigurationException.ThrowIfInvalid(options);
         Services.Replace(ServiceDescriptor.Singleton(Options.Create(options)));
     }
 

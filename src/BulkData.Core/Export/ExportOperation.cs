@@ -141,7 +141,7 @@ public sealed class ExportOperation<T>
         ArgumentNullException.ThrowIfNull(configure);
         var copy = new ExportOptions { ProgressInterval = Options.ProgressInterval };
         configure(copy);
-        BulkData.OptionsValidation.ThrowIfInvalid(copy);
+        BulkDataConfigurationException.ThrowIfInvalid(copy);
         return new(this) { Options = copy };
     }
 

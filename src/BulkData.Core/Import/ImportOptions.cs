@@ -106,21 +106,7 @@ public sealed class ImportOptions
     /// <summary>Checks every <c>[Range]</c> above, naming the option at fault.</summary>
     internal void Validate()
     {
-        OptionsValidation.ThrowIfInvalid(this);
-        OptionsValidation.ThrowIfInvalid(Mapping);
-    }
-}
-
-/// <summary>Checks an options object's DataAnnotations ranges, as configuration errors naming the option.</summary>
-internal static class OptionsValidation
-{
-    public static void ThrowIfInvalid(object options)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            var name = results[0].MemberNames.FirstOrDefault() ?? options.GetType().Name;
-            throw new BulkDataConfigurationException($"{options.GetType().Name}.{name}", results[0].ErrorMessage ?? $"{name} is out of range.");
-        }
+        BulkDataConfigurationException.ThrowIfInvalid(this);
+        BulkDataConfigurationException.ThrowIfInvalid(Mapping);
     }
 }

@@ -69,7 +69,7 @@ public sealed class PackageImportOperation
         ArgumentNullException.ThrowIfNull(configure);
         var copy = new DataPackageOptions { MaxEntries = options.MaxEntries, MaxUnpackedBytes = options.MaxUnpackedBytes, MaxCompressionRatio = options.MaxCompressionRatio, MaxManifestBytes = options.MaxManifestBytes };
         configure(copy);
-        OptionsValidation.ThrowIfInvalid(copy);
+        BulkDataConfigurationException.ThrowIfInvalid(copy);
         return new(this) { options = copy };
     }
 

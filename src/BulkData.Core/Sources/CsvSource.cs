@@ -26,6 +26,7 @@ public sealed class CsvSource : IImportSource
         this.open = open;
         this.ownsStream = ownsStream;
         this.options = options ?? new CsvSourceOptions();
+        BulkDataConfigurationException.ThrowIfInvalid(this.options);
         Name = name;
     }
 

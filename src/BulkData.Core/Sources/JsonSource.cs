@@ -18,9 +18,11 @@ public sealed class JsonSourceOptions
     public bool? Ndjson { get; set; }
 
     /// <summary>The largest single record accepted, in bytes. Default: 16 MiB. A larger one stops the import with its line.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int MaxRecordBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>How deeply objects and arrays may nest inside a record (the record itself is depth 1). Default: 64.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int MaxDepth { get; set; } = 64;
 }
 
@@ -42,6 +44,7 @@ public sealed class JsonSource : IImportSource
         this.open = open;
         this.ownsStream = ownsStream;
         this.options = options ?? new JsonSourceOptions();
+        BulkDataConfigurationException.ThrowIfInvalid(this.options);
         Name = name;
     }
 

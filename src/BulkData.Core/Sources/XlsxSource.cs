@@ -19,6 +19,7 @@ public sealed class XlsxSourceOptions
     public string? SheetName { get; set; }
 
     /// <summary>The 0-based position of the sheet when no name is given. Default: 0, the first sheet.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
     public int SheetIndex { get; set; }
 
     /// <summary>
@@ -42,24 +43,30 @@ public sealed class XlsxSourceOptions
     public bool HasHeaderRow { get; set; } = true;
 
     /// <summary>The largest workbook file accepted, in bytes. Default: 256 MiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)]
     public long MaxFileBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>The most bytes the workbook's parts may unpack to, together (a ZIP bomb unpacks to far more). Default: 2 GiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)]
     public long MaxDecompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     /// <summary>
     /// The most a part may unpack to per byte it takes in the file, for parts over 1 MiB unpacked. Real
     /// sheets compress 5 to 50 times; a ZIP bomb a thousand times. Default: 200.
     /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int MaxCompressionRatio { get; set; } = 200;
 
     /// <summary>The most entries the workbook's ZIP archive may hold. Default: 10,000.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
     public int MaxZipEntries { get; set; } = 10_000;
 
     /// <summary>The most shared texts the workbook may hold (they are kept in memory while reading). Default: 2,000,000.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, int.MaxValue)]
     public int MaxSharedStrings { get; set; } = 2_000_000;
 
     /// <summary>The most characters the shared texts may hold together (two bytes each in memory). Default: 32,000,000.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, long.MaxValue)]
     public long MaxSharedStringChars { get; set; } = 32_000_000;
 }
 
@@ -81,6 +88,7 @@ public sealed class XlsxSource : IImportSource
         this.open = open;
         this.copyFirst = copyFirst;
         this.options = options ?? new XlsxSourceOptions();
+        BulkDataConfigurationException.ThrowIfInvalid(this.options);
         Name = name;
     }
 

@@ -26,7 +26,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
     where TContext : DbContext
     where TEntity : class
 {
-    private readonly EntityFrameworkTargetOptions options = options ?? new EntityFrameworkTargetOptions();
+    private readonly EntityFrameworkTargetOptions options = BulkDataConfigurationException.ThrowIfInvalid(options ?? new EntityFrameworkTargetOptions());
 
     // The keys each running import has written in its committed transactions: a key the duplicate policy
     // keeps is overwritten, never refused or recorded twice, whichever batch it comes back in. The table

@@ -18,7 +18,7 @@ public sealed class EntityFrameworkPackageTarget<TContext>(IDbContextFactory<TCo
     where TContext : DbContext
 {
     private readonly IDbContextFactory<TContext> contexts = contexts;
-    private readonly EntityFrameworkTargetOptions defaults = options ?? new EntityFrameworkTargetOptions();
+    private readonly EntityFrameworkTargetOptions defaults = BulkDataConfigurationException.ThrowIfInvalid(options ?? new EntityFrameworkTargetOptions());
     private readonly Dictionary<Type, EntityFrameworkTargetOptions> byType = [];
 
     /// <summary>Gives one resource its own merge strategy (the others keep the default's), e.g. upsert accounts but fail on existing transactions.</summary>

@@ -35,7 +35,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
     /// <summary>The key text a page of change records holds at most (but one record): about a thousand keys.</summary>
     private const int PageKeyText = 8 * PageSize;
 
-    private readonly RollbackOptions options = options ?? new RollbackOptions();
+    private readonly RollbackOptions options = BulkDataConfigurationException.ThrowIfInvalid(options ?? new RollbackOptions());
 
     /// <inheritdoc/>
     public async Task<RollbackResult> RollbackAsync(Guid jobId, JobScope scope, bool force = false, CancellationToken cancellationToken = default)

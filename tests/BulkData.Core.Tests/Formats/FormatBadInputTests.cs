@@ -176,4 +176,15 @@ public sealed class FormatBadInputTests
         Assert.True(result.Succeeded);
         Assert.Equal("A", written.Single().Sku);
     }
+
+    /// <summary>Issue 24: every source's options are checked when the source is made, naming the option; a [Range] is never left unchecked.</summary>
+    [Fact]
+    public void SourceOptionsOutOfRange_AreRefusedNamingTheOption()
+    {
+        var csv = Assert.Throws<BulkDataConfigurationException>(() => CsvSource.FromText("a\n1\n", options: new CsvSourceOptions { MaxFieldLength = 0 }));
+        var xlsx = Assert.Throws<BulkDataConfigurationException>(() => XlsxSource.FromStream(new MemoryStream(), options: new XlsxSourceOptions { HeaderRow = -1 }));
+        var json = Assert.Throws<BulkDataConfigurationException>(() => JsonSource.FromText("[]", options: new JsonSourceOptions { MaxDepth = 0 }));
+
+        Assert.Equal(["CsvSourceOptions.MaxFieldLength", "XlsxSourceOptions.HeaderRow", "JsonSourceOptions.MaxDepth"], new[] { csv.Member, xlsx.Member, json.Member });
+    }
 }
