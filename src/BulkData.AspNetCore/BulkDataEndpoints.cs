@@ -168,6 +168,18 @@ public static class BulkDataEndpoints
             parameters["hasHeaderRow"] = hasHeaderRow ? "true" : "false";
         }
 
+        if (QueryParameters.Text(query, "encoding") is { } encoding)
+        {
+            try
+            {
+                parameters["encoding"] = CsvSourceOptions.EncodingNamed(encoding).WebName;
+            }
+            catch (BulkDataConfigurationException)
+            {
+                throw new InvalidParameterException("encoding", encoding, "a text encoding's name, such as utf-8, windows-1252 or iso-8859-1");
+            }
+        }
+
         // A workbook's header row; 0 lets the import find it among the first rows (XlsxSourceOptions.FindHeaderRow).
         if (QueryParameters.Integer(query, QueuedImport.HeaderRowParameter, 0, 1_048_576) is { } headerRow)
         {

@@ -249,6 +249,8 @@ public sealed partial class SecurityTests
     [InlineData("hasHeaderRow=nope", "hasHeaderRow")]
     [InlineData("delimiter=;;", "delimiter")]
     [InlineData("culture=xx-nowhere", "culture")]
+    [InlineData("encoding=klingon", "encoding")]
+    [InlineData("headerRow=-1", "headerRow")]
     [InlineData("commitMode=Partial&commitMode=AllOrNothing", "commitMode")]
     public async Task AnUploadsParameter_ThatCannotBeTakenAsGiven_IsA400NamingIt(string query, string parameter)
     {
@@ -271,6 +273,21 @@ public sealed partial class SecurityTests
         Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
         Assert.Contains("Excel 97-2003 workbook (.xls)", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Empty(await server.Jobs.QueryAsync(new JobQuery()).ToListAsync());
+    }
+
+    /// <summary>Issue 25: a CSV in a Windows code page uploads with the encoding named, and imports its letters as written.</summary>
+    [Fact]
+    public async Task AnUploadInWindows1252_WithItsEncodingNamed_ImportsItsLetters()
+    {
+        await using var server = await TestServer.StartAsync();
+        var bytes = System.Text.Encoding.Latin1.GetBytes("Code,Value\ncafé,crème brûlée\n");
+
+        var id = await UploadAsync(server, "?encoding=windows-1252", new ByteArrayContent(bytes));
+
+        var job = await PollAsync(server, id);
+        Assert.True(job.Status == JobStatus.Completed, $"{job.Status}: {job.FailureReason} {string.Join("; ", job.Errors)}");
+        Assert.Equal("windows-1252", job.Parameters["encoding"]);
+        Assert.Equal(("café", "crème brûlée"), (server.Secrets.Single().Code, server.Secrets.Single().Value));
     }
 
     [Fact]
@@ -453,7 +470,7 @@ public sealed class ParameterBindingProperties(ParkedServer parked) : IClassFixt
     [FsCheck.Xunit.Property(MaxTest = 60)]
     public void RandomParameterValues_AreTakenOrRefusedByName(byte which, string? value)
     {
-        string[] upload = ["commitMode", "mergeStrategy", "validateOnly", "hasHeaderRow", "headerRow", "delimiter", "culture", "sheet", "fileName"];
+        string[] upload = ["commitMode", "mergeStrategy", "validateOnly", "hasHeaderRow", "headerRow", "delimiter", "encoding", "culture", "sheet", "fileName"];
         string[] list = ["status", "kind", "from", "to", "skip", "take"];
         var all = upload.Concat(list).ToArray();
         var parameter = all[which % all.Length];

@@ -15,7 +15,8 @@ public sealed class CsvSourceOptions
     /// <summary>
     /// The text encoding. Default: null, detected: a byte order mark names UTF-8, UTF-16 or UTF-32;
     /// without one, UTF-16 is recognised by its zero bytes and anything else is read as UTF-8,
-    /// with invalid bytes reported as row errors.
+    /// with invalid bytes reported as row errors naming this option. <see cref="EncodingNamed"/> gives a code page
+    /// (a CSV saved by Excel on a Western Windows is <c>windows-1252</c>).
     /// </summary>
     public Encoding? Encoding { get; set; }
 
@@ -34,4 +35,29 @@ public sealed class CsvSourceOptions
 
     /// <summary>Lines starting with this character are comments and skipped, e.g. <c>'#'</c>. Default: null, no comments.</summary>
     public char? Comment { get; set; }
+
+    /// <summary>
+    /// The encoding a name or code page number stands for (<c>windows-1252</c>, <c>iso-8859-1</c>, <c>shift_jis</c>,
+    /// <c>1252</c>), the Windows and other legacy code pages included (.NET serves those only once
+    /// <see cref="CodePagesEncodingProvider"/> is registered, which this does): for <see cref="Encoding"/>, from a
+    /// setting or a request.
+    /// </summary>
+    /// <param name="name">The encoding's web name, another of its names, or its code page number.</param>
+    /// <returns>The encoding.</returns>
+    /// <exception cref="BulkDataConfigurationException">No encoding has that name.</exception>
+    public static Encoding EncodingNamed(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        try
+        {
+            return int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var codePage)
+                ? Encoding.GetEncoding(codePage)
+                : Encoding.GetEncoding(name.Trim());
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new BulkDataConfigurationException(nameof(Encoding), $"There is no text encoding named '{name}'. Name one such as utf-8, windows-1252, iso-8859-1 or shift_jis.");
+        }
+    }
 }

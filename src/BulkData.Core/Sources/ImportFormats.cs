@@ -18,6 +18,7 @@ internal sealed class ImportFormats
         Add("csv", [".csv", ".tsv", ".txt"], (file, job) => CsvSource.FromStream(file, job.FileName, new CsvSourceOptions
         {
             Delimiter = job.Parameters.GetValueOrDefault("delimiter") is [var delimiter] ? delimiter : null,
+            Encoding = job.Parameters.GetValueOrDefault("encoding") is { } encoding ? CsvSourceOptions.EncodingNamed(encoding) : null,
             HasHeaderRow = HasHeaderRow(job),
         }));
         Add("xlsx", [".xlsx", ".xlsm"], (file, job) => XlsxSource.FromStream(file, job.FileName, new XlsxSourceOptions

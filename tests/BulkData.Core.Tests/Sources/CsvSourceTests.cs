@@ -73,6 +73,19 @@ public sealed class CsvSourceTests
         Assert.Equal(["Zoë", "Kraków 日本"], rows.Single().Cells);
     }
 
+    /// <summary>Issue 25: a CSV saved by Excel on a Western Windows (Windows-1252, no BOM) reads with the encoding named, whatever .NET needs for it.</summary>
+    [Fact]
+    public async Task OpenAsync_WithAWindowsCodePage_ReadsItsLetters()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var bytes = Encoding.GetEncoding(1252).GetBytes("Name,City\nZoë,Café “quoted” €\n");
+
+        var (_, rows) = await ReadAsync(CsvSource.FromStream(new MemoryStream(bytes), options: new CsvSourceOptions { Encoding = CsvSourceOptions.EncodingNamed("windows-1252") }));
+
+        Assert.Equal(["Zoë", "Café “quoted” €"], rows.Single().Cells);
+        Assert.Throws<BulkDataConfigurationException>(() => CsvSourceOptions.EncodingNamed("klingon"));
+    }
+
     [Fact]
     public async Task ReadRowsAsync_BlankLinesAndEmptyRows_AreSkippedAndLinesStayTrue()
     {
