@@ -104,6 +104,24 @@ public sealed class ImporterPageTests(SampleWebApp app) : IClassFixture<SampleWe
         await page.CloseAsync();
     }
 
+    /// <summary>Issue 25: the page lets the user say how to read the file: a semicolon CSV saved in Windows-1252 previews its letters as written.</summary>
+    [Fact]
+    public async Task Importer_ReadingOptions_ReadALegacyCsvAsWritten()
+    {
+        var page = await app.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 900 } });
+        await page.GotoAsync(new Uri(app.Address, "/import").ToString());
+        await page.WaitForSelectorAsync("#bulkdata-importer[data-ready=true]");
+
+        await page.ClickAsync("#bd-reading summary");
+        await page.SelectOptionAsync("#bd-delimiter", ";");
+        await page.SelectOptionAsync("#bd-encoding", "windows-1252");
+        await page.SetInputFilesAsync("#bd-file", new FilePayload { Name = "legacy.csv", MimeType = "text/csv", Buffer = Encoding.Latin1.GetBytes("Sku;Name;Price;Quantity\nC-1;Crème brûlée;3.50;2\n") });
+
+        await Expect(page.Locator("#bd-valid")).ToHaveTextAsync("1 row ready");
+        await Expect(page.Locator("#bd-grid tbody")).ToContainTextAsync("Crème brûlée");
+        await page.CloseAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private static async Task ScreenshotAsync(IPage page, string name)

@@ -54,11 +54,20 @@ async function waitFor(id, onProgress) {
   }
 }
 
+/**
+ * How the file is to be read, as the upload's query: the sheet and header row of a workbook (0, the default,
+ * finds the header), a CSV's delimiter and encoding; what the user left empty is left to detection.
+ */
+function readingOptions() {
+  const chosen = { sheet: $('bd-sheet').value.trim(), headerRow: $('bd-header-row').value.trim(), delimiter: $('bd-delimiter').value, encoding: $('bd-encoding').value };
+  return Object.entries(chosen).filter(([, value]) => value !== '').map(([name, value]) => `&${name}=${encodeURIComponent(value)}`).join('');
+}
+
 /** Uploads with XMLHttpRequest: fetch cannot report upload progress. */
 function upload(file) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open('POST', `${api}/${state.resource.path}/imports?validateOnly=true&fileName=${encodeURIComponent(file.name)}`);
+    request.open('POST', `${api}/${state.resource.path}/imports?validateOnly=true&fileName=${encodeURIComponent(file.name)}${readingOptions()}`);
     request.withCredentials = true;
     for (const [name, value] of Object.entries(antiforgery)) request.setRequestHeader(name, value);
     const bar = $('bd-upload-progress');
