@@ -23,19 +23,44 @@ internal sealed partial class InProcessJobRunner(IQueuedJobExecutor executor, IJ
 {
     private readonly Channel<Guid> queue = Channel.CreateUnbounded<Guid>();
 
-    // Jobs waiting or running here: the start-up scan can find a job that was just queued, and a job must
-    // never run twice at once (both runs would write its rows).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> pending = new();
+    // Jobs waiting or running here, each with whether it was queued again meanwhile: the start-up scan can find a job
+    // that was just queued, and a job must never run twice at once (both runs would write its rows). But a job queued
+    // again while its run winds down (committed the moment its validation recorded its end) must run once more, or it
+    // would stay queued for ever.
+    private readonly Dictionary<Guid, bool> pending = [];
 
     public ValueTask EnqueueAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
-        if (!pending.TryAdd(jobId, 0))
+        lock (pending)
         {
-            return ValueTask.CompletedTask;
+            if (pending.ContainsKey(jobId))
+            {
+                pending[jobId] = true;
+                return ValueTask.CompletedTask;
+            }
+
+            pending[jobId] = false;
         }
 
         BulkDataDiagnostics.QueueLength.Add(1);
         return queue.Writer.WriteAsync(jobId, cancellationToken);
+    }
+
+    /// <summary>Lets a job that ended here be queued again, or queues it at once when it was queued again while it ran.</summary>
+    private void Ended(Guid jobId)
+    {
+        lock (pending)
+        {
+            if (!pending.Remove(jobId, out var again) || !again)
+            {
+                return;
+            }
+
+            pending[jobId] = false;
+        }
+
+        BulkDataDiagnostics.QueueLength.Add(1);
+        queue.Writer.TryWrite(jobId);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,7 +97,7 @@ internal sealed partial class InProcessJobRunner(IQueuedJobExecutor executor, IJ
             }
             finally
             {
-                pending.TryRemove(jobId, out _);
+                Ended(jobId);
             }
         }
     }
