@@ -160,8 +160,8 @@ public sealed class XlsSource : IImportSource
     /// <summary>The open sheet: its header read, its rows streamed from ExcelDataReader.</summary>
     private sealed class SheetReader(IExcelDataReader reader, Stream? owned, XlsSourceOptions options) : IImportReader
     {
-        private string?[]? firstDataRow;
-        private long firstDataLine;
+        // A sheet without a header row: its first row with values, read while the columns were counted.
+        private (long Line, string?[] Texts, bool[] Typed)? firstDataRow;
 
         public IReadOnlyList<string> Headers { get; private set; } = [];
 
@@ -192,7 +192,7 @@ public sealed class XlsSource : IImportSource
             while (reader.Read())
             {
                 var line = reader.Depth + 1L;
-                var texts = Texts(out _);
+                var texts = Texts(out var typed);
                 if (line < options.HeaderRow || texts.All(string.IsNullOrWhiteSpace))
                 {
                     continue;
@@ -201,7 +201,7 @@ public sealed class XlsSource : IImportSource
                 if (!options.HasHeaderRow)
                 {
                     Headers = Enumerable.Range(0, texts.Length).Select(ColumnName).ToArray();
-                    (firstDataRow, firstDataLine) = (texts, line);
+                    firstDataRow = (line, texts, typed);
                     return;
                 }
 
@@ -219,9 +219,9 @@ public sealed class XlsSource : IImportSource
             }
 
             long dataRow = 0;
-            if (firstDataRow is not null)
+            if (firstDataRow is var (firstLine, firstTexts, firstTyped))
             {
-                yield return Row(++dataRow, firstDataLine, firstDataRow, new bool[firstDataRow.Length]);
+                yield return Row(++dataRow, firstLine, firstTexts, firstTyped);
                 firstDataRow = null;
             }
 
@@ -240,14 +240,15 @@ public sealed class XlsSource : IImportSource
             await Task.CompletedTask.ConfigureAwait(false);
         }
 
+        /// <summary>A row's cells in header order: the row's own arrays, cut or padded to the header only when the sheet is wider or narrower.</summary>
         private SourceRow Row(long number, long line, string?[] texts, bool[] typed)
         {
-            var cells = new string?[Headers.Count];
-            var kinds = new bool[Headers.Count];
-            Array.Copy(texts, cells, Math.Min(texts.Length, cells.Length));
-            Array.Copy(typed, kinds, Math.Min(typed.Length, kinds.Length));
-            var beyond = Enumerable.Range(cells.Length, Math.Max(0, texts.Length - cells.Length)).Where(i => !string.IsNullOrWhiteSpace(texts[i])).Select(i => $"{ColumnName(i)}{line}").ToList();
-            return new SourceRow(number, line, new TypedCells(cells, kinds))
+            var beyond = texts.Length > Headers.Count
+                ? Enumerable.Range(Headers.Count, texts.Length - Headers.Count).Where(i => !string.IsNullOrWhiteSpace(texts[i])).Select(i => $"{ColumnName(i)}{line}").ToList()
+                : [];
+            Array.Resize(ref texts, Headers.Count);
+            Array.Resize(ref typed, Headers.Count);
+            return new SourceRow(number, line, new TypedCells(texts, typed))
             {
                 Warning = beyond.Count == 0 ? null : $"Row {number} (line {line}) has values to the right of the last header, in {string.Join(", ", beyond.Take(10))}{(beyond.Count > 10 ? $" and {beyond.Count - 10} more" : string.Empty)}: they are not imported. Add headers for them, or clear the cells.",
             };

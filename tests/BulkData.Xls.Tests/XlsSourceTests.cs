@@ -86,6 +86,20 @@ public sealed class XlsSourceTests : IClassFixture<XlsSourceTests.Workbooks>
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>A sheet read without a header row: its first data row keeps its typed cells, as every later row does.</summary>
+    [Fact]
+    public async Task WithoutAHeaderRow_EveryCell_ReadsAsTheXlsxSourceReadsIt()
+    {
+        var options = (Xlsx: new XlsxSourceOptions { HasHeaderRow = false, HeaderRow = 2 }, Xls: new XlsSourceOptions { HasHeaderRow = false, HeaderRow = 2 });
+
+        var expected = await RowsAsync(XlsxSource.FromFile(files.Xlsx, options.Xlsx));
+        var actual = await RowsAsync(XlsSource.FromFile(files.Xls, options.Xls));
+
+        Assert.Equal(Table.Length, actual.Count);
+        Assert.Contains("(typed)", actual[0].Cells, StringComparison.Ordinal);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public async Task TheWorkbook_ImportsIntoTheResource_ValueForValue()
     {
