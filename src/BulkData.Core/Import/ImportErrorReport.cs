@@ -77,7 +77,8 @@ public static class ImportErrorReport
                 ? job.Errors.Where(e => e.RowNumber is not null).OrderBy(e => e.RowNumber).ToAsyncEnumerable()
                 : RejectedRowsFile.ReadAsync(stored, cancellationToken);
             await using var pending = errors.GetAsyncEnumerator(cancellationToken);
-            var next = await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+            async ValueTask<Validation.RowError?> NextErrorAsync() => await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+            var next = await NextErrorAsync().ConfigureAwait(false);
 
             await using var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
             await sink.BeginAsync([.. reader.Headers, ErrorColumn], cancellationToken).ConfigureAwait(false);
@@ -88,14 +89,14 @@ public static class ImportErrorReport
                 // Both are in row order: the errors of the rows before this one are behind, this row's are next.
                 while (next is not null && next.RowNumber < row.RowNumber)
                 {
-                    next = await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+                    next = await NextErrorAsync().ConfigureAwait(false);
                 }
 
                 message.Clear();
                 while (next is not null && next.RowNumber == row.RowNumber)
                 {
                     message.Append(message.Length == 0 ? string.Empty : " ").Append(next.Column is null ? next.Message : $"{next.Column}: {next.Message}");
-                    next = await pending.MoveNextAsync().ConfigureAwait(false) ? pending.Current : null;
+                    next = await NextErrorAsync().ConfigureAwait(false);
                 }
 
                 if (message.Length > 0)

@@ -129,9 +129,10 @@ internal sealed class ImportRun<T>
             }
 
             var columns = Array.FindAll(operation.Resource.Definition.Columns, c => c.Column.IsImported);
+            var resourceColumns = Array.ConvertAll(columns, c => c.Column);
             if (reader is IHeaderRowChoice choice && choice.HeaderCandidates.Count > 1)
             {
-                ChooseHeaderRow(choice, Array.ConvertAll(columns, c => c.Column));
+                ChooseHeaderRow(choice, resourceColumns);
             }
 
             if (reader.Headers.Count > options.MaxColumns)
@@ -139,7 +140,7 @@ internal sealed class ImportRun<T>
                 throw new ImportLimitExceededException($"{nameof(ImportOptions)}.{nameof(ImportOptions.MaxColumns)}", options.MaxColumns, "The file has more columns than", "columns");
             }
 
-            Mapping = HeaderMatcher.Match(reader.Headers, Array.ConvertAll(columns, c => c.Column), await ExplicitMappingsAsync(reader.Headers, cancellationToken).ConfigureAwait(false), options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
+            Mapping = HeaderMatcher.Match(reader.Headers, resourceColumns, await ExplicitMappingsAsync(reader.Headers, cancellationToken).ConfigureAwait(false), options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
             warnings.AddRange(Mapping.Warnings);
             if (Mapping.IsValid && queued?.Parameters.GetValueOrDefault(QueuedImport.MappingChosenParameter) == "true" && operation.Services.Mappings is { } mappings)
             {

@@ -468,6 +468,7 @@ public sealed class XlsxSource : IImportSource
         private SheetRow? ahead;
         private readonly Queue<SheetRow> replayed = new();
         private List<SheetRow>? candidates;
+        private (long Line, IReadOnlyList<string> Cells)[] candidateHeaders = [];
         private long? lastSheetRow;
 
         public SheetReader(Stream stream, SpreadsheetDocument document, Stream sheetPart, string[] sharedStrings, DateKind[] dateStyles, bool date1904, XlsxSourceOptions options)
@@ -516,6 +517,7 @@ public sealed class XlsxSource : IImportSource
                     }
                 }
 
+                candidateHeaders = candidates.Select(r => (r.Number, (IReadOnlyList<string>)HeaderOf(r))).ToArray();
                 if (candidates.Count > 0)
                 {
                     UseHeaderRow(0);
@@ -545,15 +547,14 @@ public sealed class XlsxSource : IImportSource
         }
 
         /// <summary>The rows an import may take the header from (<see cref="XlsxSourceOptions.FindHeaderRow"/>): their line and cells; empty otherwise.</summary>
-        public IReadOnlyList<(long Line, IReadOnlyList<string> Cells)> HeaderCandidates =>
-            candidates?.Select(r => (r.Number, (IReadOnlyList<string>)HeaderOf(r))).ToArray() ?? [];
+        public IReadOnlyList<(long Line, IReadOnlyList<string> Cells)> HeaderCandidates => candidateHeaders;
 
         /// <summary>Takes a candidate as the header: the candidates above it are skipped, those below it are the first data rows.</summary>
         public void UseHeaderRow(int candidate)
         {
-            headers = HeaderOf(candidates![candidate]);
+            headers = [.. candidateHeaders[candidate].Cells];
             replayed.Clear();
-            foreach (var row in candidates.Skip(candidate + 1))
+            foreach (var row in candidates!.Skip(candidate + 1))
             {
                 replayed.Enqueue(row);
             }

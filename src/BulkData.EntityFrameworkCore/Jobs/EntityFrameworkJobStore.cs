@@ -172,8 +172,9 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         var version = job.Version;
         if (await context.Set<JobRecord>().Where(j => j.Id == id && j.Version == version).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            var now = await context.Set<JobRecord>().AsNoTracking().Where(j => j.Id == id).Select(j => j.Status).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            throw now is null ? new KeyNotFoundException($"Job {id} was deleted by someone else.") : new JobNotFinishedException(id, Enum.Parse<JobStatus>(now));
+            throw await FindAsync(context, id, cancellationToken).ConfigureAwait(false) is { } now
+                ? new JobNotFinishedException(id, Enum.Parse<JobStatus>(now.Status))
+                : new KeyNotFoundException($"Job {id} was deleted by someone else.");
         }
 
         await context.Set<JobEventRecord>().Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);

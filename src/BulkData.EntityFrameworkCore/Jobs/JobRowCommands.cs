@@ -52,12 +52,8 @@ internal sealed class JobRowCommands
         db.Database.ExecuteSqlRawAsync(insert, Parameters(db, record), cancellationToken);
 
     /// <summary>Saves every column of the record if the row still has <paramref name="expectedVersion"/>; returns the rows changed (0: changed since, or gone).</summary>
-    public Task<int> UpdateAsync(DbContext db, JobRecord record, long expectedVersion, CancellationToken cancellationToken)
-    {
-        var parameters = Parameters(db, record);
-        using var probe = db.Database.GetDbConnection().CreateCommand();
-        return db.Database.ExecuteSqlRawAsync(update, [.. parameters, version.Mapping.CreateParameter(probe, $"p{columns.Length}", expectedVersion, nullable: false)], cancellationToken);
-    }
+    public Task<int> UpdateAsync(DbContext db, JobRecord record, long expectedVersion, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(update, Parameters(db, record, expectedVersion), cancellationToken);
 
     /// <summary>The job's record, untracked; null when there is none.</summary>
     public async Task<JobRecord?> FindAsync(DbContext db, Guid jobId, CancellationToken cancellationToken)
@@ -84,11 +80,13 @@ internal sealed class JobRowCommands
         }
     }
 
-    private object[] Parameters(DbContext db, JobRecord record)
+    /// <summary>The record's columns as parameters <c>p0..pn</c>, and the version an UPDATE expects as the last when given.</summary>
+    private object[] Parameters(DbContext db, JobRecord record, long? expectedVersion = null)
     {
         using var probe = db.Database.GetDbConnection().CreateCommand();
 
         // Each parameter as the column's type mapping binds it: the mapping converts the value (a time to its stored form).
-        return Array.ConvertAll(columns, c => (object)c.Mapping.CreateParameter(probe, $"p{c.Index}", c.Read(record), c.Property.IsNullable));
+        var parameters = columns.Select(c => (object)c.Mapping.CreateParameter(probe, $"p{c.Index}", c.Read(record), c.Property.IsNullable));
+        return (expectedVersion is { } expected ? parameters.Append(version.Mapping.CreateParameter(probe, $"p{columns.Length}", expected, nullable: false)) : parameters).ToArray();
     }
 }
