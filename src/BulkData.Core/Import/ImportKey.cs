@@ -66,6 +66,19 @@ public readonly struct ImportKey : IEquatable<ImportKey>
         return hash.ToHashCode();
     }
 
+    [ThreadStatic]
+    private static KeyHash? stableHash;
+
+    /// <summary>
+    /// A 128-bit hash of the values that is equal exactly when keys are equal (as <see cref="Equals(ImportKey)"/> compares
+    /// them) and the same in every process, so it can be stored: <c>1.0m</c> and <c>1.00m</c> hash alike, <c>1</c> and
+    /// <c>1L</c> do not. Values of a type without a canonical form (anything but text, bytes, numbers, enums, flags,
+    /// characters, GUIDs, dates, times and durations) have no such hash.
+    /// </summary>
+    /// <param name="hash">The hash, when there is one.</param>
+    /// <returns>False when a value's type has no canonical form.</returns>
+    public bool TryGetStableHash(out UInt128 hash) => (stableHash ??= new KeyHash()).TryCompute(this, out hash);
+
     /// <summary>The key as a person reads it: values in invariant notation (dates to the tick), joined with '/'.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => string.Join('/', (values ?? []).Select(v => v switch

@@ -41,8 +41,8 @@ internal static class ChangeRecords
         var records = new List<RowChangeRecord>(created.Count + updated.Count);
         // Untracked entities (the set-based writer's) are read directly; tracked ones through their entries.
         string KeyOf(TEntity entity) => table is null ? EntitySnapshots.Key(db.Entry(entity)) : EntitySnapshots.Key(table, entity);
-        string ValuesOf(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
-        string ValuesList(List<TEntity> entities) => table is null ? List(entities, ValuesOf) : EntitySnapshots.ValuesList(table, entities);
+        string AfterOf(TEntity entity) => table is null ? EntitySnapshots.Written(db.Entry(entity)) : EntitySnapshots.Written(table, entity);
+        string AfterList(List<TEntity> entities) => table is null ? List(entities, AfterOf) : EntitySnapshots.WrittenList(table, entities);
         string KeyList(List<TEntity> entities) => table is null ? List(entities, KeyOf) : EntitySnapshots.KeyList(table, entities);
         if (perBatch)
         {
@@ -50,7 +50,7 @@ internal static class ChangeRecords
             // created records in one change record, its updated ones in another, each entry as its own record would hold it.
             if (created.Count > 0)
             {
-                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyList(created), After = ValuesList(created) });
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyList(created), After = AfterList(created) });
             }
 
             if (updated.Count > 0)
@@ -63,7 +63,7 @@ internal static class ChangeRecords
                     Created = false,
                     Key = KeyList(updatedEntities),
                     Before = List(updated, u => u.Before),
-                    After = ValuesList(updatedEntities),
+                    After = AfterList(updatedEntities),
                 });
             }
         }
@@ -71,12 +71,12 @@ internal static class ChangeRecords
         {
             foreach (var entity in created)
             {
-                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyOf(entity), After = ValuesOf(entity) });
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = true, Key = KeyOf(entity), After = AfterOf(entity) });
             }
 
             foreach (var (entity, before) in updated)
             {
-                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = before, After = ValuesOf(entity) });
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = before, After = AfterOf(entity) });
             }
         }
 
@@ -90,7 +90,7 @@ internal static class ChangeRecords
         foreach (var entity in rewritten)
         {
             var key = KeyOf(entity);
-            var after = ValuesOf(entity);
+            var after = AfterOf(entity);
             await Of(db, jobId).Where(c => c.EntityType == name && c.Key == key)
                 .ExecuteUpdateAsync(set => set.SetProperty(c => c.After, after), cancellationToken).ConfigureAwait(false);
         }

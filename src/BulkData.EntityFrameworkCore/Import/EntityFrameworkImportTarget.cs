@@ -98,6 +98,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         // The set-based writer's view of the table, or null where EF Core's tracker writes (see EntityTable.For).
         private readonly EntityTable? table = EntityTable.For(db, entityType);
         private TableStatements? statements;
+        private bool? emptyAtStart;
         private readonly HashSet<ImportKey> writtenKeys = [];
 
         // Only a file whose repeated keys are kept (KeepLast) brings a key back in a later batch: otherwise the
@@ -115,7 +116,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
             var itemKeys = batch.Items.Select(KeyOf).ToArray();
-            var existing = await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
+            var existing = await FindsNothingAsync(cancellationToken).ConfigureAwait(false) ? [] : await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
             var rewritten = new List<TEntity>();
@@ -235,6 +236,17 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 writtenKeys.UnionWith(writtenInBatch);
             }
         }
+
+        /// <summary>
+        /// True when no row of the import can match a stored record, so a batch needs no lookup: under SQLite's write
+        /// lock, which the import's transaction holds from its <c>BEGIN IMMEDIATE</c> (Microsoft.Data.Sqlite's default) to
+        /// its commit, a table empty when the transaction began holds only the rows it wrote itself, and when no key
+        /// comes back in a later batch (no kept repeats) none of those is a later row's. Looked at once per transaction,
+        /// before its first write, where the writer runs on the native handle (nothing watches the commands).
+        /// </summary>
+        private async ValueTask<bool> FindsNothingAsync(CancellationToken cancellationToken) =>
+            transaction is not null && table is not null && !remembersWritten && Statements().BindsNatively
+            && (emptyAtStart ??= await Statements().IsEmptyAsync(cancellationToken).ConfigureAwait(false));
 
         /// <summary>EF Core's way, for entity types the set-based writer does not serve: the tracker's changes saved, new records added (or bulk-inserted).</summary>
         private async Task<List<TEntity>> SaveTrackedAsync(List<TEntity> created, bool bulk, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ internal sealed class EntityTable
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         Name = sql.DelimitIdentifier(table.Name, table.Schema);
         Columns = type.GetProperties().Select((p, i) => new TableColumn(p, i, sql.DelimitIdentifier(p.GetColumnName(table)!), p.GetRelationalTypeMapping())).ToArray();
+        Properties = Array.ConvertAll(Columns, c => c.Property);
         PrimaryKey = type.FindPrimaryKey()!.Properties.Select(ColumnOf).ToArray();
         Generated = Columns.Where(c => c.GeneratedOnAdd).ToArray();
         Create = System.Linq.Expressions.Expression.Lambda<Func<object>>(System.Linq.Expressions.Expression.New(ParameterlessConstructor(type)!)).Compile();
@@ -50,6 +51,9 @@ internal sealed class EntityTable
 
     /// <summary>Every property's column, in the model's order.</summary>
     public TableColumn[] Columns { get; }
+
+    /// <summary>Every column's property, in the model's order.</summary>
+    public IProperty[] Properties { get; }
 
     /// <summary>The primary key's columns.</summary>
     public TableColumn[] PrimaryKey { get; }

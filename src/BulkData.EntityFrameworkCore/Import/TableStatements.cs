@@ -93,6 +93,16 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         return found;
     }
 
+    /// <summary>True when the table holds no row.</summary>
+    public async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT EXISTS (SELECT 1 FROM {table.Name})";
+        await using var reader = await ReaderAsync(command, cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.GetBoolean(0);
+    }
+
     /// <summary>
     /// The lookup by a key column, built once per transaction: on SQLite the batch's keys as one JSON array parameter,
     /// read by json_each (a parameter per key elsewhere), and, unwatched, the same SELECT on the native handle.

@@ -49,8 +49,10 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         if (SqliteJobLocks.IsHeld(job.Id) && SqliteJobLocks.IsSqlite(context))
         {
-            var stored = await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
+            var stored = SqliteJobLocks.ReadUnderLock(job.Id)
+                ?? await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw NoSuchJob(job.Id);
+            SqliteJobLocks.Read(stored);
             if (stored.Version != job.Version)
             {
                 throw new JobConcurrencyException(job.Id, job.Version);

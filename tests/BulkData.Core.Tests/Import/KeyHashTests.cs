@@ -37,6 +37,21 @@ public sealed class KeyHashTests
         Assert.False(hash.TryCompute(new ImportKey(new Uri("https://example.org/")), out _));
     }
 
+    /// <summary>
+    /// A change record stores the hash of what an import wrote, and a rollback in another process compares it: the hash of
+    /// the same values is a constant, not something of the process (a type handle, a randomized string hash).
+    /// </summary>
+    [Fact]
+    public void StableHash_IsTheSameInEveryProcess()
+    {
+        var key = new ImportKey("Ünïcode", 42, 42L, 1.50m, 0.25, new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc), new Guid("0f8fad5b-d9cb-469f-a165-70867728950e"), DayOfWeek.Friday, null, true, new DateOnly(2024, 2, 29));
+
+        Assert.True(key.TryGetStableHash(out var hash));
+        Assert.Equal(StableHashOfKey, hash.ToString("x32", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private const string StableHashOfKey = "6233ef01012ea74639e28bda0b8ea63b";
+
     /// <summary>The same values in another spelling that compares equal: a decimal with trailing zeros, a date of another kind.</summary>
     private static object?[] Respell(object?[] values) => Array.ConvertAll(values, value => value switch
     {
