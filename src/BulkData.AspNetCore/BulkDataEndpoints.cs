@@ -180,7 +180,7 @@ public static class BulkDataEndpoints
             }
         }
 
-        // A workbook's header row; 0 lets the import find it among the first rows (XlsxSourceOptions.FindHeaderRow).
+        // A workbook's header row or a CSV's header line; 0 lets the import find it among the first rows (FindHeaderRow).
         if (QueryParameters.Integer(query, QueuedImport.HeaderRowParameter, 0, 1_048_576) is { } headerRow)
         {
             parameters[QueuedImport.HeaderRowParameter] = headerRow.ToString(System.Globalization.CultureInfo.InvariantCulture);

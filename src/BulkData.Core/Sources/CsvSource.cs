@@ -134,14 +134,20 @@ public sealed class CsvSource : IImportSource
     /// Reads records with CsvHelper and checks each: blank rows skipped, then a broken quote, a wrong number of
     /// values or invalid UTF-8 reported as the row's problem instead of stopping the import.
     /// </summary>
-    private sealed class CsvRows : IImportReader
+    private sealed class CsvRows : IImportReader, IHeaderRowChoice
     {
         private const byte Quote = (byte)'"';
         private readonly Stream stream;
         private readonly bool ownsStream;
         private readonly CsvSourceOptions options;
-        private readonly CsvReader reader;
-        private readonly Utf8Cells cells;
+        private readonly Encoding? encoding;
+        private readonly long origin;
+        private readonly List<(long Line, IReadOnlyList<string> Cells)> candidates = [];
+        private CsvReader reader;
+        private Utf8Cells cells;
+
+        // The line of a header chosen among the candidates, read again (and skipped) before the first row.
+        private long? chosenLine;
         private CsvMalformedReason? malformed;
         private string[] headers = [];
         private bool firstRowIsData;
@@ -152,7 +158,14 @@ public sealed class CsvSource : IImportSource
             this.stream = stream;
             this.ownsStream = ownsStream;
             this.options = options;
-            reader = CsvReader.Create(
+            this.encoding = encoding;
+            origin = stream.CanSeek ? stream.Position : 0;
+            (reader, cells) = Open();
+        }
+
+        private (CsvReader Reader, Utf8Cells Cells) Open()
+        {
+            var reader = CsvReader.Create(
                 stream,
                 new CsvReaderOptions
                 {
@@ -167,7 +180,15 @@ public sealed class CsvSource : IImportSource
                     OnMalformedRecord = record => malformed ??= record.Reason,
                 },
                 leaveOpen: true);
-            cells = new Utf8Cells(reader);
+            return (reader, new Utf8Cells(reader));
+        }
+
+        public IReadOnlyList<(long Line, IReadOnlyList<string> Cells)> HeaderCandidates => candidates;
+
+        public void UseHeaderRow(int candidate)
+        {
+            headers = [.. candidates[candidate].Cells];
+            chosenLine = candidates[candidate].Line;
         }
 
         public IReadOnlyList<string> Headers => headers;
@@ -179,10 +200,21 @@ public sealed class CsvSource : IImportSource
         /// <summary>Reads the header (or, without one, counts the columns from the first row).</summary>
         public async ValueTask StartAsync(CancellationToken cancellationToken)
         {
-            if (!await NextAsync(options.HasHeaderRow ? 0 : 1, cancellationToken).ConfigureAwait(false))
+            if (options.HasHeaderRow && options.HeaderRow == CsvSourceOptions.FindHeaderRow)
             {
+                await FindHeaderCandidatesAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
+
+            // The records that end above a stated header line (or first data line) are a title and notes: skipped.
+            do
+            {
+                if (!await NextAsync(options.HasHeaderRow ? 0 : 1, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            while (reader.LineNumber < options.HeaderRow);
 
             // Without a header row, the columns are named by position and the first record is the first row.
             headers = options.HasHeaderRow
@@ -191,11 +223,52 @@ public sealed class CsvSource : IImportSource
             firstRowIsData = !options.HasHeaderRow;
         }
 
+        /// <summary>
+        /// Reads the first records that are not blank as the header's candidates, then reads the file again from its
+        /// start, so that the rows below the header the import chooses are read (and checked) as any other rows.
+        /// </summary>
+        private async ValueTask FindHeaderCandidatesAsync(CancellationToken cancellationToken)
+        {
+            if (!stream.CanSeek)
+            {
+                throw new BulkDataConfigurationException(
+                    nameof(CsvSourceOptions.HeaderRow),
+                    "Finding the header row reads the start of the file twice, which this stream cannot do. Pass a seekable stream (a file), or set CsvSourceOptions.HeaderRow to the header's line.");
+            }
+
+            while (candidates.Count < XlsxSourceOptions.HeaderRowCandidates && await NextAsync(0, cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add((reader.LineNumber, cells.Select(h => h?.Trim() ?? string.Empty).ToArray()));
+            }
+
+            await reader.DisposeAsync().ConfigureAwait(false);
+            stream.Position = origin;
+            (reader, cells) = Open();
+            if (candidates.Count > 0)
+            {
+                UseHeaderRow(0);
+            }
+        }
+
         public async IAsyncEnumerable<SourceRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             if (headers.Length == 0)
             {
                 yield break;
+            }
+
+            if (chosenLine is { } line)
+            {
+                // The second reading passes the lines above the chosen header, and the header itself.
+                chosenLine = null;
+                do
+                {
+                    if (!await NextAsync(0, cancellationToken).ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                while (reader.LineNumber < line);
             }
 
             long rowNumber = 0;

@@ -27,6 +27,18 @@ public sealed class CsvSourceOptions
     public bool HasHeaderRow { get; set; } = true;
 
     /// <summary>
+    /// <see cref="HeaderRow"/> for a file whose header is not on its first line (a title and notes above it, as in an
+    /// exported report): an import takes the record, among the first <see cref="XlsxSourceOptions.HeaderRowCandidates"/>
+    /// that are not blank, that best matches the resource's columns, records its line on the job (<c>headerRow</c>) and
+    /// skips the lines above it. The start of the file is read twice, so the stream must be seekable (a file, an upload).
+    /// </summary>
+    public const int FindHeaderRow = XlsxSourceOptions.FindHeaderRow;
+
+    /// <summary>The 1-based line holding the header, the lines above it ignored; <see cref="FindHeaderRow"/> (0) to find it. Default: 1.</summary>
+    [Range(0, int.MaxValue)]
+    public int HeaderRow { get; set; } = 1;
+
+    /// <summary>
     /// The longest value accepted, in characters. Default: 1,048,576. A longer one stops the import with its line;
     /// so does a row longer than 16,777,216 characters, the most the parser holds, whatever this limit.
     /// </summary>

@@ -20,12 +20,13 @@ internal sealed class ImportFormats
             Delimiter = job.Parameters.GetValueOrDefault("delimiter") is [var delimiter] ? delimiter : null,
             Encoding = job.Parameters.GetValueOrDefault("encoding") is { } encoding ? CsvSourceOptions.EncodingNamed(encoding) : null,
             HasHeaderRow = HasHeaderRow(job),
+            HeaderRow = HeaderRow(job),
         }));
         Add("xlsx", [".xlsx", ".xlsm"], (file, job) => XlsxSource.FromStream(file, job.FileName, new XlsxSourceOptions
         {
             SheetName = job.Parameters.GetValueOrDefault("sheet"),
             HasHeaderRow = HasHeaderRow(job),
-            HeaderRow = int.TryParse(job.Parameters.GetValueOrDefault(Import.QueuedImport.HeaderRowParameter), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var row) ? row : 1,
+            HeaderRow = HeaderRow(job),
         }));
         Add("json", [".json", ".ndjson", ".jsonl"], (file, job) => JsonSource.FromStream(file, job.FileName));
     }
@@ -56,6 +57,10 @@ internal sealed class ImportFormats
     /// <summary>Why a job in a format this process has no reader for cannot run.</summary>
     public static string Unreadable(string? format) =>
         $"This process cannot read '{format}' files. Register the format with AddImportFormat in every process that runs jobs.";
+
+    /// <summary>The header's row or line the job names (0: find it), else the first.</summary>
+    private static int HeaderRow(Job job) =>
+        int.TryParse(job.Parameters.GetValueOrDefault(Import.QueuedImport.HeaderRowParameter), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var row) ? row : 1;
 
     private static bool HasHeaderRow(Job job) => job.Parameters.GetValueOrDefault("hasHeaderRow") != "false";
 }

@@ -1,0 +1,64 @@
+using BulkData.Core.Tests.Formats;
+
+namespace BulkData.Core.Tests.Sources;
+
+/// <summary>
+/// Issue 25: an exported report has a title and notes above its header. With <see cref="CsvSourceOptions.FindHeaderRow"/>
+/// the import takes the record among the first 20 that best matches the resource's columns, says which line, and skips
+/// the lines above it; a stated <see cref="CsvSourceOptions.HeaderRow"/> skips them too.
+/// </summary>
+public sealed class CsvHeaderRowTests
+{
+    [Theory]
+    [InlineData(1, ',')]
+    [InlineData(3, ',')]
+    [InlineData(4, ';')]
+    [InlineData(12, '\t')]
+    public async Task TheHeaderLine_IsFound_BelowATitle(int headerLine, char delimiter)
+    {
+        var above = Enumerable.Range(1, headerLine - 1).Select(l => l == 1 ? "Monthly timings, March" : l % 2 == 0 ? string.Empty : $"note {l}{delimiter}amounts in EUR");
+        var csv = string.Join("\n", [.. above, $"Name{delimiter}Amount", $"first{delimiter}2.5", $"second{delimiter}4"]) + "\n";
+        using var host = new TestHost(b => b.AddResource<XlsxRealWorldTests.Timing>());
+        var items = new List<XlsxRealWorldTests.Timing>();
+
+        var result = await host.Importer.For<XlsxRealWorldTests.Timing>()
+            .From(CsvSource.FromStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), options: new CsvSourceOptions { HeaderRow = CsvSourceOptions.FindHeaderRow, Delimiter = headerLine == 12 ? delimiter : null }))
+            .IntoAsync(items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal([("first", 2.5m), ("second", 4m)], items.Select(i => (i.Name!, i.Amount!.Value)));
+        Assert.Equal(headerLine.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Job.Parameters["headerRow"]);
+        Assert.Equal(headerLine > 1, result.Warnings.Any(w => w.StartsWith($"The header was found on row {headerLine}", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AStatedHeaderLine_SkipsTheLinesAboveIt()
+    {
+        const string Csv = "Exported 2024-03-01\nby the finance team\nName,Amount\nfirst,2.5\n";
+        using var host = new TestHost(b => b.AddResource<XlsxRealWorldTests.Timing>());
+        var items = new List<XlsxRealWorldTests.Timing>();
+
+        var result = await host.Importer.For<XlsxRealWorldTests.Timing>().From(CsvSource.FromText(Csv, options: new CsvSourceOptions { HeaderRow = 3, Delimiter = ',' })).IntoAsync(items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal("first", Assert.Single(items).Name);
+    }
+
+    /// <summary>Finding the header reads the file's start twice: a forward-only stream is refused with what to do instead.</summary>
+    [Fact]
+    public async Task FindingTheHeader_OnAForwardOnlyStream_IsRefusedClearly()
+    {
+        using var host = new TestHost(b => b.AddResource<XlsxRealWorldTests.Timing>());
+        var forwardOnly = new ForwardOnlyStream(System.Text.Encoding.UTF8.GetBytes("Name,Amount\nfirst,2.5\n"));
+
+        var error = await Assert.ThrowsAsync<BulkDataConfigurationException>(() =>
+            host.Importer.For<XlsxRealWorldTests.Timing>().From(CsvSource.FromStream(forwardOnly, options: new CsvSourceOptions { HeaderRow = CsvSourceOptions.FindHeaderRow })).IntoAsync(new List<XlsxRealWorldTests.Timing>()));
+
+        Assert.Contains("seekable", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
