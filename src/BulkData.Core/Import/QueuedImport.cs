@@ -23,7 +23,7 @@ internal static class QueuedImport
     /// <summary>The parameter ("true") of a queued import whose mapping a user chose: it is remembered for the file's headers.</summary>
     public const string MappingChosenParameter = "mappingChosen";
 
-    /// <summary>The spreadsheet row of the header (0: find it, <see cref="XlsxSourceOptions.FindHeaderRow"/>); a run that found it records the row it took.</summary>
+    /// <summary>The spreadsheet row or CSV line of the header (0: find it, <see cref="XlsxSourceOptions.FindHeaderRow"/>); a run that found it records the row it took.</summary>
     public const string HeaderRowParameter = "headerRow";
 
     public static Dictionary<string, string> Describe<T>(ImportOperation<T> operation)

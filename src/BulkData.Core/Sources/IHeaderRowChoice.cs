@@ -2,7 +2,7 @@ namespace BulkData.Sources;
 
 /// <summary>
 /// A reader that holds the first rows of its file for the import to choose the header from, because the source was
-/// asked to find it (<see cref="XlsxSourceOptions.FindHeaderRow"/>): the import matches each candidate against the
+/// asked to find it (<see cref="XlsxSourceOptions.FindHeaderRow"/>, <see cref="CsvSourceOptions.FindHeaderRow"/>): the import matches each candidate against the
 /// resource's columns and takes the best. Until it chooses, the first candidate is the header.
 /// </summary>
 internal interface IHeaderRowChoice
