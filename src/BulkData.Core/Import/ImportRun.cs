@@ -149,7 +149,16 @@ internal sealed class ImportRun<T>
 
             if (!Mapping.IsValid)
             {
-                Mapping.Errors.ToList().ForEach(RecordError);
+                // Headers that name no field at all: the error saying so (the matcher's last) also says which sheet and row
+                // would, when another reading of the file finds one.
+                var errors = Mapping.Errors.ToList();
+                if (Mapping.Matches.Count == 0 && errors.Count > 0
+                    && await HeaderSearch.HintAsync(source, reader.Headers, resourceColumns, operation.ColumnMappings, cancellationToken).ConfigureAwait(false) is { } hint)
+                {
+                    errors[^1] = errors[^1] with { Message = $"{errors[^1].Message} {hint}" };
+                }
+
+                errors.ForEach(RecordError);
                 await FinishAsync(JobStatus.ValidationFailed, "The file's columns do not match the resource.", cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -698,17 +707,7 @@ internal sealed class ImportRun<T>
     private void ChooseHeaderRow(IHeaderRowChoice choice, ResourceColumn[] columns)
     {
         var candidates = choice.HeaderCandidates;
-        var (best, named) = (0, -1);
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var matches = HeaderMatcher.Match(candidates[i].Cells, columns, operation.ColumnMappings, new MappingOptions(), _ => false, byPosition: false).Matches;
-            var score = matches.Count(m => m.Kind is not MatchKind.Fuzzy);
-            if (score > named)
-            {
-                (best, named) = (i, score);
-            }
-        }
-
+        var (best, named) = HeaderSearch.Best(candidates, columns, operation.ColumnMappings);
         choice.UseHeaderRow(best);
         var line = candidates[best].Line;
         headerLine = line.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ namespace BulkData;
 /// reported with its line instead of stopping the import. CsvHelper was chosen by measurement over Sep and the
 /// span parser this project used to keep (docs/benchmarks.md, "One CSV parser").
 /// </summary>
-public sealed class CsvSource : IImportSource
+public sealed class CsvSource : IImportSource, IHeaderSearch
 {
     private readonly Func<Stream> open;
     private readonly bool ownsStream;
@@ -76,6 +76,9 @@ public sealed class CsvSource : IImportSource
         ArgumentNullException.ThrowIfNull(csv);
         return new CsvSource(SourceStreams.Text(csv), ownsStream: true, name, options);
     }
+
+    Task<IReadOnlyList<(string? Sheet, IImportSource Source)>> IHeaderSearch.HeaderReadingsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(string? Sheet, IImportSource Source)>>([(null, new CsvSource(open, ownsStream, Name, options.FindingHeader()))]);
 
     /// <inheritdoc/>
     public async ValueTask<IImportReader> OpenAsync(CancellationToken cancellationToken = default)
@@ -155,7 +158,8 @@ public sealed class CsvSource : IImportSource
 
         public CsvRows(Stream stream, bool ownsStream, Encoding? encoding, CsvSourceOptions options)
         {
-            this.stream = stream;
+            // Finding the header reads the file's start twice: a forward-only stream keeps that start to give it again.
+            this.stream = options.HasHeaderRow && options.HeaderRow == CsvSourceOptions.FindHeaderRow && !stream.CanSeek ? new ReplayedStream(stream) : stream;
             this.ownsStream = ownsStream;
             this.options = options;
             this.encoding = encoding;
@@ -229,20 +233,21 @@ public sealed class CsvSource : IImportSource
         /// </summary>
         private async ValueTask FindHeaderCandidatesAsync(CancellationToken cancellationToken)
         {
-            if (!stream.CanSeek)
-            {
-                throw new BulkDataConfigurationException(
-                    nameof(CsvSourceOptions.HeaderRow),
-                    "Finding the header row reads the start of the file twice, which this stream cannot do. Pass a seekable stream (a file), or set CsvSourceOptions.HeaderRow to the header's line.");
-            }
-
             while (candidates.Count < XlsxSourceOptions.HeaderRowCandidates && await NextAsync(0, cancellationToken).ConfigureAwait(false))
             {
                 candidates.Add((reader.LineNumber, cells.Select(h => h?.Trim() ?? string.Empty).ToArray()));
             }
 
             await reader.DisposeAsync().ConfigureAwait(false);
-            stream.Position = origin;
+            if (stream is ReplayedStream replayed)
+            {
+                replayed.Replay();
+            }
+            else
+            {
+                stream.Position = origin;
+            }
+
             (reader, cells) = Open();
             if (candidates.Count > 0)
             {

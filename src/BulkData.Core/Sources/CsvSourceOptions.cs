@@ -30,13 +30,21 @@ public sealed class CsvSourceOptions
     /// <see cref="HeaderRow"/> for a file whose header is not on its first line (a title and notes above it, as in an
     /// exported report): an import takes the record, among the first <see cref="XlsxSourceOptions.HeaderRowCandidates"/>
     /// that are not blank, that best matches the resource's columns, records its line on the job (<c>headerRow</c>) and
-    /// skips the lines above it. The start of the file is read twice, so the stream must be seekable (a file, an upload).
+    /// skips the lines above it. The file's start is read twice (from a forward-only stream, the bytes first read are kept for that).
     /// </summary>
     public const int FindHeaderRow = XlsxSourceOptions.FindHeaderRow;
 
     /// <summary>The 1-based line holding the header, the lines above it ignored; <see cref="FindHeaderRow"/> (0) to find it. Default: 1.</summary>
     [Range(0, int.MaxValue)]
     public int HeaderRow { get; set; } = 1;
+
+    /// <summary>These options with the header found.</summary>
+    internal CsvSourceOptions FindingHeader()
+    {
+        var copy = (CsvSourceOptions)MemberwiseClone();
+        (copy.HeaderRow, copy.HasHeaderRow) = (FindHeaderRow, true);
+        return copy;
+    }
 
     /// <summary>
     /// The longest value accepted, in characters. Default: 1,048,576. A longer one stops the import with its line;

@@ -32,6 +32,14 @@ public sealed class XlsxSourceOptions
     /// <summary>How many rows with values an import looks at to find the header (<see cref="FindHeaderRow"/>).</summary>
     public const int HeaderRowCandidates = 20;
 
+    /// <summary>These options on another sheet, with its header found.</summary>
+    internal XlsxSourceOptions FindingHeaderOn(string sheet)
+    {
+        var copy = (XlsxSourceOptions)MemberwiseClone();
+        (copy.SheetName, copy.HeaderRow, copy.HasHeaderRow) = (sheet, FindHeaderRow, true);
+        return copy;
+    }
+
     /// <summary>The 1-based spreadsheet row holding the header, rows above it ignored; <see cref="FindHeaderRow"/> (0) to find it. Default: 1.</summary>
     [System.ComponentModel.DataAnnotations.Range(0, 1_048_576)]
     public int HeaderRow { get; set; } = 1;
@@ -77,7 +85,7 @@ public sealed class XlsxSourceOptions
 /// Excel stores them and dates (by the cell's number format, 1900 and 1904 systems) are read; an error
 /// cell such as <c>#N/A</c> becomes a row error.
 /// </summary>
-public sealed class XlsxSource : IImportSource
+public sealed class XlsxSource : IImportSource, IHeaderSearch
 {
     private readonly Func<Stream> open;
     private readonly bool copyFirst;
@@ -146,6 +154,9 @@ public sealed class XlsxSource : IImportSource
             throw;
         }
     }
+
+    async Task<IReadOnlyList<(string? Sheet, IImportSource Source)>> IHeaderSearch.HeaderReadingsAsync(CancellationToken cancellationToken) =>
+        [.. (await ListSheetsAsync(cancellationToken).ConfigureAwait(false)).Select(sheet => ((string?)sheet.Name, (IImportSource)new XlsxSource(open, copyFirst, Name, options.FindingHeaderOn(sheet.Name))))];
 
     /// <summary>Lists the workbook's sheets, in workbook order, with their visibility.</summary>
     /// <param name="cancellationToken">Cancels reading.</param>
