@@ -32,6 +32,24 @@ public sealed class CsvHeaderRowTests
         Assert.Equal(headerLine > 1, result.Warnings.Any(w => w.StartsWith($"The header was found on row {headerLine}", StringComparison.Ordinal)));
     }
 
+    /// <summary>The header is found on any line from 1 to 20, whatever text (without quotes) the lines above it hold.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 60, Replay = Properties.Replay)]
+    public bool TheHeaderLine_IsFound_WhateverIsAboveIt(FsCheck.PositiveInt line, string[] titles)
+    {
+        var headerLine = (line.Get % 20) + 1;
+        titles = (titles ?? []).Where(t => t is not null && !string.IsNullOrWhiteSpace(t) && t.All(c => !char.IsControl(c) && !char.IsSurrogate(c) && c is not '"' and not '\u2028' and not '\u2029' and not '\u0085')).ToArray();
+        var above = Enumerable.Range(1, headerLine - 1).Select(l => titles.Length == 0 ? string.Empty : titles[l % titles.Length]);
+        var csv = string.Join("\n", [.. above, "Name,Amount,When", "first,2.5,"]) + "\n";
+        using var host = new TestHost(b => b.AddResource<XlsxRealWorldTests.Timing>());
+        var items = new List<XlsxRealWorldTests.Timing>();
+
+        var result = host.Importer.For<XlsxRealWorldTests.Timing>()
+            .From(CsvSource.FromText(csv, options: new CsvSourceOptions { HeaderRow = CsvSourceOptions.FindHeaderRow, Delimiter = ',' }))
+            .IntoAsync(items).GetAwaiter().GetResult();
+
+        return result.Succeeded && items.Single() is { Name: "first", Amount: 2.5m } && result.Job.Parameters["headerRow"] == headerLine.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task AStatedHeaderLine_SkipsTheLinesAboveIt()
     {
