@@ -6,7 +6,7 @@ namespace BulkData.Sources;
 /// start (a CSV's header candidates), so memory does not grow with the file.
 /// </summary>
 /// <param name="inner">The stream, disposed with this one.</param>
-internal sealed class ReplayedStream(Stream inner) : Stream
+internal sealed class ReplayedStream(Stream inner) : ForwardReadStream(inner)
 {
     private MemoryStream? kept = new();
     private byte[] replay = [];
@@ -25,18 +25,6 @@ internal sealed class ReplayedStream(Stream inner) : Stream
         kept = null;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (TakeReplayed(buffer) is var taken and > 0)
@@ -44,13 +32,10 @@ internal sealed class ReplayedStream(Stream inner) : Stream
             return taken;
         }
 
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         kept?.Write(buffer[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -59,35 +44,9 @@ internal sealed class ReplayedStream(Stream inner) : Stream
             return taken;
         }
 
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         kept?.Write(buffer.Span[..read]);
         return read;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     private int TakeReplayed(Span<byte> buffer)
