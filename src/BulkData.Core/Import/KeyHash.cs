@@ -100,11 +100,8 @@ internal sealed class KeyHash
             case Enum:
                 Append(EnumCodes.GetOrAdd(value.GetType(), t => (long)XxHash64.HashToUInt64(MemoryMarshal.AsBytes((t.FullName ?? t.Name).AsSpan()))), Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                 return true;
-            case byte or sbyte or short or ushort or uint:
-                Append(16 + (long)Type.GetTypeCode(value.GetType()), Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
-                return true;
-            case ulong big:
-                Append(17 + (long)TypeCode.UInt64, unchecked((long)big));
+            case byte or sbyte or short or ushort or uint or ulong:
+                Append(16 + (long)Type.GetTypeCode(value.GetType()), value is ulong big ? unchecked((long)big) : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                 return true;
             default:
                 return false;
