@@ -6,8 +6,8 @@ namespace BulkData.Import;
 
 /// <summary>
 /// Where a file's header is: the candidate row that names most of the resource's fields, among one reading's first
-/// rows (<see cref="XlsxSourceOptions.FindHeaderRow"/>) or, for a file whose headers matched nothing, across every
-/// sheet of the workbook, to tell the user what to set.
+/// rows (<see cref="XlsxSourceOptions.FindHeaderRow"/>) or, for a file whose headers do not do, across every sheet of
+/// the workbook, to tell the user what to set.
 /// </summary>
 internal static class HeaderSearch
 {
@@ -33,11 +33,12 @@ internal static class HeaderSearch
     }
 
     /// <summary>
-    /// For a file whose headers matched nothing: the file read again with its header found, on each sheet of a
-    /// workbook, and the sheet and row naming most fields as a sentence saying what to set; null when no row names
-    /// any, or the file cannot be read again (a forward-only stream).
+    /// For a file whose headers do not do (none matches, or a required field is missing): the file read again with its
+    /// header found, on each sheet of a workbook, and the sheet and row naming most fields as a sentence saying what to
+    /// set; null when no row names more than the <paramref name="named"/> fields the header read does, or the file
+    /// cannot be read again (a forward-only stream).
     /// </summary>
-    public static async Task<string?> HintAsync(IImportSource source, IReadOnlyList<string> headers, IReadOnlyList<ResourceColumn> columns, IReadOnlyDictionary<string, string> mappings, CancellationToken cancellationToken)
+    public static async Task<string?> HintAsync(IImportSource source, IReadOnlyList<string> headers, int named, IReadOnlyList<ResourceColumn> columns, IReadOnlyDictionary<string, string> mappings, CancellationToken cancellationToken)
     {
         if (source is not IHeaderSearch search || headers.Count > MaxHintCells)
         {
@@ -45,15 +46,16 @@ internal static class HeaderSearch
         }
 
         (string? Sheet, long Line, int Named)? best = null;
+        var fewest = named;
         try
         {
             foreach (var (sheet, reading) in await search.HeaderReadingsAsync(cancellationToken).ConfigureAwait(false))
             {
                 await using var reader = await reading.OpenAsync(cancellationToken).ConfigureAwait(false);
                 var candidates = reader is IHeaderRowChoice choice ? choice.HeaderCandidates.Where(c => c.Cells.Count <= MaxHintCells).ToList() : [];
-                if (candidates.Count > 0 && Best(candidates, columns, mappings) is var (index, named) && named > (best?.Named ?? 0))
+                if (candidates.Count > 0 && Best(candidates, columns, mappings) is var (index, count) && count > (best?.Named ?? fewest))
                 {
-                    best = (sheet, candidates[index].Line, named);
+                    best = (sheet, candidates[index].Line, count);
                 }
             }
         }

@@ -149,11 +149,11 @@ internal sealed class ImportRun<T>
 
             if (!Mapping.IsValid)
             {
-                // Headers that name no field at all: the error saying so (the matcher's last) also says which sheet and row
-                // would, when another reading of the file finds one.
+                // Headers that do not do (none names a field, or a required one is missing): the last error also says which
+                // sheet and row would name more fields, when another reading of the file finds one.
                 var errors = Mapping.Errors.ToList();
-                if (Mapping.Matches.Count == 0 && errors.Count > 0
-                    && await HeaderSearch.HintAsync(source, reader.Headers, resourceColumns, operation.ColumnMappings, cancellationToken).ConfigureAwait(false) is { } hint)
+                var named = Mapping.Matches.Count(m => m.Kind is not MatchKind.Fuzzy);
+                if (await HeaderSearch.HintAsync(source, reader.Headers, named, resourceColumns, operation.ColumnMappings, cancellationToken).ConfigureAwait(false) is { } hint)
                 {
                     errors[^1] = errors[^1] with { Message = $"{errors[^1].Message} {hint}" };
                 }

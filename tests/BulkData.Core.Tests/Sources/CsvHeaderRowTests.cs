@@ -79,6 +79,44 @@ public sealed class CsvHeaderRowTests
         Assert.Contains(result.Errors, e => e.Message.Contains("The best match is line 2, naming 2 of the", StringComparison.Ordinal) && e.Message.Contains("set HeaderRow to 2", StringComparison.Ordinal));
     }
 
+    /// <summary>Issue 25: a header that names only optional fields, with a required one missing, is told the line that names more.</summary>
+    [Fact]
+    public async Task AHeaderMissingARequiredField_NamesTheLineThatHasIt()
+    {
+        const string Csv = "Author,Printed on\n\nTitle,Pages,Author\nDune,412,Herbert\n";
+        using var host = new TestHost(b => b.AddResource<Book>());
+
+        var result = await host.Importer.For<Book>().From(CsvSource.FromText(Csv)).IntoAsync(new List<Book>());
+
+        Assert.Equal(JobStatus.ValidationFailed, result.Job.Status);
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("no column 'Title', which is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The best match is line 3, naming 3 of the 3 fields: set HeaderRow to 3", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A header that names the required fields but repeats one is told nothing about other lines: no line names more.</summary>
+    [Fact]
+    public async Task AHeaderThatNamesMostFields_GetsNoHint()
+    {
+        const string Csv = "Title,Pages,Author,Title\nDune,412,Herbert,Dune\n";
+        using var host = new TestHost(b => b.AddResource<Book>());
+
+        var result = await host.Importer.For<Book>().From(CsvSource.FromText(Csv)).IntoAsync(new List<Book>());
+
+        Assert.Equal(JobStatus.ValidationFailed, result.Job.Status);
+        Assert.DoesNotContain(result.Errors, e => e.Message.Contains("The best match", StringComparison.Ordinal));
+    }
+
+    public sealed class Book
+    {
+        [System.ComponentModel.DataAnnotations.Required]
+        public string? Title { get; set; }
+
+        public int? Pages { get; set; }
+
+        public string? Author { get; set; }
+    }
+
     [Fact]
     public async Task HeadersMatchingNothing_NameTheSheetAndRowThatMatch()
     {
