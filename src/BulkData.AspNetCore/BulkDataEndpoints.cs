@@ -3,6 +3,7 @@ using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
+using BulkData.Resources;
 using BulkData.Sinks;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -72,7 +73,7 @@ public static class BulkDataEndpoints
                 .Produces<JobAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest);
         }
 
-        group.MapGet("/resources", (ResourceRegistry registry) => Results.Ok(registry.Names.Order(StringComparer.Ordinal).Select(name => ResourceCalls.Describe(registry.FindType(name)!, registry)).ToArray()))
+        group.MapGet("/resources", (ResourceRegistry registry) => Results.Ok(registry.Names.Order(StringComparer.Ordinal).Select(name => ResourceView.Of(registry.Find(name)!)).ToArray()))
             .RequireAuthorization(options.ImportPolicy)
             .WithName("BulkDataListResources").WithSummary("The resources, each with the columns a file's headers can map to.").Produces<IReadOnlyList<ResourceView>>();
         group.MapPost("/packages/imports", EnqueuePackageAsync).RequireAuthorization(options.ImportPolicy)
@@ -112,7 +113,7 @@ public static class BulkDataEndpoints
 
     private static async Task<IResult> EnqueueImportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
     {
-        if (Resolve(http, resource) is not { } type)
+        if (Resolve(http, resource) is not { } entry)
         {
             return NotFound($"There is no resource '{resource}'.");
         }
@@ -144,7 +145,7 @@ public static class BulkDataEndpoints
 
                 var name = $"{Path.GetFileNameWithoutExtension(SafeName(clientName ?? fileName ?? "upload"))}.{sniffed}";
                 var request = new ImportRequest(ScopeOf(http), Actor(http.User), name, commitMode, mergeStrategy, culture, parameters);
-                return Accepted(http, await ResourceCalls.EnqueueImport(type, http.RequestServices, request, upload, cancellationToken).ConfigureAwait(false));
+                return Accepted(http, await entry.Accept(new EnqueueImportCall(http.RequestServices, request, upload, cancellationToken)).ConfigureAwait(false));
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -275,10 +276,10 @@ public static class BulkDataEndpoints
         var query = http.Request.Query;
         var referencedRows = QueryParameters.Boolean(query, "referencedRows");
         var options = http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
-        var types = new List<Type>();
+        var entries = new List<IResourceEntry>();
         foreach (var name in (QueryParameters.Text(query, "resources") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (Resolve(http, name) is not { } type)
+            if (Resolve(http, name) is not { } entry)
             {
                 return NotFound($"There is no resource '{name}'.");
             }
@@ -289,16 +290,16 @@ public static class BulkDataEndpoints
                 return Forbidden($"You may not export {name}.");
             }
 
-            types.Add(type);
+            entries.Add(entry);
         }
 
-        if (types.Count == 0)
+        if (entries.Count == 0)
         {
             return BadRequest("Name the resources to export: ?resources=customer,order.");
         }
 
         var scope = ScopeOf(http);
-        var package = types.Aggregate(exporter.Package().OwnedBy(Actor(http.User), scope.Tenant).WithReferencedRows(referencedRows ?? false), (operation, type) => ResourceCalls.AddToPackage(type, http.RequestServices, operation));
+        var package = entries.Aggregate(exporter.Package().OwnedBy(Actor(http.User), scope.Tenant).WithReferencedRows(referencedRows ?? false), (operation, entry) => entry.Accept(new AddToPackageCall(http.RequestServices, operation)));
         try
         {
             http.Response.ContentType = "application/zip";
@@ -316,7 +317,7 @@ public static class BulkDataEndpoints
 
     private static async Task<IResult> ExportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
     {
-        if (Resolve(http, resource) is not { } type)
+        if (Resolve(http, resource) is not { } entry)
         {
             return NotFound($"There is no resource '{resource}'.");
         }
@@ -329,12 +330,12 @@ public static class BulkDataEndpoints
 
             // A client that goes away aborts the request: the export stops and its job ends cancelled.
             using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var result = await ResourceCalls.Export(type, http.RequestServices, request, maxRows, () =>
+            var result = await entry.Accept(new ExportCall(http.RequestServices, request, maxRows, () =>
             {
                 http.Response.ContentType = formats.ContentTypeOf(request.Format);
                 Attachment(http, $"{resource}.{request.Format}");
                 return formats.Create(request.Format, new ClientResponseStream(http.Response.BodyWriter, abort));
-            }, abort.Token).ConfigureAwait(false);
+            }, abort.Token)).ConfigureAwait(false);
             return result is null
                 ? Results.Problem(
                     $"This export has more than {maxRows:N0} rows, more than one response carries. Queue it with POST {resource.ToLowerInvariant()}/exports (the same format, columns and filter) and download its file when the job is done.",
@@ -352,14 +353,14 @@ public static class BulkDataEndpoints
 
     private static async Task<IResult> EnqueueExportAsync(string resource, HttpContext http, CancellationToken cancellationToken)
     {
-        if (Resolve(http, resource) is not { } type)
+        if (Resolve(http, resource) is not { } entry)
         {
             return NotFound($"There is no resource '{resource}'.");
         }
 
         try
         {
-            var jobId = await ResourceCalls.EnqueueExport(type, http.RequestServices, ReadExport(http), cancellationToken).ConfigureAwait(false);
+            var jobId = await entry.Accept(new EnqueueExportCall(http.RequestServices, ReadExport(http), cancellationToken)).ConfigureAwait(false);
             return Accepted(http, jobId);
         }
         catch (BulkDataConfigurationException e)
@@ -441,7 +442,7 @@ public static class BulkDataEndpoints
         }
 
         if (found is not { Kind: JobKind.Import } job
-            || Resolve(http, job.Resource) is not { } type
+            || Resolve(http, job.Resource) is not { } entry
             || http.RequestServices.GetService<IFileStore>() is not { } files)
         {
             return refusal ?? JobNotFound(id);
@@ -452,7 +453,7 @@ public static class BulkDataEndpoints
             var file = await files.OpenJobFileAsync(job, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
             await using (file.ConfigureAwait(false))
             {
-                return Results.Ok(await ResourceCalls.Preview(type, http.RequestServices, job, file, rows, cancellationToken).ConfigureAwait(false));
+                return Results.Ok(await entry.Accept(new PreviewCall(http.RequestServices, job, file, rows, cancellationToken)).ConfigureAwait(false));
             }
         }
         catch (KeyNotFoundException)
@@ -474,9 +475,9 @@ public static class BulkDataEndpoints
                         ? throw new BulkDataConfigurationException("mapping", $"The mapping of '{m.Key}' to '{m.Value}' names no header or no column: give each file header the column it fills.")
                         : KeyValuePair.Create(m.Key, m.Value))
                     .ToDictionary();
-                if (await jobs.GetAsync(id, scope, cancellationToken).ConfigureAwait(false) is { } job && Resolve(http, job.Resource) is { } type)
+                if (await jobs.GetAsync(id, scope, cancellationToken).ConfigureAwait(false) is { } job && Resolve(http, job.Resource) is { } entry)
                 {
-                    ResourceCalls.CheckMapping(type, http.RequestServices, chosen);
+                    entry.Accept(new CheckMappingCall(http.RequestServices, chosen));
                 }
 
                 return await runner.SetMappingAsync(jobs, id, scope, chosen, cancellationToken).ConfigureAwait(false);
@@ -683,8 +684,8 @@ public static class BulkDataEndpoints
 
     private static BulkDataHttpOptions Options(HttpContext http) => http.RequestServices.GetRequiredService<BulkDataHttpOptions>();
 
-    private static Type? Resolve(HttpContext http, string resource) =>
-        http.RequestServices.GetRequiredService<ResourceRegistry>().FindType(resource);
+    private static IResourceEntry? Resolve(HttpContext http, string resource) =>
+        http.RequestServices.GetRequiredService<ResourceRegistry>().Find(resource);
 
     private static JobScope ScopeOf(HttpContext http) => http.RequestServices.GetRequiredService<ICallerScopeResolver>().Resolve(http.User);
 

@@ -35,6 +35,19 @@ public sealed class ArchitectureTests
         Assert.Equal(pipeline.Order(), Types.InAssembly(Core).That().HaveName(pipeline).GetTypes().Select(t => t.Name.Split('`')[0]).Order());
     }
 
+    /// <summary>
+    /// Issue 24: a queued job, an HTTP route, a data package or a reference reaches the resource it names through
+    /// <see cref="IResourceEntry.Accept{TResult}"/>. Making generic code at run time is left to building a resource's
+    /// columns for their value types (and a filter's operators); nowhere is a resource dispatched by reflection.
+    /// </summary>
+    [Fact]
+    public void ResourcesKnownByName_AreReachedWithoutReflection()
+    {
+        Assert.Equal(
+            ["BulkData.Export.CellWriter", "BulkData.Mapping.BuiltInConverters", "BulkData.Resources.ResourceBuilder", "BulkData.Resources.ResourceModel"],
+            BulkData.Tests.Shared.GenericDispatch.TypesMakingGenerics(Core));
+    }
+
     private static void AssertKept(TestResult result) =>
         Assert.True(result.IsSuccessful, string.Join(Environment.NewLine, result.FailingTypes?.Select(t => $"{t.FullName}: {t.Explanation}") ?? []));
 }

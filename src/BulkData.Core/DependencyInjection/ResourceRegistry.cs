@@ -11,7 +11,7 @@ namespace BulkData.DependencyInjection;
 public sealed class ResourceRegistry
 {
     private readonly ConcurrentDictionary<Type, object> byType = new();
-    private readonly ConcurrentDictionary<string, Type> byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, IResourceEntry> byName = new(StringComparer.OrdinalIgnoreCase);
 
     internal ImportOptions ImportDefaults { get; } = new();
 
@@ -34,7 +34,12 @@ public sealed class ResourceRegistry
     /// <summary>Finds the item type of a resource by name.</summary>
     /// <param name="name">The resource's name.</param>
     /// <returns>The item type, or null when no resource has that name.</returns>
-    public Type? FindType(string name) => byName.GetValueOrDefault(name);
+    public Type? FindType(string name) => Find(name)?.ItemType;
+
+    /// <summary>Finds a registered resource by name, for a typed call into it (<see cref="IResourceEntry.Accept{TResult}"/>).</summary>
+    /// <param name="name">The resource's name, in any case.</param>
+    /// <returns>The resource, or null when none has that name.</returns>
+    public IResourceEntry? Find(string name) => byName.GetValueOrDefault(name);
 
     internal void Add<T>(Resource<T> resource, Action<ResourceBuilder<T>>? configure)
         where T : class
@@ -45,9 +50,9 @@ public sealed class ResourceRegistry
             throw new BulkDataConfigurationException(typeof(T).Name, $"A resource for {typeof(T).Name} is already registered; register each type once.");
         }
 
-        if (!byName.TryAdd(resource.Name, typeof(T)))
+        if (!byName.TryAdd(resource.Name, resource))
         {
-            throw new BulkDataConfigurationException(resource.Name, $"Two resources are named '{resource.Name}' ({byName[resource.Name].Name} and {typeof(T).Name}); give one another name with Name(...).");
+            throw new BulkDataConfigurationException(resource.Name, $"Two resources are named '{resource.Name}' ({byName[resource.Name].ItemType.Name} and {typeof(T).Name}); give one another name with Name(...).");
         }
 
         byType[typeof(T)] = resource;

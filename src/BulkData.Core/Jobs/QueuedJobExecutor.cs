@@ -1,7 +1,7 @@
-using System.Reflection;
 using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Import;
+using BulkData.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,9 +17,6 @@ namespace BulkData.Jobs;
 internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceRegistry registry, IJobStore store, TimeProvider time, IFileStore files, ILoggerFactory? loggers = null)
     : IQueuedJobExecutor
 {
-    private static readonly MethodInfo ImportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ImportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
-    private static readonly MethodInfo ExportMethod = typeof(QueuedJobExecutor).GetMethod(nameof(ExportAsync), BindingFlags.NonPublic | BindingFlags.Instance)!;
-
     public async Task RunAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
         if (await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) is not { IsFinished: false } job)
@@ -39,14 +36,13 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             return;
         }
 
-        if (registry.FindType(job.Resource) is not { } type)
+        if (registry.Find(job.Resource) is not { } resource)
         {
             await EndAsync(job, JobStatus.Failed, $"The resource '{job.Resource}' is not registered in this process. Register it with AddResource in every process that runs jobs.", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var run = job.Kind == JobKind.Export ? ExportMethod : ImportMethod;
-        await ((Task)run.MakeGenericMethod(type).Invoke(this, [job, cancellationToken])!).ConfigureAwait(false);
+        await resource.Accept(new QueuedRun(this, job, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task ExportAsync<T>(Job job, CancellationToken cancellationToken)
@@ -185,5 +181,13 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
         var recorder = new JobRecorder(store, time, loggers?.CreateLogger("BulkData") ?? NullLogger.Instance, job.Owner);
         recorder.Attach(job);
         await recorder.FinishAsync(job with { Status = status, FailureReason = reason }, "not started", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The job's run, typed by its resource.</summary>
+    private sealed class QueuedRun(QueuedJobExecutor executor, Job job, CancellationToken cancellationToken) : IResourceVisitor<Task>
+    {
+        public Task Visit<T>(Resource<T> resource)
+            where T : class =>
+            job.Kind == JobKind.Export ? executor.ExportAsync<T>(job, cancellationToken) : executor.ImportAsync<T>(job, cancellationToken);
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Jobs;
+using BulkData.Resources;
 using BulkData.Sinks;
 
 namespace BulkData.Packages;
@@ -131,13 +132,23 @@ public sealed class PackageExportOperation
         var parts = Parts.ToList();
         for (var i = 0; IncludesReferencedRows && i < parts.Count; i++)
         {
-            foreach (var parent in parts[i].ParentTypes.Where(t => parts.All(p => p.ItemType != t)))
+            foreach (var reference in parts[i].References.Where(r => parts.All(p => p.ItemType != r.Parent)))
             {
-                parts.Add((IPackageExportPart)Activator.CreateInstance(typeof(PackageExportPart<>).MakeGenericType(parent), registry)!);
+                parts.Add(reference.ParentIn(registry).Accept(ReferencedPart.Instance));
             }
         }
 
         return parts;
+    }
+
+    /// <summary>The part of a resource in the package only for the rows others reference.</summary>
+    private sealed class ReferencedPart : IResourceVisitor<IPackageExportPart>
+    {
+        public static readonly ReferencedPart Instance = new();
+
+        public IPackageExportPart Visit<T>(Resource<T> resource)
+            where T : class =>
+            new PackageExportPart<T>(resource);
     }
 }
 

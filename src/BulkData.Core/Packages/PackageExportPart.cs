@@ -47,7 +47,7 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
     }
 
     /// <summary>A resource in the package only for the rows others reference.</summary>
-    public PackageExportPart(ResourceRegistry registry) => resource = registry.Get<T>();
+    public PackageExportPart(Resource<T> resource) => this.resource = resource;
 
     public Type ItemType => typeof(T);
 
@@ -66,7 +66,7 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
     public async Task WriteAsync(PackageExportRun run, CancellationToken cancellationToken)
     {
         var table = new PackageTable<T>(run.Registry, resource, run.ReferencedIds, operation?.SelectedColumns() ?? resource.Definition.ExportColumns);
-        var lookups = table.References.Select(r => (ParentLookup)Activator.CreateInstance(typeof(ParentLookup<>).MakeGenericType(r.Reference.Parent), run, r)!).ToArray();
+        var lookups = table.References.Select(r => r.Reference.ParentIn(run.Registry).Accept(new ParentLookupOf(run, r))).ToArray();
         var tracked = run.IncludesReferencedRows
             ? run.ReferencedIds.Where(r => r.Item1 == typeof(T)).Select(r => typeof(T).GetProperty(r.Item2)!).ToDictionary(p => p, _ => new HashSet<object>())
             : [];
@@ -182,6 +182,14 @@ internal sealed class PackageExportPart<T> : IPackageExportPart
             count);
         await run.WriteAttachmentsAsync(attachments.Keys, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The lookup of a reference's parent keys, typed by its parent.</summary>
+    private sealed class ParentLookupOf(PackageExportRun run, PackageReference reference) : IResourceVisitor<ParentLookup>
+    {
+        public ParentLookup Visit<TParent>(Resource<TParent> parent)
+            where TParent : class =>
+            new ParentLookup<TParent>(run, parent, reference);
+    }
 }
 
 /// <summary>Turns the ids a reference column holds into its parent's keys, looked up a block at a time.</summary>
@@ -199,10 +207,10 @@ internal abstract class ParentLookup(PackageReference reference)
 }
 
 /// <inheritdoc/>
-internal sealed class ParentLookup<TParent>(PackageExportRun run, PackageReference reference) : ParentLookup(reference)
+internal sealed class ParentLookup<TParent>(PackageExportRun run, Resource<TParent> parent, PackageReference reference) : ParentLookup(reference)
     where TParent : class
 {
-    private readonly IColumnBinding<TParent> key = run.Registry.Get<TParent>().Definition.KeyColumns[0];
+    private readonly IColumnBinding<TParent> key = parent.Definition.KeyColumns[0];
     private readonly IEnumerable<TParent> parents = run.SourceOf<TParent>();
 
     public override async Task ResolveAsync(IEnumerable<object?> ids, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BulkData.DependencyInjection;
 using BulkData.Import;
 using BulkData.Jobs;
+using BulkData.Resources;
 using BulkData.Validation;
 
 namespace BulkData.Packages;
@@ -177,11 +178,10 @@ public sealed class PackageImportOperation
 
         foreach (var resource in manifest.Resources.Where(r => r.IsTabular))
         {
-            if (PackageImportRun.RegisteredType(registry, resource, manifest.BulkData) is { } type
-                && registry.Names.First(n => registry.FindType(n) == type) is var name
-                && !await allowed(name, cancellationToken).ConfigureAwait(false))
+            if (PackageImportRun.Registered(registry, resource, manifest.BulkData) is { } registered
+                && !await allowed(registered.Name, cancellationToken).ConfigureAwait(false))
             {
-                throw new DataPackageException(PackageProblem.ResourceNotAllowed, resource.Name, $"The package holds {name} rows, which you may not import. Remove '{resource.Name}' from the package, or ask for the right to import {name}.");
+                throw new DataPackageException(PackageProblem.ResourceNotAllowed, resource.Name, $"The package holds {registered.Name} rows, which you may not import. Remove '{resource.Name}' from the package, or ask for the right to import {registered.Name}.");
             }
         }
     }
@@ -385,23 +385,31 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
 
     private IPackageImportStep StepFor(PackageResource resource, JsonObject? metadata)
     {
-        var type = RegisteredType(registry, resource, metadata)
+        var registered = Registered(registry, resource, metadata)
             ?? throw new DataPackageException(PackageProblem.UnknownResource, resource.Name, $"The package holds '{resource.Name}', which this application does not import. It imports: {string.Join(", ", registry.Names.Order())}.");
         if (resource.Format is not ("csv" or "tsv" or "json"))
         {
             throw new DataPackageException(PackageProblem.SchemaMismatch, resource.Name, $"The package's '{resource.Name}' is in the format '{resource.Format}'; package tables are read as CSV or JSON.");
         }
 
-        var step = (IPackageImportStep)Activator.CreateInstance(typeof(PackageImportStep<>).MakeGenericType(type), this, resource)!;
+        var step = registered.Accept(new StepOf(this, resource));
         step.CheckSchema();
         return step;
     }
 
     /// <summary>The registered resource a package's table goes to: the one its BulkData metadata names, else the one of its name.</summary>
-    internal static Type? RegisteredType(ResourceRegistry registry, PackageResource resource, JsonObject? metadata)
+    internal static IResourceEntry? Registered(ResourceRegistry registry, PackageResource resource, JsonObject? metadata)
     {
         var registered = metadata?["resources"]?[resource.Name]?["resource"]?.GetValue<string>() ?? resource.Name;
-        return registry.FindType(registered) ?? registry.FindType(resource.Name);
+        return registry.Find(registered) ?? registry.Find(resource.Name);
+    }
+
+    /// <summary>The step of a package's table, typed by the resource it goes to.</summary>
+    private sealed class StepOf(PackageImportRun run, PackageResource table) : IResourceVisitor<IPackageImportStep>
+    {
+        public IPackageImportStep Visit<T>(Resource<T> resource)
+            where T : class =>
+            new PackageImportStep<T>(run, table, resource);
     }
 
     internal static async Task<PackageManifest> ReadManifestAsync(PackageArchive archive, DataPackageOptions options, CancellationToken cancellationToken)

@@ -30,10 +30,9 @@ internal interface IPackageImportStep
 /// Imports one table into the package's transaction, through the resource's own pipeline (mapping, conversion,
 /// validators), its references resolved to ids and its attachments stored first.
 /// </summary>
-internal sealed class PackageImportStep<T>(PackageImportRun run, PackageResource table) : IPackageImportStep
+internal sealed class PackageImportStep<T>(PackageImportRun run, PackageResource table, Resource<T> resource) : IPackageImportStep
     where T : class
 {
-    private readonly Resource<T> resource = run.Registry.Get<T>();
 
     public Type ItemType => typeof(T);
 
@@ -77,9 +76,7 @@ internal sealed class PackageImportStep<T>(PackageImportRun run, PackageResource
         foreach (var reference in resource.Definition.References)
         {
             var column = resource.Columns.First(c => c.MemberName == reference.MemberName);
-            var parent = typeof(PackageImportStep<T>).GetMethod(nameof(ParentResolver), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .MakeGenericMethod(reference.Parent);
-            resolvers.Add((CellResolver)parent.Invoke(this, [column, reference, transaction])!);
+            resolvers.Add(reference.ParentIn(run.Registry).Accept(new ParentResolver(column, reference, transaction)));
         }
 
         resolvers.AddRange(resource.Definition.Attachments.Select(a => new AttachmentResolver(resource.Columns.First(c => c.MemberName == a), run.Attachments)));
@@ -101,9 +98,13 @@ internal sealed class PackageImportStep<T>(PackageImportRun run, PackageResource
         return new PackageResourceResult(table.Name, resource.Name, result, source.Unresolved, source.UnresolvedCount);
     }
 
-    private ReferenceResolver<TParent> ParentResolver<TParent>(ResourceColumn column, ResourceReference reference, IPackageTransaction transaction)
-        where TParent : class =>
-        new(column, run.Registry.Get<TParent>(), reference.ParentId, transaction);
+    /// <summary>The resolver of a reference, typed by its parent.</summary>
+    private sealed class ParentResolver(ResourceColumn column, ResourceReference reference, IPackageTransaction transaction) : IResourceVisitor<CellResolver>
+    {
+        public CellResolver Visit<TParent>(Resource<TParent> parent)
+            where TParent : class =>
+            new ReferenceResolver<TParent>(column, parent, reference.ParentId, transaction);
+    }
 }
 
 /// <summary>

@@ -71,8 +71,10 @@ internal sealed class PackageTable<T>
 
     private static (string Resource, string Name, string Member, Type Type) ParentKeyOf(ResourceRegistry registry, ResourceReference reference)
     {
-        var parent = (IPackageParent)Activator.CreateInstance(typeof(PackageParent<>).MakeGenericType(reference.Parent), registry)!;
-        return parent.Key;
+        var parent = reference.ParentIn(registry);
+        return parent.KeyColumns is [var key]
+            ? (parent.Name, key.Name, key.MemberName, key.ValueType)
+            : throw new BulkDataConfigurationException(parent.Name, $"Rows reference {parent.Name} by its import key, which must be one member; {parent.Name} has {parent.KeyColumns.Count}. Set one with Key(...).");
     }
 }
 
@@ -85,26 +87,4 @@ internal sealed record PackageReference(ResourceReference Reference, int Column,
     public string ParentName => PackageManifest.ResourceName(ParentKey.Resource);
 
     public Type KeyType => ParentKey.Type;
-}
-
-/// <summary>What a child needs of a parent resource known only by its type.</summary>
-internal interface IPackageParent
-{
-    (string Resource, string Name, string Member, Type Type) Key { get; }
-}
-
-/// <summary>A parent resource's one-member import key.</summary>
-internal sealed class PackageParent<TParent>(ResourceRegistry registry) : IPackageParent
-    where TParent : class
-{
-    public (string Resource, string Name, string Member, Type Type) Key
-    {
-        get
-        {
-            var resource = registry.Get<TParent>();
-            return resource.KeyColumns is [var key]
-                ? (resource.Name, key.Name, key.MemberName, key.ValueType)
-                : throw new BulkDataConfigurationException(resource.Name, $"Rows reference {resource.Name} by its import key, which must be one member; {resource.Name} has {resource.KeyColumns.Count}. Set one with Key(...).");
-        }
-    }
 }

@@ -9,7 +9,7 @@ namespace BulkData.Resources;
 /// a resource in a class of its own and to override the hooks (instance creation, before/after row).
 /// </summary>
 /// <typeparam name="T">The item type: a class with public properties.</typeparam>
-public class Resource<T>
+public class Resource<T> : IResourceEntry
     where T : class
 {
     private ResourceDefinition<T>? definition;
@@ -25,6 +25,16 @@ public class Resource<T>
 
     /// <summary>The columns forming the import key (empty when the resource has none).</summary>
     public IReadOnlyList<ResourceColumn> KeyColumns => Array.ConvertAll(Definition.KeyColumns, c => c.Column);
+
+    /// <inheritdoc/>
+    Type IResourceEntry.ItemType => typeof(T);
+
+    /// <inheritdoc/>
+    TResult IResourceEntry.Accept<TResult>(IResourceVisitor<TResult> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        return visitor.Visit(this);
+    }
 
     internal ResourceDefinition<T> Definition =>
         definition ?? throw new InvalidOperationException($"The resource for {typeof(T).Name} is used before it was built; register it with AddBulkData.");

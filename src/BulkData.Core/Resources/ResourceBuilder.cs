@@ -192,7 +192,7 @@ public sealed class ResourceBuilder<T>
             ? property
             : throw new BulkDataConfigurationException(parentId.ToString(), $"'{parentId}' must select a property of {typeof(TParent).Name} directly, like a => a.Id.");
         references.RemoveAll(r => r.MemberName == name);
-        references.Add(new ResourceReference(name, typeof(TParent), idMember));
+        references.Add(new ResourceReference(name, typeof(TParent), idMember, static registry => registry.Get<TParent>()));
         return this;
     }
 
@@ -428,4 +428,5 @@ internal sealed record ResourceDefinition<T>(
 /// <param name="MemberName">The member holding the id.</param>
 /// <param name="Parent">The referenced resource's item type.</param>
 /// <param name="ParentId">The parent's id member.</param>
-internal sealed record ResourceReference(string MemberName, Type Parent, PropertyInfo ParentId);
+/// <param name="ParentIn">The referenced resource in a registry (built there if it was never registered).</param>
+internal sealed record ResourceReference(string MemberName, Type Parent, PropertyInfo ParentId, Func<DependencyInjection.ResourceRegistry, IResourceEntry> ParentIn);

@@ -1,0 +1,27 @@
+using BulkData.DependencyInjection;
+using BulkData.Import;
+using BulkData.Resources;
+
+namespace BulkData.AspNetCore;
+
+/// <summary>The first rows of a queued import's stored file as they would be imported, with the job's settings.</summary>
+internal sealed class PreviewCall(IServiceProvider services, Jobs.Job job, Stream file, int rows, CancellationToken cancellationToken) : IResourceVisitor<Task<ImportPreviewView>>
+{
+    public async Task<ImportPreviewView> Visit<T>(Resource<T> resource)
+        where T : class
+    {
+        var operation = QueuedImport.Restore(RegisteredServices.Get<IBulkImporter>(services).For<T>(), job).From(RegisteredServices.Get<ResourceRegistry>(services).ImportFormats.Open(job, file));
+        var preview = await operation.PreviewAsync(rows, cancellationToken).ConfigureAwait(false);
+        var mapping = preview.Mapping;
+        return new ImportPreviewView(
+            preview.Status,
+            mapping?.Headers ?? [],
+            mapping?.Matches ?? [],
+            mapping?.UnmappedHeaders ?? [],
+            mapping?.MissingColumns ?? [],
+            mapping?.Suggestions ?? [],
+            preview.Warnings,
+            preview.Errors,
+            preview.PreviewRows.Select(r => new PreviewRowView(r.RowNumber, r.LineNumber, r.Cells.ToArray(), r.Errors)).ToArray());
+    }
+}
