@@ -138,7 +138,7 @@ public static class BulkDataEndpoints
             http,
             async (upload, sniffed, clientName) =>
             {
-                if (sniffed == "xls" && !http.RequestServices.GetRequiredService<ResourceRegistry>().ImportFormats.Reads("xls"))
+                if (sniffed == "xls" && !http.RequestServices.GetRequiredService<ResourceRegistry>().Formats.Reads("xls"))
                 {
                     return BadRequest("The file is an Excel 97-2003 workbook (.xls), or a password-protected one, and this application reads neither. Open it in Excel and save it as 'Excel Workbook (.xlsx)' without a password, then upload it again.");
                 }
@@ -154,26 +154,26 @@ public static class BulkDataEndpoints
     private static Dictionary<string, string> ReadingParameters(IQueryCollection query)
     {
         var parameters = new Dictionary<string, string>();
-        if (QueryParameters.Text(query, "sheet") is { } sheet)
+        if (QueryParameters.Text(query, JobParameters.Sheet) is { } sheet)
         {
-            parameters["sheet"] = sheet;
+            parameters[JobParameters.Sheet] = sheet;
         }
 
-        if (QueryParameters.Text(query, "delimiter") is { } delimiter)
+        if (QueryParameters.Text(query, JobParameters.Delimiter) is { } delimiter)
         {
-            parameters["delimiter"] = delimiter.Length == 1 ? delimiter : throw new InvalidParameterException("delimiter", delimiter, "one character, such as ; or | (%09 for a tab)");
+            parameters[JobParameters.Delimiter] = delimiter.Length == 1 ? delimiter : throw new InvalidParameterException("delimiter", delimiter, "one character, such as ; or | (%09 for a tab)");
         }
 
-        if (QueryParameters.Boolean(query, "hasHeaderRow") is { } hasHeaderRow)
+        if (QueryParameters.Boolean(query, JobParameters.HasHeaderRow) is { } hasHeaderRow)
         {
-            parameters["hasHeaderRow"] = hasHeaderRow ? "true" : "false";
+            parameters[JobParameters.HasHeaderRow] = hasHeaderRow ? "true" : "false";
         }
 
-        if (QueryParameters.Text(query, "encoding") is { } encoding)
+        if (QueryParameters.Text(query, JobParameters.Encoding) is { } encoding)
         {
             try
             {
-                parameters["encoding"] = CsvSourceOptions.EncodingNamed(encoding).WebName;
+                parameters[JobParameters.Encoding] = CsvSourceOptions.EncodingNamed(encoding).WebName;
             }
             catch (BulkDataConfigurationException)
             {
@@ -182,14 +182,14 @@ public static class BulkDataEndpoints
         }
 
         // A workbook's header row or a CSV's header line; 0 lets the import find it among the first rows (FindHeaderRow).
-        if (QueryParameters.Integer(query, QueuedImport.HeaderRowParameter, 0, 1_048_576) is { } headerRow)
+        if (QueryParameters.Integer(query, JobParameters.HeaderRow, 0, 1_048_576) is { } headerRow)
         {
-            parameters[QueuedImport.HeaderRowParameter] = headerRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters[JobParameters.HeaderRow] = headerRow.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (QueryParameters.Boolean(query, QueuedImport.ValidateOnlyParameter) is true)
+        if (QueryParameters.Boolean(query, JobParameters.ValidateOnly) is true)
         {
-            parameters[QueuedImport.ValidateOnlyParameter] = "true";
+            parameters[JobParameters.ValidateOnly] = "true";
         }
 
         return parameters;
@@ -197,7 +197,7 @@ public static class BulkDataEndpoints
 
     private static Task<IResult> EnqueuePackageAsync(HttpContext http, IBulkImporter importer, CancellationToken cancellationToken)
     {
-        var validateOnly = QueryParameters.Boolean(http.Request.Query, QueuedImport.ValidateOnlyParameter);
+        var validateOnly = QueryParameters.Boolean(http.Request.Query, JobParameters.ValidateOnly);
         var fileName = QueryParameters.Text(http.Request.Query, "fileName");
         return ReceiveAsync(
             http,
@@ -325,7 +325,7 @@ public static class BulkDataEndpoints
         try
         {
             var request = ReadExport(http);
-            var formats = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats;
+            var formats = http.RequestServices.GetRequiredService<ResourceRegistry>().Formats;
             var maxRows = Options(http).MaxInlineExportRows;
 
             // A client that goes away aborts the request: the export stops and its job ends cancelled.
@@ -423,7 +423,7 @@ public static class BulkDataEndpoints
         {
             return Results.Accepted(JobPath(http, id), await jobs.RequestCancelAsync(id, ScopeOf(http), cancellationToken: cancellationToken).ConfigureAwait(false));
         }
-        catch (KeyNotFoundException)
+        catch (JobNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -436,7 +436,7 @@ public static class BulkDataEndpoints
     {
         var rows = QueryParameters.Integer(http.Request.Query, "rows", 1, 1_000) ?? 20;
         var (found, refusal) = await ReachAsync(http, jobs, id, Options(http).ImportPolicy, cancellationToken).ConfigureAwait(false);
-        if (found is { Kind: JobKind.Import, Format: Packages.PackageImportRun.Format })
+        if (found is { Kind: JobKind.Import, Format: Formats.FileFormats.DataPackage })
         {
             return Results.Ok(PackagePreviewView.Of(found));
         }
@@ -450,13 +450,13 @@ public static class BulkDataEndpoints
 
         try
         {
-            var file = await files.OpenJobFileAsync(job, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
+            var file = await files.OpenJobFileAsync(job, JobParameters.File, cancellationToken).ConfigureAwait(false);
             await using (file.ConfigureAwait(false))
             {
                 return Results.Ok(await entry.Accept(new PreviewCall(http.RequestServices, job, file, rows, cancellationToken)).ConfigureAwait(false));
             }
         }
-        catch (KeyNotFoundException)
+        catch (StoredFileNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -508,7 +508,7 @@ public static class BulkDataEndpoints
             var runner = http.RequestServices.GetService<IJobRunner>() ?? throw new BulkDataException("This application runs no queued jobs.");
             return Results.Accepted(JobPath(http, id), await control(runner, ScopeOf(http)).ConfigureAwait(false));
         }
-        catch (KeyNotFoundException)
+        catch (JobNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -540,7 +540,7 @@ public static class BulkDataEndpoints
         {
             return Results.Ok(await rollback.RollbackAsync(id, ScopeOf(http), force ?? false, cancellationToken).ConfigureAwait(false));
         }
-        catch (KeyNotFoundException)
+        catch (JobNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -562,7 +562,7 @@ public static class BulkDataEndpoints
             return refusal ?? JobNotFound(id);
         }
 
-        if (job.Format == Packages.PackageImportRun.Format)
+        if (job.Format == Formats.FileFormats.DataPackage)
         {
             // A package's rows live in several files: its report is the list of errors, each naming its resource.
             return Results.Ok(job.Errors);
@@ -571,9 +571,9 @@ public static class BulkDataEndpoints
         Stream upload;
         try
         {
-            upload = await files.OpenJobFileAsync(job, QueuedImport.FileParameter, cancellationToken).ConfigureAwait(false);
+            upload = await files.OpenJobFileAsync(job, JobParameters.File, cancellationToken).ConfigureAwait(false);
         }
-        catch (KeyNotFoundException)
+        catch (StoredFileNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -582,9 +582,9 @@ public static class BulkDataEndpoints
         {
             // The report keeps the upload's format, so the user fixes the rows in the tool they came from; it streams.
             var registry = http.RequestServices.GetRequiredService<ResourceRegistry>();
-            var source = registry.ImportFormats.Open(job, upload);
+            var source = registry.Formats.Open(job, upload);
             var sink = ImportErrorReport.SinkFor(source, http.Response.Body);
-            http.Response.ContentType = registry.ExportFormats.ContentTypeOf(sink.Format, "application/octet-stream");
+            http.Response.ContentType = registry.Formats.ContentTypeOf(sink.Format, "application/octet-stream");
             Attachment(http, $"{Path.GetFileNameWithoutExtension(job.FileName ?? "upload")}.errors.{sink.Format}");
             await using (sink.ConfigureAwait(false))
             {
@@ -608,7 +608,7 @@ public static class BulkDataEndpoints
             await jobs.DeleteAsync(id, ScopeOf(http), http.RequestServices.GetService<IFileStore>(), cancellationToken).ConfigureAwait(false);
             return Results.NoContent();
         }
-        catch (KeyNotFoundException)
+        catch (JobNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -638,7 +638,7 @@ public static class BulkDataEndpoints
             var name = which == "output" ? $"{job.Resource}.{job.Format}" : job.FileName ?? "upload";
             return Results.File(stream, "application/octet-stream", SafeName(name));
         }
-        catch (KeyNotFoundException)
+        catch (StoredFileNotFoundException)
         {
             return JobNotFound(id);
         }
@@ -694,7 +694,7 @@ public static class BulkDataEndpoints
     private static ExportRequest ReadExport(HttpContext http)
     {
         var query = http.Request.Query;
-        var format = http.RequestServices.GetRequiredService<ResourceRegistry>().ExportFormats.Check(QueryParameters.Text(query, "format") ?? "csv");
+        var format = http.RequestServices.GetRequiredService<ResourceRegistry>().Formats.CheckWritable(QueryParameters.Text(query, "format") ?? "csv");
         var columns = (QueryParameters.Text(query, "columns") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var filter = QueryParameters.Text(query, "filter") is { } json ? ExportFilter.FromJson(json) : null;
         return new ExportRequest(ScopeOf(http), Actor(http.User), format, columns, filter);

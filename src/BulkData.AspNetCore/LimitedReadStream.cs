@@ -48,21 +48,7 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
         }
 
         total = startLength;
-        var head = start.AsSpan(0, startLength);
-        if (head.StartsWith("PK\u0003\u0004"u8))
-        {
-            return "xlsx";
-        }
-
-        // An OLE compound file: an Excel 97-2003 workbook, or an encrypted (password-protected) .xlsx.
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]))
-        {
-            return "xls";
-        }
-
-        var text = head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? head[3..] : head;
-        var first = text.TrimStart(" \t\r\n"u8);
-        return first.Length > 0 && first[0] is (byte)'{' or (byte)'[' ? "json" : "csv";
+        return Formats.FileFormats.Sniff(start.AsSpan(0, startLength));
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

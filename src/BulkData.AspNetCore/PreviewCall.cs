@@ -10,7 +10,7 @@ internal sealed class PreviewCall(IServiceProvider services, Jobs.Job job, Strea
     public async Task<ImportPreviewView> Visit<T>(Resource<T> resource)
         where T : class
     {
-        var operation = QueuedImport.Restore(RegisteredServices.Get<IBulkImporter>(services).For<T>(), job).From(RegisteredServices.Get<ResourceRegistry>(services).ImportFormats.Open(job, file));
+        var operation = RegisteredServices.Get<IBulkImporter>(services).For<T>().WithSettingsOf(job).From(RegisteredServices.Get<ResourceRegistry>(services).Formats.Open(job, file));
         var preview = await operation.PreviewAsync(rows, cancellationToken).ConfigureAwait(false);
         var mapping = preview.Mapping;
         return new ImportPreviewView(

@@ -52,7 +52,7 @@ internal static class ResourceAuthorization
     /// </summary>
     private static IEnumerable<string> ResourcesOf(Job job)
     {
-        if (job.Format != Packages.PackageImportRun.Format)
+        if (job.Format != Formats.FileFormats.DataPackage)
         {
             return [job.Resource];
         }

@@ -18,8 +18,8 @@ public static class BulkDataXlsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddImportFormat("xls", [".xls"], (file, job) => XlsSource.FromStream(file, job.FileName, new XlsSourceOptions
         {
-            SheetName = job.Parameters.GetValueOrDefault("sheet"),
-            HasHeaderRow = job.Parameters.GetValueOrDefault("hasHeaderRow") != "false",
+            SheetName = job.Parameters.GetValueOrDefault(Jobs.JobParameters.Sheet),
+            HasHeaderRow = Jobs.JobParameters.HasHeaderRowOf(job),
         }));
     }
 }

@@ -48,6 +48,15 @@ public sealed class ArchitectureTests
             BulkData.Tests.Shared.GenericDispatch.TypesMakingGenerics(Core));
     }
 
+    /// <summary>Issue 24: adapter packages build on Core's public API; only Core's own tests see its internals.</summary>
+    [Fact]
+    public void Core_GrantsInternalsToNoAdapterPackage()
+    {
+        var granted = Core.GetCustomAttributes<System.Runtime.CompilerServices.InternalsVisibleToAttribute>().Select(a => a.AssemblyName);
+
+        Assert.Equal(["BulkData.Core.Tests"], granted);
+    }
+
     private static void AssertKept(TestResult result) =>
         Assert.True(result.IsSuccessful, string.Join(Environment.NewLine, result.FailingTypes?.Select(t => $"{t.FullName}: {t.Explanation}") ?? []));
 }

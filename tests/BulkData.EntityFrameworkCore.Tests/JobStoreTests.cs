@@ -103,8 +103,8 @@ public sealed class JobStoreTests(PostgresServer postgres)
         var store = new EntityFrameworkJobStore<ShopContext>(database.Factory);
         var missing = NewJob("ann", "acme", JobStatus.Pending, JobKind.Import, 0) with { Version = 1 };
 
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.UpdateAsync(missing).AsTask());
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendEventAsync(missing.Id, new JobEvent(missing.CreatedAt, "started", JobStatus.Processing, "ann")).AsTask());
+        await Assert.ThrowsAsync<JobNotFoundException>(() => store.UpdateAsync(missing).AsTask());
+        await Assert.ThrowsAsync<JobNotFoundException>(() => store.AppendEventAsync(missing.Id, new JobEvent(missing.CreatedAt, "started", JobStatus.Processing, "ann")).AsTask());
 
         Assert.Null(await store.GetAsync(missing.Id));
         Assert.Empty(await store.GetHistoryAsync(missing.Id));

@@ -147,8 +147,8 @@ public sealed class RollbackTests(PostgresServer postgres)
         var (host, result, before) = await ImportAsync(database, new ManualClock());
         using var _ = host;
 
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => host.Rollback.RollbackAsync(result.JobId, new JobScope("globex")));
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => host.Rollback.RollbackAsync(result.JobId, new JobScope(null, "mallory")));
+        await Assert.ThrowsAsync<JobNotFoundException>(() => host.Rollback.RollbackAsync(result.JobId, new JobScope("globex")));
+        await Assert.ThrowsAsync<JobNotFoundException>(() => host.Rollback.RollbackAsync(result.JobId, new JobScope(null, "mallory")));
         Assert.Equal(JobStatus.Completed, (await host.Jobs.GetAsync(result.JobId))!.Status);
         var rollback = await host.Rollback.RollbackAsync(result.JobId, new JobScope(null, "ann"));
 

@@ -142,7 +142,7 @@ public sealed class BulkDataBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
         ArgumentNullException.ThrowIfNull(create);
-        Registry.ExportFormats.Add(name, contentType, create);
+        Registry.Formats.AddWriter(name, contentType, create);
         return this;
     }
 
@@ -161,7 +161,7 @@ public sealed class BulkDataBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(extensions);
         ArgumentNullException.ThrowIfNull(open);
-        Registry.ImportFormats.Add(name, extensions, open);
+        Registry.Formats.AddReader(name, extensions, open);
         return this;
     }
 
@@ -186,7 +186,7 @@ public sealed class BulkDataBuilder
         var options = new ScheduledExportOptions();
         configure?.Invoke(options);
         var expression = ScheduledExport.ParseCron(name, cron);
-        var format = Registry.ExportFormats.Check(options.Format);
+        var format = Registry.Formats.CheckWritable(options.Format);
         var resource = Registry.Get<T>();
         options.Filter?.Validate(resource);
         var columns = options.Columns.ToArray();

@@ -72,8 +72,7 @@ public static class BulkDataServiceCollectionExtensions
             provider.GetRequiredService<IJobStore>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger("BulkData") ?? NullLogger.Instance,
-            registry.ExportFormats,
-            registry.ImportFormats,
+            registry.Formats,
             provider.GetService<IFileStore>(),
             provider.GetService<IJobRunner>(),
             provider.GetService<IMappingStore>()));

@@ -15,11 +15,8 @@ public sealed class ResourceRegistry
 
     internal ImportOptions ImportDefaults { get; } = new();
 
-    /// <summary>The formats exports can be asked for by name.</summary>
-    internal Export.ExportFormats ExportFormats { get; } = new();
-
-    /// <summary>The formats queued imports read, by name and file extension.</summary>
-    internal Sources.ImportFormats ImportFormats { get; } = new();
+    /// <summary>The file formats imports read and exports write by name (and uploads by extension or first bytes).</summary>
+    public Formats.FileFormats Formats { get; } = new();
 
     /// <summary>The names of the registered resources.</summary>
     public IReadOnlyCollection<string> Names => byName.Keys.ToArray();

@@ -199,7 +199,7 @@ public sealed class ExportOperation<T>
     /// <summary>Queues the export as the job <paramref name="jobId"/>; null when that job exists already (another node queued it).</summary>
     internal async Task<Guid?> EnqueueAsJobAsync(string format, Guid jobId, CancellationToken cancellationToken)
     {
-        format = Services.Formats.Check(format);
+        format = Services.Formats.CheckWritable(format);
         var runner = Services.Runner ?? throw new InvalidOperationException("Queued exports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
         var parameters = new Dictionary<string, string>(Parameters);
         if (!ColumnNames.IsEmpty)

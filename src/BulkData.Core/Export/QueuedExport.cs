@@ -36,9 +36,4 @@ internal static class QueuedExport
 
         return job.Parameters.TryGetValue(FilterParameter, out var filter) ? operation.Where(ExportFilter.FromJson(filter)) : operation;
     }
-
 }
-
-/// <summary>Where queued exports of <typeparamref name="T"/> read their rows (<c>AddExportSource</c>).</summary>
-internal sealed record ExportSource<T>(Func<IServiceProvider, IEnumerable<T>> Rows)
-    where T : class;

@@ -1,3 +1,4 @@
+using BulkData.Jobs;
 using BulkData.Mapping;
 using BulkData.Sinks;
 using BulkData.Sources;
@@ -68,7 +69,7 @@ public static class ImportErrorReport
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(sink);
-        Stream? stored = job.Parameters.TryGetValue(QueuedImport.ErrorsParameter, out var id) && Guid.TryParse(id, out var fileId)
+        Stream? stored = job.Parameters.TryGetValue(JobParameters.Errors, out var id) && Guid.TryParse(id, out var fileId)
             ? await files.OpenAsync(fileId, cancellationToken).ConfigureAwait(false)
             : null;
         try

@@ -114,6 +114,20 @@ public sealed class ImportOperation<T>
     }
 
     /// <summary>
+    /// Sets the operation up as a queued import job describes it: its owner, options, column mappings, culture and
+    /// formats, so that the job's stored file can be previewed (or read again) as its run reads it. Read the file
+    /// with <c>ResourceRegistry.Formats.Open(job, file)</c>.
+    /// </summary>
+    /// <param name="job">A queued import job of this resource.</param>
+    /// <returns>A new operation.</returns>
+    /// <exception cref="BulkDataConfigurationException">The job's mapping names a column the resource no longer has.</exception>
+    public ImportOperation<T> WithSettingsOf(Job job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return QueuedImport.Restore(this, job);
+    }
+
+    /// <summary>
     /// Reads this file's values in a culture (decimal and thousands separators, day/month order, month
     /// names) instead of the resource's and columns' own: the same resource often receives files from
     /// several countries. Typed cells (XLSX numbers and dates, JSON numbers) are unaffected.
@@ -229,10 +243,10 @@ public sealed class ImportOperation<T>
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         var runner = Services.Runner ?? throw new InvalidOperationException("Queued imports need a runner: add one with AddBulkData(b => b.UseInProcessRunner()) or a clustered runner.");
-        var format = Services.ImportFormats.FormatOf(fileName);
+        var format = Services.Formats.NameOf(fileName);
         var stored = await Services.Files!.SaveAsync(upload, fileName, cancellationToken).ConfigureAwait(false);
         var parameters = QueuedImport.Describe(this);
-        parameters[QueuedImport.FileParameter] = stored.Id.ToString();
+        parameters[JobParameters.File] = stored.Id.ToString();
         parameters["fileSha256"] = stored.Sha256;
         parameters["fileBytes"] = stored.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var recorder = new JobRecorder(Services.JobStore, Services.Time, Services.Logger, Owner);
@@ -258,7 +272,7 @@ public sealed class ImportOperation<T>
     /// <summary>Runs (or resumes) a queued job with this operation's source; one that only validates writes nothing.</summary>
     internal async Task RunQueuedAsync(Job job, IImportTarget<T> target, CancellationToken cancellationToken)
     {
-        var validateOnly = job.Parameters.GetValueOrDefault(QueuedImport.ValidateOnlyParameter) == "true";
+        var validateOnly = job.Parameters.GetValueOrDefault(JobParameters.ValidateOnly) == "true";
         await new ImportRun<T>(this, validateOnly ? JobKind.DryRun : JobKind.Import, validateOnly ? null : target, previewRows: 0, job).ExecuteAsync(cancellationToken).ConfigureAwait(false);
     }
 

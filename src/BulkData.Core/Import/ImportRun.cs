@@ -108,7 +108,7 @@ internal sealed class ImportRun<T>
             if (operation.Services.Files is { } files)
             {
                 rejectedRows = new RejectedRowsFile(waitForWrites: target is not null);
-                if (resumeAfter > 0 && queued.Parameters.TryGetValue(QueuedImport.ErrorsParameter, out var earlier) && Guid.TryParse(earlier, out var earlierId))
+                if (resumeAfter > 0 && queued.Parameters.TryGetValue(JobParameters.Errors, out var earlier) && Guid.TryParse(earlier, out var earlierId))
                 {
                     await using var stored = await files.OpenAsync(earlierId, cancellationToken).ConfigureAwait(false);
                     await rejectedRows.CopyAsync(stored, resumeAfter, cancellationToken).ConfigureAwait(false);
@@ -142,7 +142,7 @@ internal sealed class ImportRun<T>
 
             Mapping = HeaderMatcher.Match(reader.Headers, resourceColumns, await ExplicitMappingsAsync(reader.Headers, cancellationToken).ConfigureAwait(false), options.Mapping, MustBeInFile, byPosition: !reader.HasHeaderRow);
             warnings.AddRange(Mapping.Warnings);
-            if (Mapping.IsValid && queued?.Parameters.GetValueOrDefault(QueuedImport.MappingChosenParameter) == "true" && operation.Services.Mappings is { } mappings)
+            if (Mapping.IsValid && queued?.Parameters.GetValueOrDefault(JobParameters.MappingChosen) == "true" && operation.Services.Mappings is { } mappings)
             {
                 await mappings.SaveAsync(operation.Tenant, operation.Resource.Name, reader.Headers, operation.ColumnMappings, cancellationToken).ConfigureAwait(false);
             }
@@ -720,9 +720,9 @@ internal sealed class ImportRun<T>
     private Job Snapshot(string phase)
     {
         var snapshot = Job with { Progress = new JobProgress(counts.Read, reader?.EstimatedRows, phase), Counts = counts.ToCounts(), ErrorCount = errorCount, Checkpoint = Math.Max(Job.Checkpoint, checkpoint) };
-        if (headerLine is not null && snapshot.Parameters.GetValueOrDefault(QueuedImport.HeaderRowParameter) != headerLine)
+        if (headerLine is not null && snapshot.Parameters.GetValueOrDefault(JobParameters.HeaderRow) != headerLine)
         {
-            snapshot = snapshot with { Parameters = new Dictionary<string, string>(snapshot.Parameters) { [QueuedImport.HeaderRowParameter] = headerLine } };
+            snapshot = snapshot with { Parameters = new Dictionary<string, string>(snapshot.Parameters) { [JobParameters.HeaderRow] = headerLine } };
         }
 
         if (snapshot.Errors.Count != errors.Count || snapshot.Warnings.Count != warnings.Count)
@@ -738,22 +738,22 @@ internal sealed class ImportRun<T>
         recorder.CountRows(counts.Read, counts.Invalid);
         var details = $"{counts.Read} read, {counts.Valid} valid, {counts.Invalid} invalid, {counts.Created} created, {counts.Updated} updated, {counts.Skipped} skipped ({counts.Unchanged} unchanged, {counts.Existing} existing, {counts.Duplicates} duplicates)";
         var done = Snapshot("done") with { Status = status, FailureReason = reason };
-        var earlier = done.Parameters.GetValueOrDefault(QueuedImport.ErrorsParameter);
+        var earlier = done.Parameters.GetValueOrDefault(JobParameters.Errors);
         if (rejectedRows is not null && operation.Services.Files is { } files)
         {
             // The errors the job left out are stored for its report; a file of an earlier run (a dry run now
             // committed, or a run resumed) gives way to this one's.
-            var parameters = done.Parameters.Where(p => p.Key != QueuedImport.ErrorsParameter).ToDictionary();
+            var parameters = done.Parameters.Where(p => p.Key != JobParameters.Errors).ToDictionary();
             if (errorCount > errors.Count)
             {
-                parameters[QueuedImport.ErrorsParameter] = (await rejectedRows.SaveAsync(files, $"{Job.FileName ?? Job.Resource}.errors.jsonl", CancellationToken.None).ConfigureAwait(false)).Id.ToString();
+                parameters[JobParameters.Errors] = (await rejectedRows.SaveAsync(files, $"{Job.FileName ?? Job.Resource}.errors.jsonl", CancellationToken.None).ConfigureAwait(false)).Id.ToString();
             }
 
             done = done with { Parameters = parameters };
         }
 
         await recorder.FinishAsync(done, details, cancellationToken).ConfigureAwait(false);
-        if (earlier is not null && earlier != done.Parameters.GetValueOrDefault(QueuedImport.ErrorsParameter) && Guid.TryParse(earlier, out var earlierId))
+        if (earlier is not null && earlier != done.Parameters.GetValueOrDefault(JobParameters.Errors) && Guid.TryParse(earlier, out var earlierId))
         {
             await operation.Services.Files!.DeleteAsync(earlierId, CancellationToken.None).ConfigureAwait(false);
         }

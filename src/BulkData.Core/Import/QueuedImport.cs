@@ -11,21 +11,6 @@ namespace BulkData.Import;
 /// </summary>
 internal static class QueuedImport
 {
-    /// <summary>The parameter naming the stored file of a queued job.</summary>
-    public const string FileParameter = "file";
-
-    /// <summary>The parameter naming, in the file store, every row error of a run that had more than the job keeps (<see cref="RejectedRowsFile"/>).</summary>
-    public const string ErrorsParameter = "errors";
-
-    /// <summary>The parameter ("true") of a queued import that only validates until it is committed.</summary>
-    public const string ValidateOnlyParameter = "validateOnly";
-
-    /// <summary>The parameter ("true") of a queued import whose mapping a user chose: it is remembered for the file's headers.</summary>
-    public const string MappingChosenParameter = "mappingChosen";
-
-    /// <summary>The spreadsheet row or CSV line of the header (0: find it, <see cref="XlsxSourceOptions.FindHeaderRow"/>); a run that found it records the row it took.</summary>
-    public const string HeaderRowParameter = "headerRow";
-
     public static Dictionary<string, string> Describe<T>(ImportOperation<T> operation)
         where T : class
     {

@@ -25,7 +25,7 @@ public interface IFileStore
     /// <param name="id">The file's id.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <returns>A stream the caller disposes.</returns>
-    /// <exception cref="KeyNotFoundException">No file has that id.</exception>
+    /// <exception cref="StoredFileNotFoundException">No file has that id.</exception>
     ValueTask<Stream> OpenAsync(Guid id, CancellationToken cancellationToken = default);
 
     /// <summary>Gets what is known of a stored file.</summary>

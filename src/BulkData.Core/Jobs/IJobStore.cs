@@ -19,7 +19,7 @@ public interface IJobStore
     /// <param name="job">The changed job, with the same <see cref="Job.Id"/> and the version it was read at.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The job as stored, with its new version.</returns>
-    /// <exception cref="KeyNotFoundException">No job has that id.</exception>
+    /// <exception cref="JobNotFoundException">No job has that id.</exception>
     /// <exception cref="JobConcurrencyException">The job was changed since that version.</exception>
     ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default);
 
@@ -34,7 +34,7 @@ public interface IJobStore
     /// <param name="jobEvent">The event.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the event is stored.</returns>
-    /// <exception cref="KeyNotFoundException">No job has that id.</exception>
+    /// <exception cref="JobNotFoundException">No job has that id.</exception>
     ValueTask AppendEventAsync(Guid jobId, JobEvent jobEvent, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a job's history, oldest first.</summary>
@@ -156,14 +156,14 @@ public static class JobStoreExtensions
     /// <param name="change">Computes the new snapshot from the current one.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The job as stored.</returns>
-    /// <exception cref="KeyNotFoundException">No job has that id.</exception>
+    /// <exception cref="JobNotFoundException">No job has that id.</exception>
     public static async ValueTask<Job> UpdateAsync(this IJobStore store, Guid jobId, Func<Job, Job> change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(change);
         while (true)
         {
-            var current = await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No job has id {jobId}.");
+            var current = await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new JobNotFoundException(jobId);
             try
             {
                 return await store.UpdateAsync(change(current) with { Id = current.Id, Version = current.Version }, cancellationToken).ConfigureAwait(false);

@@ -141,7 +141,7 @@ public sealed class InMemoryJobStore : IJobStore
     }
 
     private Entry Find(Guid id) =>
-        jobs.TryGetValue(id, out var entry) ? entry : throw new KeyNotFoundException($"No job has id {id}.");
+        jobs.TryGetValue(id, out var entry) ? entry : throw new JobNotFoundException(id);
 
     private sealed class Entry(Job job)
     {

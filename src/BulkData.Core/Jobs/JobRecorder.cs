@@ -112,7 +112,7 @@ internal sealed partial class JobRecorder(IJobStore store, TimeProvider time, IL
                 await write().ConfigureAwait(false);
                 return;
             }
-            catch (Exception e) when (attempt < FinishAttempts && e is not OperationCanceledException && e is not KeyNotFoundException)
+            catch (Exception e) when (attempt < FinishAttempts && e is not OperationCanceledException && e is not JobNotFoundException)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
             }

@@ -61,7 +61,7 @@ public sealed class LocalFolderFileStore(LocalFolderFileStoreOptions? options = 
         var path = ContentPath(id);
         return File.Exists(path)
             ? ValueTask.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65_536, FileOptions.Asynchronous | FileOptions.SequentialScan))
-            : throw new KeyNotFoundException($"There is no stored file {id}.");
+            : throw new StoredFileNotFoundException(id, $"There is no stored file {id}.");
     }
 
     /// <inheritdoc/>

@@ -44,7 +44,7 @@ public static class QueuedJobControl
     /// <param name="time">The clock for the history entry; null for the system clock.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The job as stored.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
     public static async ValueTask<Job> RequestCancelAsync(this IJobStore store, Guid jobId, JobScope scope, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
@@ -69,13 +69,13 @@ public static class QueuedJobControl
     /// <param name="time">The clock for the history entry; null for the system clock.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The job as queued again.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
     /// <exception cref="BulkDataException">The job is not a failed or cancelled queued import.</exception>
     public static async ValueTask<Job> ResumeAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runner);
         var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
-        if (job is not { Kind: JobKind.Import, Status: JobStatus.Failed or JobStatus.Cancelled } || !job.Parameters.ContainsKey(Import.QueuedImport.FileParameter))
+        if (job is not { Kind: JobKind.Import, Status: JobStatus.Failed or JobStatus.Cancelled } || !job.Parameters.ContainsKey(JobParameters.File))
         {
             throw new BulkDataException($"Job {jobId} is a {job.Kind.ToString().ToLowerInvariant()} that is {job.Status}; only queued imports that failed or were cancelled can be resumed.") { JobId = jobId };
         }
@@ -97,7 +97,7 @@ public static class QueuedJobControl
     /// <param name="mapping">File header to resource column (header or member name).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The job as queued again.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
     /// <exception cref="BulkDataException">The job is not a queued import waiting to run or to be committed.</exception>
     public static async ValueTask<Job> SetMappingAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, IReadOnlyDictionary<string, string> mapping, CancellationToken cancellationToken = default)
     {
@@ -115,7 +115,7 @@ public static class QueuedJobControl
             parameters[$"map:{header}"] = column;
         }
 
-        parameters[Import.QueuedImport.MappingChosenParameter] = "true";
+        parameters[JobParameters.MappingChosen] = "true";
         return await RequeueAsync(runner, store, job, parameters, "mapping set", scope, cancellationToken).ConfigureAwait(false);
     }
 
@@ -132,7 +132,7 @@ public static class QueuedJobControl
     /// <param name="mergeStrategy">The merge strategy to import with; null for the one given at upload.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The job as queued.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
     /// <exception cref="BulkDataException">The job is not a queued import that validated, or has invalid rows and is not committed partially.</exception>
     public static async ValueTask<Job> CommitAsync(this IJobRunner runner, IJobStore store, Guid jobId, JobScope scope, CommitMode? commitMode = null, MergeStrategy? mergeStrategy = null, CancellationToken cancellationToken = default)
     {
@@ -140,12 +140,12 @@ public static class QueuedJobControl
         var job = await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false);
         var mode = commitMode ?? (job.Parameters.TryGetValue("commitMode", out var recorded) ? Enum.Parse<CommitMode>(recorded) : CommitMode.AllOrNothing);
         var committable = job.Status == JobStatus.Validated || (job.Status == JobStatus.ValidationFailed && mode == CommitMode.Partial && job.Counts.Valid > 0);
-        if (job.Kind != JobKind.Import || !committable || !job.Parameters.ContainsKey(Import.QueuedImport.ValidateOnlyParameter))
+        if (job.Kind != JobKind.Import || !committable || !job.Parameters.ContainsKey(JobParameters.ValidateOnly))
         {
             throw new BulkDataException($"Job {jobId} is {job.Status}; only a queued import that validated can be committed, or one with valid and invalid rows committed partially.") { JobId = jobId };
         }
 
-        var parameters = job.Parameters.Where(p => p.Key != Import.QueuedImport.ValidateOnlyParameter).ToDictionary();
+        var parameters = job.Parameters.Where(p => p.Key != JobParameters.ValidateOnly).ToDictionary();
         if (commitMode is { } chosenMode)
         {
             parameters["commitMode"] = chosenMode.ToString();
@@ -208,7 +208,7 @@ public static class QueuedJobControl
     /// <param name="files">The file store holding the job's files; null to leave them.</param>
     /// <param name="cancellationToken">Cancels the deletion.</param>
     /// <returns>A task that completes when the job is deleted.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
     /// <exception cref="JobNotFinishedException">The job has not finished (it is queued or running).</exception>
     public static async ValueTask DeleteAsync(this IJobStore store, Guid jobId, JobScope scope, IFileStore? files = null, CancellationToken cancellationToken = default)
     {
@@ -248,7 +248,8 @@ public static class QueuedJobControl
     /// <param name="which"><c>output</c> (the default) or <c>file</c>.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <returns>The file, to read and dispose.</returns>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope, or it has no such file.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="StoredFileNotFoundException">The job has no such file, or it is no longer in the store.</exception>
     public static async ValueTask<Stream> OpenJobFileAsync(this IFileStore files, IJobStore store, Guid jobId, JobScope scope, string which = Export.QueuedExport.OutputParameter, CancellationToken cancellationToken = default) =>
         await files.OpenJobFileAsync(await FindAsync(store, jobId, scope, cancellationToken).ConfigureAwait(false), which, cancellationToken).ConfigureAwait(false);
 
@@ -258,24 +259,24 @@ public static class QueuedJobControl
     /// <param name="which"><c>output</c> or <c>file</c>.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <returns>The file, to read and dispose.</returns>
-    /// <exception cref="KeyNotFoundException">The job has no such file, or it is no longer in the store.</exception>
+    /// <exception cref="StoredFileNotFoundException">The job has no such file, or it is no longer in the store.</exception>
     public static async ValueTask<Stream> OpenJobFileAsync(this IFileStore files, Job job, string which, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(job);
         return FilesOf(job).TryGetValue(which, out var file)
             ? await files.OpenAsync(file, cancellationToken).ConfigureAwait(false)
-            : throw new KeyNotFoundException($"Job {job.Id} has no {which} file.");
+            : throw new StoredFileNotFoundException(null, $"Job {job.Id} has no {which} file.");
     }
 
     /// <summary>Finds a job within the caller's scope, or says there is none.</summary>
-    /// <exception cref="KeyNotFoundException">There is no such job in the caller's scope.</exception>
+    /// <exception cref="JobNotFoundException">There is no such job in the caller's scope.</exception>
     public static async ValueTask<Job> FindAsync(this IJobStore store, Guid jobId, JobScope scope, CancellationToken cancellationToken = default) =>
-        await store.GetAsync(jobId, scope, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"There is no job {jobId}.");
+        await store.GetAsync(jobId, scope, cancellationToken).ConfigureAwait(false) ?? throw new JobNotFoundException(jobId);
 
     /// <summary>The files a job names: its upload, its full list of rejected rows and, for a queued export, its output.</summary>
     private static Dictionary<string, Guid> FilesOf(Job job) =>
-        new[] { Import.QueuedImport.FileParameter, Import.QueuedImport.ErrorsParameter, Export.QueuedExport.OutputParameter }
+        new[] { JobParameters.File, JobParameters.Errors, Export.QueuedExport.OutputParameter }
             .Where(name => job.Parameters.TryGetValue(name, out var id) && Guid.TryParse(id, out _))
             .ToDictionary(name => name, name => Guid.Parse(job.Parameters[name]));
 }

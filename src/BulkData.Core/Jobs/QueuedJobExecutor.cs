@@ -30,7 +30,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             return;
         }
 
-        if (job.Format == Packages.PackageImportRun.Format && job.Kind == JobKind.Import)
+        if (job.Format == Formats.FileFormats.DataPackage && job.Kind == JobKind.Import)
         {
             await PackageAsync(job, cancellationToken).ConfigureAwait(false);
             return;
@@ -61,7 +61,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
             var output = Sources.SourceStreams.TemporaryFile();
             await using (output.ConfigureAwait(false))
             {
-                var sink = registry.ExportFormats.Create(job.Format ?? "csv", output);
+                var sink = registry.Formats.Create(job.Format ?? "csv", output);
                 await using (sink.ConfigureAwait(false))
                 {
                     await operation.RunQueuedAsync(job, sink, KeepAsync, cancellationToken).ConfigureAwait(false);
@@ -94,9 +94,9 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
                 return;
             }
 
-            if (!registry.ImportFormats.Reads(job.Format))
+            if (!registry.Formats.Reads(job.Format))
             {
-                await EndAsync(job, JobStatus.Failed, Sources.ImportFormats.Unreadable(job.Format), cancellationToken).ConfigureAwait(false);
+                await EndAsync(job, JobStatus.Failed, Formats.FileFormats.Unreadable(job.Format), cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -110,7 +110,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
                 ImportOperation<T> operation;
                 try
                 {
-                    operation = QueuedImport.Restore(scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>(), job);
+                    operation = scope.ServiceProvider.GetRequiredService<IBulkImporter>().For<T>().WithSettingsOf(job);
                 }
                 catch (BulkDataConfigurationException e)
                 {
@@ -119,7 +119,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
                     return;
                 }
 
-                await operation.From(registry.ImportFormats.Open(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
+                await operation.From(registry.Formats.Open(job, file)).RunQueuedAsync(job, target, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -158,7 +158,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
     /// <summary>Opens a queued import's stored file; ends the job, failed, and returns null when there is none.</summary>
     private async Task<Stream?> OpenFileAsync(Job job, CancellationToken cancellationToken)
     {
-        if (!job.Parameters.TryGetValue(QueuedImport.FileParameter, out var fileId) || !Guid.TryParse(fileId, out var id))
+        if (!job.Parameters.TryGetValue(JobParameters.File, out var fileId) || !Guid.TryParse(fileId, out var id))
         {
             await EndAsync(job, JobStatus.Failed, "The job has no stored file to import.", cancellationToken).ConfigureAwait(false);
             return null;
@@ -168,7 +168,7 @@ internal sealed class QueuedJobExecutor(IServiceScopeFactory scopes, ResourceReg
         {
             return await files.OpenAsync(id, cancellationToken).ConfigureAwait(false);
         }
-        catch (KeyNotFoundException)
+        catch (StoredFileNotFoundException)
         {
             await EndAsync(job, JobStatus.Failed, $"The job's file {id} is no longer in the file store (expired or deleted). Upload it again.", cancellationToken).ConfigureAwait(false);
             return null;

@@ -237,7 +237,7 @@ internal sealed class PackageExportRun(PackageExportOperation operation, Resourc
                 Id = Guid.CreateVersion7(),
                 Kind = JobKind.Export,
                 Resource = "package",
-                Format = PackageImportRun.Format,
+                Format = Formats.FileFormats.DataPackage,
                 FileName = "package.zip",
                 Owner = operation.Owner,
                 Tenant = operation.Tenant,

@@ -139,13 +139,13 @@ public sealed class PackageImportOperation
 
             var parameters = new Dictionary<string, string>
             {
-                [QueuedImport.FileParameter] = stored.Id.ToString(),
+                [JobParameters.File] = stored.Id.ToString(),
                 ["fileSha256"] = stored.Sha256,
                 ["fileBytes"] = stored.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             if (validateOnly)
             {
-                parameters[QueuedImport.ValidateOnlyParameter] = "true";
+                parameters[JobParameters.ValidateOnly] = "true";
             }
 
             var job = PackageImportRun.NewJob(this, JobKind.Import) with { Parameters = parameters };
@@ -189,7 +189,7 @@ public sealed class PackageImportOperation
     /// <summary>Runs a queued package job: a preview while it only validates, else the import, as that job.</summary>
     internal async Task RunQueuedAsync(Job job, IPackageImportTarget target, CancellationToken cancellationToken)
     {
-        var run = new PackageImportRun(this, registry, services, importer, options, preview: job.Parameters.ContainsKey(QueuedImport.ValidateOnlyParameter), job);
+        var run = new PackageImportRun(this, registry, services, importer, options, preview: job.Parameters.ContainsKey(JobParameters.ValidateOnly), job);
         await run.ExecuteAsync(target, open, cancellationToken).ConfigureAwait(false);
     }
 
@@ -286,9 +286,6 @@ public sealed class PackageResourceResult
 /// </summary>
 internal sealed class PackageImportRun(PackageImportOperation operation, ResourceRegistry registry, JobServices services, IBulkImporter importer, DataPackageOptions options, bool preview, Job? queued = null)
 {
-    /// <summary>The format recorded on package jobs: how a runner knows a job is a package's.</summary>
-    public const string Format = "datapackage";
-
     private readonly JobRecorder recorder = new(services.JobStore, services.Time, services.Logger, operation.Owner);
     private readonly List<PackageResourceResult> results = [];
 
@@ -377,7 +374,7 @@ internal sealed class PackageImportRun(PackageImportOperation operation, Resourc
         Id = Guid.CreateVersion7(),
         Kind = kind,
         Resource = "package",
-        Format = Format,
+        Format = Formats.FileFormats.DataPackage,
         FileName = operation.Name,
         Owner = operation.Owner,
         Tenant = operation.Tenant,

@@ -46,7 +46,7 @@ public sealed class ImportRollback<TContext>(IDbContextFactory<TContext> context
             if (await db.Set<JobRecord>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false) is not { } job
                 || !scope.Includes(JobMapping.ToJob(job)))
             {
-                throw new KeyNotFoundException($"There is no job {jobId}.");
+                throw new JobNotFoundException(jobId);
             }
         }
 

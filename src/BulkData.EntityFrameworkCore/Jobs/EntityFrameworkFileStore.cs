@@ -57,7 +57,7 @@ public sealed class EntityFrameworkFileStore<TContext>(IDbContextFactory<TContex
     /// <inheritdoc/>
     public async ValueTask<Stream> OpenAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        var file = await GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"There is no stored file {id}.");
+        var file = await GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new StoredFileNotFoundException(id, $"There is no stored file {id}.");
         return new ChunkStream(contexts, file);
     }
 

@@ -36,7 +36,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         return JobMapping.ToJob(record);
     }
 
-    private static KeyNotFoundException NoSuchJob(Guid id) => new($"No job has id {id}.");
+    private static JobNotFoundException NoSuchJob(Guid id) => new(id);
 
     /// <summary>The job's record, by id, untracked: every read of one job, with nothing to compile.</summary>
     private static Task<JobRecord?> FindAsync(TContext context, Guid id, CancellationToken cancellationToken) =>
@@ -176,7 +176,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
         {
             throw await FindAsync(context, id, cancellationToken).ConfigureAwait(false) is { } now
                 ? new JobNotFinishedException(id, Enum.Parse<JobStatus>(now.Status))
-                : new KeyNotFoundException($"Job {id} was deleted by someone else.");
+                : new JobNotFoundException(id, $"Job {id} was deleted by someone else.");
         }
 
         await context.Set<JobEventRecord>().Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);

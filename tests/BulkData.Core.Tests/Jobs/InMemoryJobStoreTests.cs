@@ -99,8 +99,8 @@ public sealed class InMemoryJobStoreTests
         var store = new InMemoryJobStore();
         var job = NewJob("ann", "acme", JobStatus.Pending, JobKind.Import, 0);
 
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.UpdateAsync(job).AsTask());
-        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.AppendEventAsync(job.Id, new JobEvent(DateTimeOffset.UnixEpoch, "x", JobStatus.Pending)).AsTask());
+        Assert.Equal(job.Id, (await Assert.ThrowsAsync<JobNotFoundException>(() => store.UpdateAsync(job).AsTask())).JobId);
+        await Assert.ThrowsAsync<JobNotFoundException>(() => store.AppendEventAsync(job.Id, new JobEvent(DateTimeOffset.UnixEpoch, "x", JobStatus.Pending)).AsTask());
         Assert.False(await store.DeleteAsync(job.Id));
     }
 

@@ -203,17 +203,17 @@ public sealed class QueuedImportTests : IDisposable
         Assert.Null(await store.GetAsync(jobId, stranger));
         Assert.Null(await store.GetAsync(jobId, new JobScope(Tenant, "mallory")));
         Assert.NotNull(await store.GetAsync(jobId, new JobScope(Tenant, "ann")));
-        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await store.RequestCancelAsync(jobId, stranger));
-        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await services.GetRequiredService<IJobRunner>().ResumeAsync(store, jobId, stranger));
+        await Assert.ThrowsAsync<JobNotFoundException>(async () => await store.RequestCancelAsync(jobId, stranger));
+        await Assert.ThrowsAsync<JobNotFoundException>(async () => await services.GetRequiredService<IJobRunner>().ResumeAsync(store, jobId, stranger));
         Assert.Empty(await store.QueryAsync(new JobQuery { Tenant = Tenant }, stranger).ToListAsync());
         Assert.Equal([jobId], await store.QueryAsync(new JobQuery(), new JobScope(Tenant)).Select(j => j.Id).ToListAsync());
-        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await files.OpenJobFileAsync(store, jobId, stranger, "file"));
+        await Assert.ThrowsAsync<JobNotFoundException>(async () => await files.OpenJobFileAsync(store, jobId, stranger, "file"));
         await using (var upload = await files.OpenJobFileAsync(store, jobId, new JobScope(Tenant, "ann"), "file"))
         {
             Assert.True(upload.Length > 0);
         }
 
-        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await store.DeleteAsync(jobId, stranger, files));
+        await Assert.ThrowsAsync<JobNotFoundException>(async () => await store.DeleteAsync(jobId, stranger, files));
         Assert.NotNull(await store.GetAsync(jobId));
         var file = Guid.Parse((await store.GetAsync(jobId))!.Parameters["file"]);
         await store.DeleteAsync(jobId, new JobScope(Tenant), files);

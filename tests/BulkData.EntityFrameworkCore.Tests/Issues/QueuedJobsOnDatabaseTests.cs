@@ -41,7 +41,7 @@ public sealed class QueuedJobsOnDatabaseTests(PostgresServer postgres)
         Assert.Equal(stored, await store.GetAsync(stored.Id));
         Assert.True(await store.DeleteAsync(stored.Id));
         Assert.Null(await store.GetAsync(stored.Id));
-        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await store.OpenAsync(stored.Id));
+        await Assert.ThrowsAsync<StoredFileNotFoundException>(async () => await store.OpenAsync(stored.Id));
     }
 
     [Theory]

@@ -82,7 +82,7 @@ public sealed class WorkerKillTests : IAsyncLifetime
 
         using var worker = StartWorker();
         await WaitAsync(jobs, jobId, j => j.Checkpoint >= 1_000 || j.IsFinished);
-        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await jobs.RequestCancelAsync(jobId, new JobScope("globex")));
+        await Assert.ThrowsAsync<JobNotFoundException>(async () => await jobs.RequestCancelAsync(jobId, new JobScope("globex")));
         await jobs.RequestCancelAsync(jobId, new JobScope("acme", "ann"));
         var job = await WaitAsync(jobs, jobId, j => j.IsFinished);
         worker.Kill(entireProcessTree: true);
