@@ -234,7 +234,9 @@ public sealed class PackageImportResult
     /// <returns>Its result.</returns>
     /// <exception cref="KeyNotFoundException">No resource of the package has that name.</exception>
     public PackageResourceResult this[string name] =>
+#pragma warning disable RS0030 // An indexer by name throws what a dictionary's does; jobs and files have their own exceptions.
         Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw new KeyNotFoundException($"The package has no resource '{name}'.");
+#pragma warning restore RS0030
 }
 
 /// <summary>What became of one resource of a package.</summary>
