@@ -1,8 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BulkData.Import;
-using BulkData.Sinks;
-using BulkData.Sources;
 using CsvHelper;
 using nietras.SeparatedValues;
 

@@ -6,7 +6,6 @@ using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Import;
 using BulkData.PostgreSql;
-using BulkData.Sources;
 using BulkData.Tests.Shared;
 using CsvHelper;
 using Microsoft.Data.Sqlite;

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using BulkData.Export;
-using BulkData.Import;
 using BulkData.Sinks;
 using CsvHelper;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BulkData.Import;
 using BulkData.Sinks;
 using BulkData.Sources;
 

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using BulkData.Import;
-using BulkData.Sinks;
-using BulkData.Sources;
 
 namespace BulkData.Benchmarks;
 

@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
 using BenchmarkDotNet.Attributes;
-using BulkData.Import;
-using BulkData.Sinks;
-using BulkData.Sources;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;

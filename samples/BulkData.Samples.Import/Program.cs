@@ -1,13 +1,11 @@
 using BulkData;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
-using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Pdf;
 using BulkData.Samples.Import;
 using BulkData.Sinks;
-using BulkData.Sources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
-using BulkData;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using BulkData.Import;
+using BulkData;
 using BulkData.AspNetCore;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;

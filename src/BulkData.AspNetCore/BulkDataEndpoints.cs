@@ -1,21 +1,20 @@
 using System.Security.Claims;
+using System.Text.Json;
 using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
-using BulkData.Sinks;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace BulkData.AspNetCore;
 
@@ -755,7 +754,3 @@ public static class BulkDataEndpoints
     private static IResult TooLarge(long limit) =>
         Results.Problem($"The upload is larger than the limit of {limit:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large.");
 }
-
-/// <summary>The answer to a queued import or export: its job, to poll at the <c>Location</c> given.</summary>
-/// <param name="JobId">The job's id.</param>
-public sealed record JobAccepted(Guid JobId);

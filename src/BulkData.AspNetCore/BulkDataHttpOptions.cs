@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
-using BulkData.Jobs;
 
 namespace BulkData.AspNetCore;
 
@@ -42,30 +40,4 @@ public sealed class BulkDataHttpOptions
     /// headers with <c>UseForwardedHeaders</c>).
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
-}
-
-/// <summary>Who is calling: the tenant and user every job, file and export is scoped to. Replace it to read your own claims.</summary>
-public interface ICallerScopeResolver
-{
-    /// <summary>The caller's scope.</summary>
-    /// <param name="user">The authenticated user.</param>
-    /// <returns>The tenant and user; a job outside it is "not found".</returns>
-    JobScope Resolve(ClaimsPrincipal user);
-}
-
-/// <summary>
-/// The tenant from the <c>tenant</c> claim (none in a single-tenant application) and the user from the name
-/// identifier (or name) claim. Jobs are scoped to the tenant: users of one tenant see each other's jobs.
-/// </summary>
-public sealed class ClaimsCallerScopeResolver : ICallerScopeResolver
-{
-    /// <summary>The claim naming the tenant.</summary>
-    public const string TenantClaim = "tenant";
-
-    /// <inheritdoc/>
-    public JobScope Resolve(ClaimsPrincipal user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return new JobScope(user.FindFirstValue(TenantClaim));
-    }
 }

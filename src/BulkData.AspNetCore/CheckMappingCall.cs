@@ -1,4 +1,3 @@
-using BulkData.Import;
 using BulkData.Resources;
 
 namespace BulkData.AspNetCore;

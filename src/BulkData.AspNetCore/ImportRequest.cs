@@ -1,5 +1,3 @@
-using BulkData.Import;
-
 namespace BulkData.AspNetCore;
 
 /// <summary>An upload to queue, as the endpoint read it from the request.</summary>

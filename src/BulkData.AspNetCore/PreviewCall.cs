@@ -1,5 +1,4 @@
 using BulkData.DependencyInjection;
-using BulkData.Import;
 using BulkData.Resources;
 
 namespace BulkData.AspNetCore;

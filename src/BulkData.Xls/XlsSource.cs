@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using BulkData.Sources;
-using BulkData.Validation;
 using ExcelDataReader;
 using ExcelDataReader.Exceptions;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -7,6 +6,7 @@ using System.Text.Json;
 using BulkData.Export;
 using BulkData.Jobs;
 using BulkData.Sinks;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkData.AspNetCore.Tests;
 

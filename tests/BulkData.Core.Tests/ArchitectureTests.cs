@@ -57,6 +57,33 @@ public sealed class ArchitectureTests
         Assert.Equal(["BulkData.Core.Tests"], granted);
     }
 
+    /// <summary>
+    /// Issue 24: one public type per file, named like the file, across every package's sources; a reader finds a type
+    /// by its name alone.
+    /// </summary>
+    [Fact]
+    public void EveryPublicType_LivesInAFileNamedLikeIt()
+    {
+        var declaration = new System.Text.RegularExpressions.Regex(
+            @"^public (?:(?:sealed|static|abstract|partial|readonly|ref|record|unsafe) )*(?:class|struct|interface|enum|record|delegate [^(]+) (?<name>\w+)",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        var src = Path.Combine(RepositoryRoot(), "src");
+
+        var misplaced = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => declaration.Matches(File.ReadAllText(file))
+                .Select(m => m.Groups["name"].Value)
+                .Where(name => name != Path.GetFileNameWithoutExtension(file))
+                .Select(name => $"{Path.GetRelativePath(src, file)}: {name}"))
+            .ToList();
+
+        Assert.Empty(misplaced);
+        Assert.True(Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories).Count() > 100, "the sources were not found");
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+
     private static void AssertKept(TestResult result) =>
         Assert.True(result.IsSuccessful, string.Join(Environment.NewLine, result.FailingTypes?.Select(t => $"{t.FullName}: {t.Explanation}") ?? []));
 }

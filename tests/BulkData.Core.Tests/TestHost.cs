@@ -1,7 +1,5 @@
-using BulkData.Export;
-using BulkData.Import;
-using BulkData.Jobs;
 using BulkData.DependencyInjection;
+using BulkData.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkData.Core.Tests;

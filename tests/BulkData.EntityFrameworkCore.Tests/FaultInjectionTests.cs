@@ -1,9 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using BulkData.EntityFrameworkCore.Import;
-using BulkData.Import;
 using BulkData.Jobs;
-using BulkData.Sources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 

@@ -3,7 +3,6 @@ using System.Text;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Import;
 using BulkData.Jobs;
-using BulkData.Sources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 

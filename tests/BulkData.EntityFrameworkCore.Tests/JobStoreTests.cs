@@ -1,6 +1,5 @@
 using BulkData.EntityFrameworkCore.Jobs;
 using BulkData.Jobs;
-using BulkData.Sources;
 using BulkData.Validation;
 
 namespace BulkData.EntityFrameworkCore.Tests;

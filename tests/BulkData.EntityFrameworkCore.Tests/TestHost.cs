@@ -1,8 +1,6 @@
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
-using BulkData.Import;
 using BulkData.Jobs;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkData.EntityFrameworkCore.Tests;

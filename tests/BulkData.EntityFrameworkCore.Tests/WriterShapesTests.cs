@@ -1,7 +1,5 @@
 using BulkData.EntityFrameworkCore.Import;
-using BulkData.Import;
 using BulkData.Jobs;
-using BulkData.Sources;
 using Microsoft.EntityFrameworkCore;
 
 namespace BulkData.EntityFrameworkCore.Tests;

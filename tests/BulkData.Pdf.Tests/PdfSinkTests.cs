@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using BulkData.Export;
-using BulkData.Pdf;
 using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 

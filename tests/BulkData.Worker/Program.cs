@@ -1,5 +1,4 @@
 using BulkData;
-using BulkData.Import;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.PostgreSql;

@@ -1,15 +1,12 @@
+// The conventional namespace for Add* extensions, so AddBulkData shows up wherever services are configured.
+using BulkData;
 using BulkData.DependencyInjection;
-using BulkData.Export;
-using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Mapping;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-
-// The conventional namespace for Add* extensions, so AddBulkData shows up wherever services are configured.
-using BulkData;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using BulkData.Import;
 using BulkData.Resources;
 
 namespace BulkData.DependencyInjection;

@@ -1,19 +1,10 @@
-using BulkData.Export;
 using System.Collections.Immutable;
-using System.ComponentModel.DataAnnotations;
+using BulkData.Export;
 using BulkData.Jobs;
 using BulkData.Resources;
 using BulkData.Sinks;
 
 namespace BulkData;
-
-/// <summary>Options of an export.</summary>
-public sealed class ExportOptions
-{
-    /// <summary>Rows between progress reports (and job snapshots). Default: 1,000.</summary>
-    [Range(1, 1_000_000)]
-    public int ProgressInterval { get; set; } = 1_000;
-}
 
 /// <summary>
 /// One export being set up: its rows, columns, filter and owner. Each call returns a new operation. Finish with
@@ -300,28 +291,4 @@ public sealed class ExportOperation<T>
     private static int Find(Resource<T> resource, string column) => Array.FindIndex(
         resource.Definition.ExportColumns,
         c => string.Equals(c.Column.Name, column, StringComparison.OrdinalIgnoreCase) || string.Equals(c.Column.MemberName, column, StringComparison.OrdinalIgnoreCase));
-}
-
-/// <summary>The outcome of an export.</summary>
-public sealed class ExportResult
-{
-    internal ExportResult(Job job)
-    {
-        Job = job;
-    }
-
-    /// <summary>The job as it ended.</summary>
-    public Job Job { get; }
-
-    /// <summary>The job's id.</summary>
-    public Guid JobId => Job.Id;
-
-    /// <summary>The job's final status.</summary>
-    public JobStatus Status => Job.Status;
-
-    /// <summary>The rows written.</summary>
-    public long Rows => Job.Counts.Read;
-
-    /// <summary>True when every row was written.</summary>
-    public bool Succeeded => Status == JobStatus.Completed;
 }

@@ -1,4 +1,3 @@
-using BulkData.Export;
 using System.Diagnostics.CodeAnalysis;
 using BulkData.DependencyInjection;
 using BulkData.Jobs;

@@ -1,4 +1,3 @@
-using BulkData.Import;
 using System.Diagnostics.CodeAnalysis;
 using BulkData.DependencyInjection;
 using BulkData.Jobs;

@@ -1,10 +1,9 @@
-using BulkData.Import;
 using System.Collections.Immutable;
+using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
 using BulkData.Sources;
 using BulkData.Validation;
-using Microsoft.Extensions.Logging;
 
 namespace BulkData;
 

@@ -1,33 +1,8 @@
-using BulkData.Import;
 using System.ComponentModel.DataAnnotations;
+using BulkData.Import;
 using BulkData.Mapping;
 
 namespace BulkData;
-
-/// <summary>How rows reach the target when some are invalid.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CommitMode>))]
-public enum CommitMode
-{
-    /// <summary>One invalid row fails the import and nothing is written. The default.</summary>
-    AllOrNothing,
-
-    /// <summary>Valid rows are written, batch by batch; invalid rows are reported.</summary>
-    Partial,
-}
-
-/// <summary>What happens when a key appears on more than one row of a file.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<DuplicateKeyPolicy>))]
-public enum DuplicateKeyPolicy
-{
-    /// <summary>Every repeat is a row error naming the row it repeats. The default.</summary>
-    Error,
-
-    /// <summary>The first row wins; repeats are skipped.</summary>
-    KeepFirst,
-
-    /// <summary>The last row wins; each repeat overwrites the row before it.</summary>
-    KeepLast,
-}
 
 /// <summary>Options of an import. Set application-wide defaults with <c>ConfigureImport</c>, and per import with <c>WithOptions</c>.</summary>
 public sealed class ImportOptions

@@ -52,32 +52,3 @@ public class ImportResult
     public override string ToString() =>
         $"{Job.Kind} {Status}: {Counts.Read} read, {Counts.Valid} valid, {Counts.Invalid} invalid, {Counts.Created} created, {Counts.Updated} updated, {Counts.Skipped} skipped, {ErrorCount} errors";
 }
-
-/// <summary>A preview: the result of validating the first rows, with the items they produced.</summary>
-/// <typeparam name="T">The resource's item type.</typeparam>
-public sealed class ImportPreview<T> : ImportResult
-    where T : class
-{
-    internal ImportPreview(Job job, ColumnMapping? mapping, IReadOnlyList<RowOutcome> rows, IReadOnlyList<PreviewRow<T>> previewRows)
-        : base(job, mapping, rows)
-    {
-        PreviewRows = previewRows;
-    }
-
-    /// <summary>The rows read, with their items and errors.</summary>
-    public IReadOnlyList<PreviewRow<T>> PreviewRows { get; }
-}
-
-/// <summary>One previewed row.</summary>
-/// <typeparam name="T">The resource's item type.</typeparam>
-/// <param name="RowNumber">The 1-based data row.</param>
-/// <param name="LineNumber">The 1-based line where it starts.</param>
-/// <param name="Item">The item built from the row; null when the row's shape was broken.</param>
-/// <param name="Cells">The raw cells.</param>
-/// <param name="Errors">The row's errors.</param>
-public sealed record PreviewRow<T>(long RowNumber, long LineNumber, T? Item, IReadOnlyList<string?> Cells, IReadOnlyList<RowError> Errors)
-    where T : class
-{
-    /// <summary>True when the row has no errors.</summary>
-    public bool IsValid => Errors.Count == 0;
-}

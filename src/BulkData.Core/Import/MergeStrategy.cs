@@ -1,4 +1,3 @@
-using BulkData.Import;
 namespace BulkData;
 
 /// <summary>What an import does with a row whose key already exists.</summary>

@@ -4,14 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace BulkData.Jobs;
 
-/// <summary>How the in-process runner runs queued jobs.</summary>
-public sealed class InProcessRunnerOptions
-{
-    /// <summary>How many jobs run at once. Default: 2.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 256)]
-    public int MaxConcurrency { get; set; } = 2;
-}
-
 /// <summary>
 /// Runs queued jobs in this process, a few at a time, as a hosted service. On start it takes up the jobs a
 /// previous process left <see cref="JobStatus.Queued"/> or <see cref="JobStatus.Processing"/> when it stopped or

@@ -3,13 +3,6 @@ using System.Text.Json;
 
 namespace BulkData.Jobs;
 
-/// <summary>Where <see cref="LocalFolderFileStore"/> keeps its files.</summary>
-public sealed class LocalFolderFileStoreOptions
-{
-    /// <summary>The folder. Default: <c>bulkdata-files</c> in the system's temporary folder. Share it between processes that run queued jobs.</summary>
-    public string Folder { get; set; } = Path.Combine(Path.GetTempPath(), "bulkdata-files");
-}
-
 /// <summary>
 /// Keeps files in a local (or mounted shared) folder: the content as <c>{id}.bin</c>, what is known of it as
 /// <c>{id}.json</c>. The default <see cref="IFileStore"/>. Written and read asynchronously.

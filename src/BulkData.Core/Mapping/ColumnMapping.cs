@@ -1,52 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using BulkData.Validation;
 
 namespace BulkData.Mapping;
-
-/// <summary>How a file header was matched to a column.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MatchKind>))]
-public enum MatchKind
-{
-    /// <summary>A mapping the caller gave explicitly.</summary>
-    Explicit,
-
-    /// <summary>The header equals the column's name or one of its aliases.</summary>
-    Exact,
-
-    /// <summary>The header equals the column's name, member name or an alias once case, spaces and punctuation are ignored.</summary>
-    Normalized,
-
-    /// <summary>The header is similar to the column's name and suggestions were accepted.</summary>
-    Fuzzy,
-
-    /// <summary>The file has no header row; the column was read from its <c>Position</c>.</summary>
-    Position,
-}
-
-/// <summary>One file column mapped to one resource column.</summary>
-/// <param name="HeaderIndex">The 0-based position of the column in the file.</param>
-/// <param name="Header">The header text in the file.</param>
-/// <param name="Column">The resource column's name.</param>
-/// <param name="Kind">How the match was made.</param>
-/// <param name="Score">The similarity, 1 for anything but fuzzy matches.</param>
-public sealed record ColumnMatch(int HeaderIndex, string Header, string Column, MatchKind Kind, double Score);
-
-/// <summary>A likely match between an unmapped header and an unmatched column, for "did you mean" messages.</summary>
-/// <param name="Header">The header text in the file.</param>
-/// <param name="Column">The resource column's name.</param>
-/// <param name="Score">The similarity from 0 to 1.</param>
-public sealed record ColumnSuggestion(string Header, string Column, double Score);
-
-/// <summary>How file headers are matched to resource columns.</summary>
-public sealed class MappingOptions
-{
-    /// <summary>The least similarity (0 to 1) for a fuzzy suggestion. Default: 0.7.</summary>
-    [Range(0.0, 1.0)]
-    public double SuggestionThreshold { get; set; } = 0.7;
-
-    /// <summary>Maps each unmatched column to its best suggestion, with a warning. Default: false (suggestions only).</summary>
-    public bool AcceptSuggestions { get; set; }
-}
 
 /// <summary>
 /// The mapping used for an import: which file column feeds which resource column, what was left

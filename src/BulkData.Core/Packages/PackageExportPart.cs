@@ -1,5 +1,4 @@
 using System.Text;
-using BulkData.DependencyInjection;
 using BulkData.Export;
 using BulkData.Mapping;
 using BulkData.Resources;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using BulkData.DependencyInjection;
-using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Resources;
 using BulkData.Validation;
@@ -200,86 +199,6 @@ public sealed class PackageImportOperation
         await run.ExecuteAsync(target, open, cancellationToken).ConfigureAwait(false);
         return new PackageImportResult(run.Job, run.Results);
     }
-}
-
-/// <summary>The outcome of a package import or preview.</summary>
-public sealed class PackageImportResult
-{
-    internal PackageImportResult(Job job, IReadOnlyList<PackageResourceResult> resources)
-    {
-        Job = job;
-        Resources = resources;
-    }
-
-    /// <summary>The package's job as it ended; its counts sum the resources'.</summary>
-    public Job Job { get; }
-
-    /// <summary>The job's id: roll the package back with it.</summary>
-    public Guid JobId => Job.Id;
-
-    /// <summary>The job's final status.</summary>
-    public JobStatus Status => Job.Status;
-
-    /// <summary>True when every row of every resource was imported (or, for a preview, would be).</summary>
-    public bool Succeeded => Status is JobStatus.Completed or JobStatus.Validated;
-
-    /// <summary>Why it failed, when it did.</summary>
-    public string? FailureReason => Job.FailureReason;
-
-    /// <summary>The resources in the order they were imported; after a failure, those read up to the one that failed.</summary>
-    public IReadOnlyList<PackageResourceResult> Resources { get; }
-
-    /// <summary>The result of a resource by its name in the package.</summary>
-    /// <param name="name">The resource's name, e.g. <c>account</c>.</param>
-    /// <returns>Its result.</returns>
-    /// <exception cref="KeyNotFoundException">No resource of the package has that name.</exception>
-    public PackageResourceResult this[string name] =>
-#pragma warning disable RS0030 // An indexer by name throws what a dictionary's does; jobs and files have their own exceptions.
-        Resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)) ?? throw new KeyNotFoundException($"The package has no resource '{name}'.");
-#pragma warning restore RS0030
-}
-
-/// <summary>What became of one resource of a package.</summary>
-public sealed class PackageResourceResult
-{
-    internal PackageResourceResult(string name, string resource, ImportResult result, IReadOnlyList<UnresolvedReference> unresolved, long unresolvedCount)
-    {
-        Name = name;
-        Resource = resource;
-        Result = result;
-        UnresolvedReferences = unresolved;
-        UnresolvedCount = unresolvedCount;
-    }
-
-    /// <summary>The resource's name in the package.</summary>
-    public string Name { get; }
-
-    /// <summary>The registered resource it was imported into.</summary>
-    public string Resource { get; }
-
-    /// <summary>The resource's import: counts, row outcomes, errors.</summary>
-    public ImportResult Result { get; }
-
-    /// <summary>Rows written (or, in a preview, that would be) as new records.</summary>
-    public long New => Result.Counts.Created;
-
-    /// <summary>Rows written over existing records.</summary>
-    public long Updated => Result.Counts.Updated;
-
-    /// <summary>Rows whose record already held the same values.</summary>
-    public long Unchanged => Result.Counts.Unchanged;
-
-    /// <summary>Rows with errors, unresolved references included.</summary>
-    public long Failing => Result.Counts.Invalid;
-
-    /// <summary>The first references and attachments that did not resolve (up to 100).</summary>
-    public IReadOnlyList<UnresolvedReference> UnresolvedReferences { get; }
-
-    /// <summary>How many references and attachments did not resolve.</summary>
-    public long UnresolvedCount { get; }
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{Name}: {New} new, {Updated} updated, {Unchanged} unchanged, {Failing} failing, {UnresolvedCount} unresolved";
 }
 
 /// <summary>

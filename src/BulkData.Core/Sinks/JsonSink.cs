@@ -1,19 +1,9 @@
-using BulkData.Sinks;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BulkData.Mapping;
+using BulkData.Sinks;
 
 namespace BulkData;
-
-/// <summary>How JSON is written.</summary>
-public sealed class JsonSinkOptions
-{
-    /// <summary>Writes one object per line (NDJSON) instead of one array. Default: false.</summary>
-    public bool Ndjson { get; set; }
-
-    /// <summary>Indents the output for people to read (arrays only). Default: false.</summary>
-    public bool Indented { get; set; }
-}
 
 /// <summary>
 /// Writes a JSON array of objects, or NDJSON, with <see cref="Utf8JsonWriter"/>: numbers and booleans as

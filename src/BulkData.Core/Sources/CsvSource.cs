@@ -1,9 +1,8 @@
-using BulkData.Sinks;
-using BulkData.Sources;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
+using BulkData.Sinks;
+using BulkData.Sources;
 using BulkData.Validation;
 using CsvHelper;
 

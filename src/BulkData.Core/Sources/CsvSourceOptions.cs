@@ -1,4 +1,3 @@
-using BulkData.Sources;
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 

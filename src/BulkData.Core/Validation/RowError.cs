@@ -2,26 +2,6 @@ using System.Text;
 
 namespace BulkData.Validation;
 
-/// <summary>What kind of problem a <see cref="RowError"/> describes.</summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RowErrorKind>))]
-public enum RowErrorKind
-{
-    /// <summary>The whole file: empty, unreadable, corrupt or over a limit.</summary>
-    File,
-
-    /// <summary>The header row: a missing required column or a duplicate header.</summary>
-    Header,
-
-    /// <summary>The shape of a row: too many or too few values, a broken quote, bad bytes.</summary>
-    Structure,
-
-    /// <summary>A value could not be converted to the column's type.</summary>
-    Conversion,
-
-    /// <summary>A value or row broke a validation rule.</summary>
-    Validation,
-}
-
 /// <summary>
 /// One problem found in the input, with everything needed to find and fix it.
 /// </summary>

@@ -1,5 +1,3 @@
-using BulkData.Import;
-
 namespace BulkData.EntityFrameworkCore.Import;
 
 /// <summary>How rows are written to the database.</summary>

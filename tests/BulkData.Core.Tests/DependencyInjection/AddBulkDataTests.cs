@@ -1,5 +1,4 @@
 using BulkData.Jobs;
-using BulkData.Sources;
 using BulkData.Validation;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,3 @@
-using BulkData.Import;
 using BulkData.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

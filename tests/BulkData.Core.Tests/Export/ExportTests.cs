@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using System.Text.Json;
 using System.Xml.Linq;
 using BulkData.Import;
 using BulkData.Jobs;

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using BulkData.Jobs;
-using BulkData.Sinks;
 using BulkData.Sources;
 using FsCheck;
 using FsCheck.Fluent;

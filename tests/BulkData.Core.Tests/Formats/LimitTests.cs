@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Sources;
 using static BulkData.Core.Tests.Formats.OpenXmlWorkbooks;

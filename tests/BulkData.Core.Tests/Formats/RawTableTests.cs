@@ -1,4 +1,3 @@
-using BulkData.Import;
 using BulkData.Resources;
 using BulkData.Sources;
 using DocumentFormat.OpenXml.Spreadsheet;

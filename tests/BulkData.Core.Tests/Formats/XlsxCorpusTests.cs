@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security;
-using BulkData.Sources;
 using ClosedXML.Excel;
 using ExcelDataReader;
 using MiniExcelLibs;

@@ -1,5 +1,4 @@
 using System.Text;
-using BulkData.Sources;
 using ExcelDataReader;
 using static BulkData.Core.Tests.Formats.OpenXmlWorkbooks;
 

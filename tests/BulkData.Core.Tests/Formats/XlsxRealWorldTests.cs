@@ -1,7 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using BulkData.Import;
-using BulkData.Jobs;
 using BulkData.Sources;
 using DocumentFormat.OpenXml.Spreadsheet;
 using static BulkData.Core.Tests.Formats.OpenXmlWorkbooks;

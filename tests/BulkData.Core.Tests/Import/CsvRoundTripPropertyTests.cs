@@ -1,5 +1,4 @@
 using System.Globalization;
-using BulkData.Sources;
 using CsvHelper;
 using FsCheck;
 using FsCheck.Fluent;

@@ -5,7 +5,6 @@ using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Mapping;
 using BulkData.Sources;
-using BulkData.Validation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkData.Core.Tests.Issues;

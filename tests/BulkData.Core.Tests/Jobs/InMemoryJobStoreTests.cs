@@ -1,5 +1,4 @@
 using BulkData.Jobs;
-using BulkData.Sources;
 
 namespace BulkData.Core.Tests.Jobs;
 

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using BulkData.Import;
 using BulkData.Jobs;
-using BulkData.Sources;
 
 namespace BulkData.Core.Tests.Jobs;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Sources;
 using ClosedXML.Excel;

@@ -1,6 +1,4 @@
-using BulkData.Import;
 using BulkData.Mapping;
-using BulkData.Sources;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,8 +1,5 @@
 using System.ComponentModel.DataAnnotations.Schema;
-using BulkData.Import;
 using BulkData.Resources;
-using BulkData.Sinks;
-using BulkData.Sources;
 
 namespace BulkData.Core.Tests.Resources;
 

@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using BulkData.Import;
 using BulkData.Mapping;
 using BulkData.Resources;
-using BulkData.Sources;
 using BulkData.Validation;
 
 namespace BulkData.Core.Tests.Resources;

@@ -1,7 +1,5 @@
 using System.Text;
-using BulkData.Import;
 using BulkData.Jobs;
-using BulkData.Sources;
 using BulkData.Validation;
 
 namespace BulkData.Core.Tests.Sources;

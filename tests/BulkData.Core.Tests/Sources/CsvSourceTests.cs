@@ -1,5 +1,4 @@
 using System.Text;
-using FsCheck;
 using BulkData.Sources;
 
 namespace BulkData.Core.Tests.Sources;

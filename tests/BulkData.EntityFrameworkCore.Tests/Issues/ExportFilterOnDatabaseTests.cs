@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using BulkData.Export;
-using BulkData.Sinks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 

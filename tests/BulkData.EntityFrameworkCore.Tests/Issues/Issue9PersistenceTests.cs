@@ -1,12 +1,10 @@
 using System.Data.Common;
 using System.Text;
-using BulkData.EntityFrameworkCore.Import;
 using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Mapping;
 using BulkData.PostgreSql;
 using BulkData.Resources;
-using BulkData.Sources;
 using BulkData.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

@@ -1,10 +1,8 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Import;
 using BulkData.Jobs;
-using BulkData.Sources;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,6 +1,4 @@
-using System.Text;
 using BulkData.EntityFrameworkCore.Import;
-using BulkData.Jobs;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -3,13 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using BulkData.Import;
 using BulkData.DependencyInjection;
 using BulkData.EntityFrameworkCore.Import;
 using BulkData.Export;
 using BulkData.Jobs;
 using BulkData.Packages;
-using BulkData.Tests.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

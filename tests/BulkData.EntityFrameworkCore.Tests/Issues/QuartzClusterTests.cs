@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using BulkData.DependencyInjection;
-using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Quartz;
 using BulkData.Worker;

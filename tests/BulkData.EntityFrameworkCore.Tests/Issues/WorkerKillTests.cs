@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using BulkData.DependencyInjection;
-using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Worker;
 using Microsoft.Data.Sqlite;

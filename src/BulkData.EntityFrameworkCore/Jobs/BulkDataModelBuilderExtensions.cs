@@ -1,7 +1,6 @@
 using BulkData.EntityFrameworkCore.Jobs;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-// Beside ModelBuilder's own extensions, so OnModelCreating finds AddBulkDataJobs without another using.
 namespace Microsoft.EntityFrameworkCore;
 
 /// <summary>Adds BulkData's job tables to a model.</summary>
