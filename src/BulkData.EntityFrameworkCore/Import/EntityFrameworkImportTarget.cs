@@ -116,7 +116,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         public async ValueTask WriteAsync(ImportBatch<TEntity> batch, CancellationToken cancellationToken = default)
         {
             var itemKeys = batch.Items.Select(KeyOf).ToArray();
-            var existing = await FindsNothingAsync(cancellationToken).ConfigureAwait(false) ? [] : await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
+            var existing = await FindsNothingAsync(cancellationToken).ConfigureAwait(false) ? new(batch.Count) : await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
             var updated = new List<(TEntity Entity, string Before)>();
             var rewritten = new List<TEntity>();
@@ -209,9 +209,29 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 }
             }
 
+            if (recordsChanges)
+            {
+                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, () => SaveAsync(created, changed, bulk, cancellationToken), created, updated, rewritten, perBatch: !remembersWritten, options, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SaveAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
+            db.ChangeTracker.Clear();
+            if (remembersWritten)
+            {
+                writtenKeys.UnionWith(writtenInBatch);
+            }
+        }
+
+        /// <summary>Writes the batch's new and changed records; returns the created ones as stored (read back after a COPY where the database generated values).</summary>
+        private async Task<List<TEntity>> SaveAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, CancellationToken cancellationToken)
+        {
             try
             {
-                created = table is null
+                return table is null
                     ? await SaveTrackedAsync(created, bulk, cancellationToken).ConfigureAwait(false)
                     : await SaveSetBasedAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
             }
@@ -223,17 +243,6 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             catch (System.Data.Common.DbException e)
             {
                 throw new DbUpdateException($"{typeof(TEntity).Name}: {e.Message}", e);
-            }
-            if (recordsChanges)
-            {
-                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, created, updated, rewritten, perBatch: !remembersWritten, options, cancellationToken).ConfigureAwait(false);
-            }
-
-            // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
-            db.ChangeTracker.Clear();
-            if (remembersWritten)
-            {
-                writtenKeys.UnionWith(writtenInBatch);
             }
         }
 

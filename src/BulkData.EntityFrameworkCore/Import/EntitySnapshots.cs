@@ -20,7 +20,7 @@ internal static class EntitySnapshots
     /// What a change record keeps of the values an import wrote (its "after"), as JSON: the values' fingerprint (a JSON
     /// string, see <see cref="Fingerprint"/>), or, for a type that has none, the snapshot <see cref="Values(EntityTable, object)"/> gives.
     /// </summary>
-    public static string Written(EntityTable table, object entity) => Json(writer => WriteWritten(writer, table, entity));
+    public static string Written(EntityTable table, object entity) => Json(writer => WriteWritten(writer, table, entity, new object?[table.Columns.Length]));
 
     /// <summary>The same as <see cref="Written(EntityTable, object)"/> for a tracked entity, shadow properties included.</summary>
     public static string Written(EntityEntry entry)
@@ -35,9 +35,10 @@ internal static class EntitySnapshots
     public static string WrittenList(EntityTable table, IEnumerable<object> entities) => Json(writer =>
     {
         writer.WriteStartArray();
+        var values = new object?[table.Columns.Length];
         foreach (var entity in entities)
         {
-            WriteWritten(writer, table, entity);
+            WriteWritten(writer, table, entity, values);
         }
 
         writer.WriteEndArray();
@@ -54,40 +55,43 @@ internal static class EntitySnapshots
     /// </summary>
     /// <param name="properties">The entity type's properties, in the model's order.</param>
     /// <param name="values">Their values, in the same order; converted in place when a type has no canonical form.</param>
-    public static string? Fingerprint(IReadOnlyList<IProperty> properties, object?[] values)
-    {
-        if (!new BulkData.Import.ImportKey(values).TryGetStableHash(out var hash))
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (values[i] is { } value && properties[i].GetTypeMapping().Converter is { } converter)
-                {
-                    values[i] = converter.ConvertToProvider(value);
-                }
-            }
+    public static string? Fingerprint(IReadOnlyList<IProperty> properties, object?[] values) =>
+        TryFingerprint(properties, values, out var hash) ? FingerprintMark + hash.ToString("x32", System.Globalization.CultureInfo.InvariantCulture) : null;
 
-            if (!new BulkData.Import.ImportKey(values).TryGetStableHash(out hash))
+    private static bool TryFingerprint(IReadOnlyList<IProperty> properties, object?[] values, out UInt128 hash)
+    {
+        if (new BulkData.Import.ImportKey(values).TryGetStableHash(out hash))
+        {
+            return true;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is { } value && properties[i].GetTypeMapping().Converter is { } converter)
             {
-                return null;
+                values[i] = converter.ConvertToProvider(value);
             }
         }
 
-        return FingerprintMark + hash.ToString("x32", System.Globalization.CultureInfo.InvariantCulture);
+        return new BulkData.Import.ImportKey(values).TryGetStableHash(out hash);
     }
 
     // Marks a fingerprint among snapshots: a snapshot is a JSON object, a fingerprint a JSON string starting with this.
     private const string FingerprintMark = "#";
 
-    private static void WriteWritten(Utf8JsonWriter writer, EntityTable table, object entity)
+    /// <summary>What <see cref="Written(EntityTable, object)"/> writes, its fingerprint formatted in place (no string per row); <paramref name="values"/> is reused from row to row.</summary>
+    private static void WriteWritten(Utf8JsonWriter writer, EntityTable table, object entity, object?[] values)
     {
-        var values = new object?[table.Columns.Length];
         for (var c = 0; c < values.Length; c++)
         {
             values[c] = table.Columns[c].Read(entity);
         }
 
-        if (Fingerprint(table.Properties, values) is { } fingerprint)
+        if (TryFingerprint(table.Properties, values, out var hash))
         {
+            Span<char> fingerprint = stackalloc char[1 + 32];
+            fingerprint[0] = FingerprintMark[0];
+            hash.TryFormat(fingerprint[1..], out _, "x32", System.Globalization.CultureInfo.InvariantCulture);
             writer.WriteStringValue(fingerprint);
         }
         else

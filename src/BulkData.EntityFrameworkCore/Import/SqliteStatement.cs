@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -21,7 +22,7 @@ internal sealed class SqliteStatement : IDisposable
     private readonly int[] positions;
     private readonly TableColumn[] returned;
 
-    // A text value's UTF-8 bytes, encoded here rather than by SQLitePCL's string overload, which allocates an array per value.
+    // A text value's UTF-8 bytes, formatted here rather than by SQLitePCL's string overload, which allocates an array per value.
     private byte[] utf8 = new byte[256];
 
     private SqliteStatement(sqlite3 db, sqlite3_stmt statement, TableColumn[] bound, SqliteValueKind[] kinds, TableColumn[] returned)
@@ -67,6 +68,12 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     /// <summary>Runs the statement with the entity's values; values it returns are set on the entity.</summary>
+    /// <remarks>
+    /// Compiled fully optimised on first call: an import is over in seconds, and this per-row path otherwise runs for
+    /// most of them in the runtime's unoptimised and instrumented (dynamic PGO) tiers. In the database benchmark
+    /// (SQLite, 100,000 rows, no change records, median of 5 processes) the import took 2.60 s with it, 2.97 s without.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(object entity)
     {
         try
@@ -109,6 +116,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <inheritdoc/>
     public void Dispose() => statement.Dispose();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Bind(int position, SqliteValueKind kind, object value)
     {
         var rc = value is DBNull ? raw.sqlite3_bind_null(statement, position) : kind switch
@@ -117,7 +125,7 @@ internal sealed class SqliteStatement : IDisposable
             SqliteValueKind.Real => raw.sqlite3_bind_double(statement, position, SqliteValue.Real(value)),
             SqliteValueKind.Blob => raw.sqlite3_bind_blob(statement, position, (byte[])value),
             SqliteValueKind.GuidBlob => raw.sqlite3_bind_blob(statement, position, ((Guid)value).ToByteArray()),
-            _ => raw.sqlite3_bind_text(statement, position, SqliteValue.Utf8(SqliteValue.Text(kind, value), ref utf8)),
+            _ => raw.sqlite3_bind_text(statement, position, SqliteValue.TextUtf8(kind, value, ref utf8)),
         };
         SqliteValue.Check(db, rc);
     }
