@@ -7,8 +7,9 @@ namespace BulkData.Pdf;
 
 /// <summary>
 /// Writes a table report as PDF with SkiaSharp's PDF back end: a title, the generation time and an optional
-/// description; the header row repeated on every page; column widths from the header and the first rows;
-/// long text wrapped; numbers right-aligned in their column's format; page numbers. Pages are written as the
+/// description; the header row repeated on every page; column widths from the header and the first rows, landscape
+/// when they need it; text wrapped between words; numbers right-aligned in their column's format, never wrapped and
+/// shrunk rather than drawn past their cell; times readable, to the second; the title and number on every page. Pages are written as the
 /// rows arrive, so memory does not grow with the number of rows, and reach the output asynchronously.
 /// Dispose it (<c>await using</c>) when the export fails, to release its native resources at once.
 /// </summary>
@@ -32,8 +33,8 @@ public sealed class PdfSink : IExportSink
     private readonly SKPaint ink = new() { Color = SKColors.Black, IsAntialias = true };
     private readonly SKPaint lines = new() { Color = Rule, StrokeWidth = 0.5f, IsAntialias = true };
     private readonly SKPaint fill = new() { Color = HeaderFill };
-    private readonly float width;
-    private readonly float height;
+    private float width;
+    private float height;
     private readonly List<(string Text, bool Right)[]> pending = [];
     private readonly List<(string Text, bool Right)> row = [];
     private string[] headers = [];
@@ -50,7 +51,6 @@ public sealed class PdfSink : IExportSink
 
         this.stream = stream;
         this.ownsStream = ownsStream;
-        (width, height) = this.options.Landscape ? (this.options.PageHeight, this.options.PageWidth) : (this.options.PageWidth, this.options.PageHeight);
         typefaces = new TextFonts.Typefaces(this.options.FallbackFonts);
         body = new TextFonts(typefaces.Regular, typefaces.Fallbacks, this.options.FontSize);
         bold = new TextFonts(typefaces.Bold, typefaces.Fallbacks, this.options.FontSize);
@@ -97,7 +97,9 @@ public sealed class PdfSink : IExportSink
     public void WriteCell<TValue>(TValue value, ValueConverter<TValue> converter, ValueFormat format)
     {
         ArgumentNullException.ThrowIfNull(converter);
-        row.Add((converter.Format(value, format) ?? string.Empty, IsNumber(typeof(TValue))));
+        ArgumentNullException.ThrowIfNull(format);
+        var text = format.Formats.Count == 0 && Readable(value, format.Culture) is { } readable ? readable : converter.Format(value, format);
+        row.Add((text ?? string.Empty, IsNumber(typeof(TValue))));
     }
 
     /// <inheritdoc/>
@@ -152,8 +154,26 @@ public sealed class PdfSink : IExportSink
     /// <summary>Writes what Skia has produced since the last call to the output, asynchronously.</summary>
     private ValueTask DrainAsync(CancellationToken cancellationToken) => pages.DrainToAsync(stream, cancellationToken);
 
-    private static bool IsNumber(Type type) =>
-        Type.GetTypeCode(Nullable.GetUnderlyingType(type) ?? type) is >= TypeCode.SByte and <= TypeCode.Decimal;
+    /// <summary>Numbers, not enums: an enum is drawn as its name, left-aligned like text.</summary>
+    private static bool IsNumber(Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        return !underlying.IsEnum && Type.GetTypeCode(underlying) is >= TypeCode.SByte and <= TypeCode.Decimal;
+    }
+
+    /// <summary>
+    /// A time without a pattern of its own as a person reads it, to the second and with its offset, in the column's
+    /// culture (ISO dates for the invariant one): the round-trip form a file needs wraps into pieces in a report.
+    /// </summary>
+    private static string? Readable<TValue>(TValue value, CultureInfo culture) => value switch
+    {
+        DateTimeOffset at => at.ToString($"{DateTimePattern(culture)} zzz", culture),
+        DateTime at => at.ToString(DateTimePattern(culture), culture),
+        _ => null,
+    };
+
+    private static string DateTimePattern(CultureInfo culture) =>
+        culture.Equals(CultureInfo.InvariantCulture) ? "yyyy-MM-dd HH:mm:ss" : $"{culture.DateTimeFormat.ShortDatePattern} {culture.DateTimeFormat.LongTimePattern}";
 
     /// <summary>Sizes the columns from what was collected (once), then draws the collected rows.</summary>
     private void DrawPending()
@@ -168,9 +188,11 @@ public sealed class PdfSink : IExportSink
     }
 
     /// <summary>
-    /// Each column as wide as its widest header or measured cell. When they do not fit the page, the columns
-    /// narrower than an equal share of what is left keep their width, and the wide ones share the rest equally
-    /// (never below their header's widest word) and wrap their text.
+    /// Each column as wide as its widest header or measured cell, never narrower than its widest word (a third of the
+    /// table at most) nor a number's width. The page turns to landscape, unless the options say otherwise, when those
+    /// widths need more than one and a half portrait pages. When they do not fit the page, the columns narrower than
+    /// an equal share of what is left keep their width, the wide ones share the rest equally (never below their
+    /// minimum) and wrap their text; columns that still do not fit are narrowed alike, numbers shrunk to fit.
     /// </summary>
     private float[] SizeColumns()
     {
@@ -181,16 +203,24 @@ public sealed class PdfSink : IExportSink
         for (var c = 0; c < count; c++)
         {
             var header = c < headers.Length ? headers[c] : string.Empty;
-            minimum[c] = header.Split(' ').Select(bold.Measure).DefaultIfEmpty(0).Max() + (2 * Padding);
             var cells = pending.Where(r => c < r.Length).Select(r => r[c]).ToList();
 
             // Numbers never wrap: room for a few more digits than the measured rows had.
             var room = cells.Count > 0 && cells.All(cell => cell.Right) ? body.Measure("00,0") : 0;
             numeric[c] = room > 0;
             natural[c] = Math.Max(bold.Measure(header), cells.Select(cell => body.Measure(cell.Text) + room).DefaultIfEmpty(0).Max()) + (2 * Padding);
+            var widestWord = cells.SelectMany(cell => cell.Text.Split(' ', '\n')).Select(body.Measure).DefaultIfEmpty(0).Max();
+            minimum[c] = numeric[c] ? natural[c] : Math.Max(header.Split(' ').Select(bold.Measure).DefaultIfEmpty(0).Max(), widestWord) + (2 * Padding);
         }
 
+        var landscape = options.Landscape ?? natural.Sum() > 1.5f * (options.PageWidth - (2 * Margin));
+        (width, height) = landscape ? (options.PageHeight, options.PageWidth) : (options.PageWidth, options.PageHeight);
         var remaining = width - (2 * Margin);
+        for (var c = 0; c < count; c++)
+        {
+            minimum[c] = numeric[c] ? minimum[c] : Math.Min(minimum[c], remaining / 3);
+        }
+
         var wide = Enumerable.Range(0, count).ToList();
         while (wide.Count > 0)
         {
@@ -206,7 +236,8 @@ public sealed class PdfSink : IExportSink
             wide.RemoveAll(narrow.Contains);
         }
 
-        return natural;
+        var overflow = natural.Sum() / (width - (2 * Margin));
+        return overflow > 1 ? [.. natural.Select(w => w / overflow)] : natural;
     }
 
     private void DrawRow(string[] texts, bool[] right, TextFonts fonts, bool shaded)
@@ -247,8 +278,15 @@ public sealed class PdfSink : IExportSink
             var baseline = y + Padding + fonts.Ascent;
             foreach (var line in wrapped[c].Take(lineCount))
             {
-                var left = c < right.Length && right[c] ? x + widths[c] - Padding - fonts.Measure(line) : x + Padding;
-                fonts.Draw(canvas, line, left, baseline, ink);
+                if (c < right.Length && right[c])
+                {
+                    DrawNumber(canvas, line, fonts, x, widths[c], baseline);
+                }
+                else
+                {
+                    fonts.Draw(canvas, line, x + Padding, baseline, ink);
+                }
+
                 baseline += fonts.LineHeight;
             }
 
@@ -257,6 +295,23 @@ public sealed class PdfSink : IExportSink
 
         y += rowHeight;
         canvas.DrawLine(Margin, y, Margin + widths.Sum(), y, lines);
+    }
+
+    /// <summary>A number right-aligned in its cell, shrunk sideways when it is wider than the cell, never drawn past it.</summary>
+    private void DrawNumber(SKCanvas canvas, string text, TextFonts fonts, float x, float cellWidth, float baseline)
+    {
+        var room = cellWidth - (2 * Padding);
+        var measured = fonts.Measure(text);
+        if (measured <= room)
+        {
+            fonts.Draw(canvas, text, x + cellWidth - Padding - measured, baseline, ink);
+            return;
+        }
+
+        canvas.Save();
+        canvas.Scale(room / measured, 1, x + Padding, baseline);
+        fonts.Draw(canvas, text, x + Padding, baseline, ink);
+        canvas.Restore();
     }
 
     /// <summary>Breaks text into lines that fit: at line breaks, then between words, and inside a word too long for a line.</summary>
@@ -317,7 +372,9 @@ public sealed class PdfSink : IExportSink
         {
             titleFont.Draw(page, options.Title, Margin, y + titleFont.Ascent, ink);
             y += titleFont.LineHeight;
-            var generated = $"Generated {options.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
+            var culture = options.Culture;
+            var pattern = culture.Equals(CultureInfo.InvariantCulture) ? "yyyy-MM-dd HH:mm" : $"{culture.DateTimeFormat.ShortDatePattern} {culture.DateTimeFormat.ShortTimePattern}";
+            var generated = $"Generated {options.Time.GetUtcNow().UtcDateTime.ToString(pattern, culture)} UTC";
             foreach (var line in options.Description is { } description ? [description, generated] : new[] { generated })
             {
                 body.Draw(page, line, Margin, y + body.Ascent, ink);
@@ -332,8 +389,10 @@ public sealed class PdfSink : IExportSink
 
     private void EndPage()
     {
-        var label = string.Create(CultureInfo.InvariantCulture, $"Page {pageNumber}");
-        body.Draw(page!, label, (width - body.Measure(label)) / 2, height - (Margin / 2), ink);
+        // The footer: the title on the left, the page's number on the right (the count of pages is unknown while streaming).
+        var label = string.Create(options.Culture, $"Page {pageNumber}");
+        body.Draw(page!, options.Title, Margin, height - (Margin / 2), ink);
+        body.Draw(page!, label, width - Margin - body.Measure(label), height - (Margin / 2), ink);
         document.EndPage();
         page = null;
     }

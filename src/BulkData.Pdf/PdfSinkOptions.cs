@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace BulkData.Pdf;
 
@@ -11,8 +12,14 @@ public sealed class PdfSinkOptions
     /// <summary>A line under the title, e.g. the filter the rows were chosen with. Default: null, none.</summary>
     public string? Description { get; set; }
 
-    /// <summary>True for landscape pages. Default: false, portrait.</summary>
-    public bool Landscape { get; set; }
+    /// <summary>
+    /// True for landscape pages, false for portrait. Default: null, chosen from the columns: landscape when their
+    /// widths (the header and the measured rows) need more than one and a half portrait pages.
+    /// </summary>
+    public bool? Landscape { get; set; }
+
+    /// <summary>The culture of the report's own texts, such as the generation time. Default: the invariant culture (ISO dates).</summary>
+    public CultureInfo Culture { get; set; } = CultureInfo.InvariantCulture;
 
     /// <summary>The page's width in points, portrait. Default: A4, 595.28.</summary>
     [Range(144, 14_400)]
