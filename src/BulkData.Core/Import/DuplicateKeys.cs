@@ -5,13 +5,13 @@ namespace BulkData.Import;
 
 /// <summary>
 /// Finds keys that repeat within one file, compared as typed values (<see cref="ImportKey"/>). It remembers one entry per
-/// distinct key: its 128-bit hash (<see cref="KeyHash"/>) and first row, about 40 bytes, or the key itself when a value
+/// distinct key: its 128-bit hash (<see cref="KeyHash"/>) and first row, about 45 bytes (<see cref="FirstRowsByHash"/>), or the key itself when a value
 /// has no canonical form. A resource without a key costs nothing.
 /// </summary>
 internal sealed class DuplicateKeys<T>(ResourceDefinition<T> resource, DuplicateKeyPolicy policy)
     where T : class
 {
-    private readonly Dictionary<UInt128, long> firstRowsByHash = [];
+    private readonly FirstRowsByHash firstRowsByHash = new();
     private readonly Dictionary<ImportKey, long> firstRows = [];
     private readonly KeyHash hash = new();
 
@@ -39,12 +39,10 @@ internal sealed class DuplicateKeys<T>(ResourceDefinition<T> resource, Duplicate
         long firstRow;
         if (hash.TryCompute(key, out var hashed))
         {
-            if (firstRowsByHash.TryAdd(hashed, row.RowNumber))
+            if (firstRowsByHash.TryAdd(hashed, row.RowNumber, out firstRow))
             {
                 return Verdict.First;
             }
-
-            firstRow = firstRowsByHash[hashed];
         }
         else if (firstRows.TryAdd(key, row.RowNumber))
         {
