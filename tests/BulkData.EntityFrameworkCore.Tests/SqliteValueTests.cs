@@ -171,6 +171,58 @@ public sealed class SqliteValueTests : IDisposable
         }
     });
 
+    /// <summary>Texts in the forms the writer stores, and each with one character changed, dropped or added.</summary>
+    private static readonly Arbitrary<(SqliteValueKind Kind, string Text)> StoredTexts =
+        (from kind in Gen.Elements(SqliteValueKind.Decimal, SqliteValueKind.DateTime, SqliteValueKind.DateOnly, SqliteValueKind.GuidText)
+         from amount in ArbMap.Default.GeneratorFor<decimal>()
+         from at in ArbMap.Default.GeneratorFor<DateTime>()
+         from ticks in Gen.Elements(0L, 1L, 10L, 5_000_000L, 1_234_567L, 9_999_999L)
+         from token in ArbMap.Default.GeneratorFor<Guid>()
+         let stored = SqliteValue.Text(kind, kind switch
+         {
+             SqliteValueKind.Decimal => amount,
+             SqliteValueKind.DateTime => at.AddTicks(-(at.Ticks % 10_000_000)).AddTicks(ticks),
+             SqliteValueKind.DateOnly => DateOnly.FromDateTime(at),
+             _ => token,
+         })
+         from edit in Gen.Elements(0, 1, 2, 3)
+         from at2 in Gen.Choose(0, stored.Length - 1)
+         from character in Gen.Elements('0', '9', '1', '-', ':', ' ', '.', 'e', 'a', 'F', 'x', '+', 'é')
+         select (kind, edit switch
+         {
+             0 => stored,
+             1 => stored.Remove(at2, 1).Insert(at2, character.ToString()),
+             2 => stored.Remove(at2, 1),
+             _ => stored.Insert(at2, character.ToString()),
+         })).ToArbitrary();
+
+    /// <summary>A stored text is read from SQLite's UTF-8 exactly as the BCL's parsers read it as a string, value and failure alike.</summary>
+    [Property(MaxTest = 2_000)]
+    public Property TextParse_FromUtf8_IsTheBclsOfTheString() => Prop.ForAll(StoredTexts, stored =>
+    {
+        var (kind, text) = stored;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        object? expected = kind switch
+        {
+            SqliteValueKind.Decimal => decimal.TryParse(text, System.Globalization.NumberStyles.Number | System.Globalization.NumberStyles.AllowExponent, invariant, out var number) ? number : null,
+            SqliteValueKind.DateTime => DateTime.TryParseExact(text, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", invariant, System.Globalization.DateTimeStyles.None, out var moment) ? moment : null,
+            SqliteValueKind.DateOnly => DateOnly.TryParseExact(text, @"yyyy\-MM\-dd", invariant, System.Globalization.DateTimeStyles.None, out var day) ? day : null,
+            _ => Guid.TryParseExact(text, "D", out var id) ? id : null,
+        };
+        var actual = SqliteValue.TryParse(kind, System.Text.Encoding.UTF8.GetBytes(text));
+
+        // Decimals are compared by their bits, so 1.5 and 1.50 differ; times by their ticks and kind.
+        Assert.Equal(Describe(expected), Describe(actual));
+    });
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "none",
+        decimal number => string.Join(',', decimal.GetBits(number)),
+        DateTime moment => $"{moment.Ticks}/{moment.Kind}",
+        _ => $"{value}",
+    };
+
     [Property(MaxTest = 200)]
     public Property ChangeRecordJson_IsTheSerializers() => Prop.ForAll(Samples, sample =>
     {

@@ -165,20 +165,20 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 {
                     batch.Reject(i, keys[0].Name, $"A record with the key '{key}' already exists. Import with the 'overwrite' or 'skip existing' strategy to update or keep it.");
                 }
-                else if (options.SkipUnchanged && members.All(c => c.Property.GetValueComparer().Equals(c.Read(current), c.Read(item))))
+                else if (options.SkipUnchanged && Same(members, current, item))
                 {
                     batch.SetOutcome(i, RowOutcomeKind.Unchanged);
                 }
                 else
                 {
                     var before = recordsChanges && !ours ? Snapshot(current) : null;
-                    var previous = Array.ConvertAll(members, c => c.Read(current));
+                    var previous = validatesRecords ? Array.ConvertAll(members, c => c.Read(current)) : null;
                     foreach (var column in members)
                     {
-                        Set(current, column, column.Read(item));
+                        Copy(item, current, column);
                     }
 
-                    if (validatesRecords && Rejects(batch, i, current))
+                    if (previous is not null && Rejects(batch, i, current))
                     {
                         for (var m = 0; m < members.Length; m++)
                         {
@@ -304,6 +304,32 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         private TableStatements Statements() => statements ??= new TableStatements(table!, db);
 
         private string Snapshot(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
+
+        private static bool Same(TableColumn[] members, TEntity current, TEntity item)
+        {
+            foreach (var column in members)
+            {
+                if (!column.SameIn(current, item))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Copies a row's member onto an existing record: through its tracked entry on EF Core's way, on the object itself on the set-based one.</summary>
+        private void Copy(TEntity item, TEntity current, TableColumn column)
+        {
+            if (table is null)
+            {
+                db.Entry(current).Property(column.Property.Name).CurrentValue = column.Read(item);
+            }
+            else
+            {
+                column.Copy(item, current);
+            }
+        }
 
         /// <summary>Sets a member of an existing record: through its tracked entry on EF Core's way, on the object itself on the set-based one.</summary>
         private void Set(TEntity entity, TableColumn column, object? value)

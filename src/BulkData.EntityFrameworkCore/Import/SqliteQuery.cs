@@ -33,7 +33,7 @@ internal sealed class SqliteQuery : IDisposable
     /// <param name="columns">The columns it selects.</param>
     public static SqliteQuery? TryPrepare(SqliteConnection connection, string sql, TableColumn[] columns)
     {
-        if (SqliteValue.KindsOf(columns) is not { } kinds)
+        if (!SqliteNative.IsUsable || SqliteValue.KindsOf(columns) is not { } kinds)
         {
             return null;
         }
@@ -53,6 +53,7 @@ internal sealed class SqliteQuery : IDisposable
         try
         {
             SqliteValue.Check(db, raw.sqlite3_bind_text(statement, 1, SqliteValue.Utf8(parameter, ref utf8)));
+            var handle = statement.DangerousGetHandle();
             int rc;
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
@@ -60,10 +61,10 @@ internal sealed class SqliteQuery : IDisposable
                 for (var c = 0; c < columns.Length; c++)
                 {
                     object? value = null;
-                    var storage = raw.sqlite3_column_type(statement, c);
+                    var storage = SqliteNative.ColumnType(handle, c);
                     if (storage == raw.SQLITE_NULL
                         ? !columns[c].Property.IsNullable
-                        : !SqliteValue.TryRead(statement, c, storage, kinds[c], columns[c].ProviderType, out value))
+                        : !SqliteValue.TryRead(handle, c, storage, kinds[c], columns[c].ProviderType, out value))
                     {
                         found.RemoveRange(start, found.Count - start);
                         return false;

@@ -46,7 +46,7 @@ internal sealed class SqliteStatement : IDisposable
     /// <param name="parameterName">The placeholder of the parameter at a position (<c>@p0</c>).</param>
     public static SqliteStatement? TryPrepare(SqliteConnection connection, string sql, TableColumn[] bound, TableColumn[] returned, Func<int, string> parameterName)
     {
-        if (SqliteValue.KindsOf(bound) is not { } kinds)
+        if (!SqliteNative.IsUsable || SqliteValue.KindsOf(bound) is not { } kinds)
         {
             return null;
         }
@@ -119,13 +119,14 @@ internal sealed class SqliteStatement : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Bind(int position, SqliteValueKind kind, object value)
     {
-        var rc = value is DBNull ? raw.sqlite3_bind_null(statement, position) : kind switch
+        var handle = statement.DangerousGetHandle();
+        var rc = value is DBNull ? SqliteNative.BindNull(handle, position) : kind switch
         {
-            SqliteValueKind.Integer => raw.sqlite3_bind_int64(statement, position, SqliteValue.Integer(value)),
-            SqliteValueKind.Real => raw.sqlite3_bind_double(statement, position, SqliteValue.Real(value)),
-            SqliteValueKind.Blob => raw.sqlite3_bind_blob(statement, position, (byte[])value),
-            SqliteValueKind.GuidBlob => raw.sqlite3_bind_blob(statement, position, ((Guid)value).ToByteArray()),
-            _ => raw.sqlite3_bind_text(statement, position, SqliteValue.TextUtf8(kind, value, ref utf8)),
+            SqliteValueKind.Integer => SqliteNative.BindInt64(handle, position, SqliteValue.Integer(value)),
+            SqliteValueKind.Real => SqliteNative.BindDouble(handle, position, SqliteValue.Real(value)),
+            SqliteValueKind.Blob => SqliteNative.BindBlob(handle, position, (byte[])value),
+            SqliteValueKind.GuidBlob => SqliteNative.BindBlob(handle, position, ((Guid)value).ToByteArray()),
+            _ => SqliteNative.BindText(handle, position, SqliteValue.TextUtf8(kind, value, ref utf8)),
         };
         SqliteValue.Check(db, rc);
     }

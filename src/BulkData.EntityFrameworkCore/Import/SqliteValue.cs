@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -84,25 +85,37 @@ internal static class SqliteValue
     /// <see cref="Text"/>, <see cref="Integer"/> and <see cref="Real"/> store; false for any other form (a value another
     /// tool stored), which only Microsoft.Data.Sqlite reads. <paramref name="storage"/> is the value's storage class.
     /// </summary>
-    public static bool TryRead(sqlite3_stmt statement, int column, int storage, SqliteValueKind kind, Type providerType, out object value)
+    public static bool TryRead(nint statement, int column, int storage, SqliteValueKind kind, Type providerType, out object value)
     {
         var type = Nullable.GetUnderlyingType(providerType) ?? providerType;
         object? read = (kind, storage) switch
         {
-            (SqliteValueKind.Integer, raw.SQLITE_INTEGER) => FromInteger(raw.sqlite3_column_int64(statement, column), type),
-            (SqliteValueKind.Real, raw.SQLITE_FLOAT) => type == typeof(float) ? (object)(float)raw.sqlite3_column_double(statement, column) : raw.sqlite3_column_double(statement, column),
-            (SqliteValueKind.Text, raw.SQLITE_TEXT) => raw.sqlite3_column_text(statement, column).utf8_to_string(),
-            (SqliteValueKind.Decimal, raw.SQLITE_TEXT) => decimal.TryParse(raw.sqlite3_column_text(statement, column).utf8_to_string(), NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number) ? number : null,
-            (SqliteValueKind.DateTime, raw.SQLITE_TEXT) => DateTime.TryParseExact(raw.sqlite3_column_text(statement, column).utf8_to_string(), DateTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment) ? moment : null,
-            (SqliteValueKind.DateOnly, raw.SQLITE_TEXT) => DateOnly.TryParseExact(raw.sqlite3_column_text(statement, column).utf8_to_string(), DateOnlyFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null,
-            (SqliteValueKind.GuidText, raw.SQLITE_TEXT) => Guid.TryParseExact(raw.sqlite3_column_text(statement, column).utf8_to_string(), "D", out var id) ? id : null,
-            (SqliteValueKind.GuidBlob, raw.SQLITE_BLOB) => raw.sqlite3_column_blob(statement, column) is { Length: 16 } bytes ? new Guid(bytes) : null,
-            (SqliteValueKind.Blob, raw.SQLITE_BLOB) => raw.sqlite3_column_blob(statement, column).ToArray(),
+            (SqliteValueKind.Integer, raw.SQLITE_INTEGER) => FromInteger(SqliteNative.ColumnInt64(statement, column), type),
+            (SqliteValueKind.Real, raw.SQLITE_FLOAT) => type == typeof(float) ? (object)(float)SqliteNative.ColumnDouble(statement, column) : SqliteNative.ColumnDouble(statement, column),
+            (SqliteValueKind.Text, raw.SQLITE_TEXT) => Encoding.UTF8.GetString(Bytes(SqliteNative.ColumnText(statement, column), statement, column)),
+            (SqliteValueKind.Decimal or SqliteValueKind.DateTime or SqliteValueKind.DateOnly or SqliteValueKind.GuidText, raw.SQLITE_TEXT) => TryParse(kind, Bytes(SqliteNative.ColumnText(statement, column), statement, column)),
+            (SqliteValueKind.GuidBlob, raw.SQLITE_BLOB) => Bytes(SqliteNative.ColumnBlob(statement, column), statement, column) is { Length: 16 } bytes ? new Guid(bytes) : null,
+            (SqliteValueKind.Blob, raw.SQLITE_BLOB) => Bytes(SqliteNative.ColumnBlob(statement, column), statement, column).ToArray(),
             _ => null,
         };
         value = read!;
         return read is not null;
     }
+
+    /// <summary>
+    /// A stored text of a kind (decimal, date and time, date, GUID) as its value, exactly as the BCL's parsers read the
+    /// form <see cref="Text"/> writes; null where they do not. Parsed from the UTF-8 SQLite holds, with no string: the
+    /// forms the writer stores by a fixed-position parse (<c>DateTime.TryParseExact</c> with a custom format took about a
+    /// microsecond a value), anything else by the BCL's parser of the decoded text.
+    /// </summary>
+    public static object? TryParse(SqliteValueKind kind, ReadOnlySpan<byte> text) => kind switch
+    {
+        SqliteValueKind.Decimal => decimal.TryParse(text, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number) ? number : null,
+        SqliteValueKind.DateTime => TryParseDateTime(text, out var moment) || DateTime.TryParseExact(Encoding.UTF8.GetString(text), DateTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out moment) ? moment : null,
+        SqliteValueKind.DateOnly => TryParseDate(text, out var day) || DateOnly.TryParseExact(Encoding.UTF8.GetString(text), DateOnlyFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day) ? day : null,
+        SqliteValueKind.GuidText => (Utf8Parser.TryParse(text, out Guid id, out var used, 'D') && used == text.Length) || Guid.TryParseExact(Encoding.UTF8.GetString(text), "D", out id) ? id : null,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a parsed text kind."),
+    };
 
     /// <summary>
     /// A text kind's value as SQLite stores it (<see cref="Text"/>), formatted straight to UTF-8 in a reused buffer: the
@@ -157,6 +170,74 @@ internal static class SqliteValue
         {
             SqliteException.ThrowExceptionForRC(rc, db);
         }
+    }
+
+    /// <summary>A column's text or blob (<paramref name="start"/>, got first, as SQLite asks) as its bytes, valid until the statement steps on.</summary>
+    private static unsafe ReadOnlySpan<byte> Bytes(nint start, nint statement, int column) => new((void*)start, SqliteNative.ColumnBytes(statement, column));
+
+    /// <summary><c>yyyy-MM-dd HH:mm:ss</c>, then a point and one to seven digits of the second when it has a fraction.</summary>
+    private static bool TryParseDateTime(ReadOnlySpan<byte> text, out DateTime value)
+    {
+        value = default;
+        if (!(text.Length == 19 || (text.Length is > 20 and <= 27 && text[19] == '.'))
+            || text[10] != ' ' || text[13] != ':' || text[16] != ':'
+            || !TryParseDate(text[..10], out var day)
+            || !TryDigits(text.Slice(11, 2), out var hour) || hour > 23
+            || !TryDigits(text.Slice(14, 2), out var minute) || minute > 59
+            || !TryDigits(text.Slice(17, 2), out var second) || second > 59)
+        {
+            return false;
+        }
+
+        var ticks = 0;
+        if (text.Length > 19)
+        {
+            var fraction = text[20..];
+            if (!TryDigits(fraction, out ticks))
+            {
+                return false;
+            }
+
+            for (var d = fraction.Length; d < 7; d++)
+            {
+                ticks *= 10;
+            }
+        }
+
+        value = new DateTime(day, new TimeOnly(hour, minute, second)).AddTicks(ticks);
+        return true;
+    }
+
+    /// <summary><c>yyyy-MM-dd</c>, a day that exists.</summary>
+    private static bool TryParseDate(ReadOnlySpan<byte> text, out DateOnly value)
+    {
+        value = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !TryDigits(text[..4], out var year) || year < 1
+            || !TryDigits(text.Slice(5, 2), out var month) || month is < 1 or > 12
+            || !TryDigits(text.Slice(8, 2), out var day) || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        value = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        foreach (var digit in text)
+        {
+            if (!char.IsAsciiDigit((char)digit))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (digit - '0');
+        }
+
+        return true;
     }
 
     // As Microsoft.Data.Sqlite converts an INTEGER to a smaller type: checked, so a value out of range is left to it.

@@ -18,6 +18,7 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
 {
     private readonly IClrPropertyGetter getter = Property.GetGetter();
     private readonly MemberInfo member = (MemberInfo?)Property.PropertyInfo ?? Property.FieldInfo!;
+    private readonly TypedMember? typed = TypedMember.For(Property);
 
     // The reader's typed getter for the provider's type (SQLite's text as a GUID or a date, an integer as an int).
     private readonly Func<DbDataReader, int, object> readValue = ReadMethod
@@ -41,10 +42,30 @@ internal sealed record TableColumn(IProperty Property, int Index, string Name, R
     /// <summary>The entity's value of the property.</summary>
     public object? Read(object entity) => getter.GetClrValue(entity);
 
+    /// <summary>True when both entities hold equal values of the property, by its value comparer.</summary>
+    public bool SameIn(object left, object right) => typed?.Same(left, right) ?? Property.GetValueComparer().Equals(Read(left), Read(right));
+
+    /// <summary>Copies the property's value from one entity to the other (a merged member).</summary>
+    public void Copy(object from, object to)
+    {
+        if (typed is not null)
+        {
+            typed.Copy(from, to);
+        }
+        else
+        {
+            Write(to, Read(from));
+        }
+    }
+
     /// <summary>Sets the entity's value of the property (a value the database generated, a merged member).</summary>
     public void Write(object entity, object? value)
     {
-        if (member is PropertyInfo { CanWrite: true } property)
+        if (typed is not null)
+        {
+            typed.Set(entity, value);
+        }
+        else if (member is PropertyInfo { CanWrite: true } property)
         {
             property.SetValue(entity, value);
         }
