@@ -89,6 +89,42 @@ public sealed class ImportTargetTests(PostgresServer postgres)
         Assert.Equal((1L, 1L, 1L, 0L), (result.Counts.Updated, result.Counts.Skipped, result.Counts.Unchanged, result.Counts.Existing));
     }
 
+    /// <summary>
+    /// An update sets only the columns whose values change: the key's index is not rewritten, and a trigger on the
+    /// other columns (<c>UPDATE OF</c>, which fires for every column a SET names) does not fire.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task IntoAsync_Update_SetsOnlyTheChangedColumns(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        await database.SeedAsync(new Item { Sku = "A-1", Name = "old", Price = 1m, Quantity = 1 });
+        await using (var db = database.Factory.CreateDbContext())
+        {
+            // The test's own DDL: an audit of the columns the file leaves as they are.
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE \"Audit\" (\"Sku\" TEXT)");
+            await db.Database.ExecuteSqlRawAsync(provider == "sqlite"
+                ? "CREATE TRIGGER \"Audited\" AFTER UPDATE OF \"Sku\", \"Price\", \"Quantity\" ON \"Items\" BEGIN INSERT INTO \"Audit\" VALUES (new.\"Sku\"); END"
+                : "CREATE FUNCTION audit() RETURNS trigger AS $$ BEGIN INSERT INTO \"Audit\" VALUES (NEW.\"Sku\"); RETURN NEW; END $$ LANGUAGE plpgsql; "
+                  + "CREATE TRIGGER \"Audited\" AFTER UPDATE OF \"Sku\", \"Price\", \"Quantity\" ON \"Items\" FOR EACH ROW EXECUTE FUNCTION audit()");
+        }
+
+        using var host = new TestHost(database);
+        await host.Importer.For<Item>().From(File("A-1,new,1.00,1")).IntoAsync(host.Target(MergeStrategy.Upsert));
+        var untouched = await AuditedAsync(database);
+        await host.Importer.For<Item>().From(File("A-1,new,2.00,1")).IntoAsync(host.Target(MergeStrategy.Upsert));
+
+        Assert.Equal(("new", 2m), (Assert.Single(await database.ItemsAsync()).Name, (await database.ItemsAsync())[0].Price));
+        Assert.Equal((0, 1), (untouched, await AuditedAsync(database)));
+    }
+
+    private static async Task<int> AuditedAsync(Database database)
+    {
+        await using var db = database.Factory.CreateDbContext();
+        return await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM \"Audit\"").SingleAsync();
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]

@@ -94,6 +94,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
     {
         private readonly bool recordsChanges = ChangeRecords.AreKept(db);
         private readonly Dictionary<IReadOnlyList<string>, TableColumn[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<(TableColumn[] Members, ulong Changed), TableColumn[]> differingOf = [];
 
         // The set-based writer's view of the table, or null where EF Core's tracker writes (see EntityTable.For).
         private readonly EntityTable? table = EntityTable.For(db, entityType);
@@ -165,12 +166,15 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 {
                     batch.Reject(i, keys[0].Name, $"A record with the key '{key}' already exists. Import with the 'overwrite' or 'skip existing' strategy to update or keep it.");
                 }
-                else if (options.SkipUnchanged && Same(members, current, item))
-                {
-                    batch.SetOutcome(i, RowOutcomeKind.Unchanged);
-                }
                 else
                 {
+                    var differing = Differing(members, current, item);
+                    if (options.SkipUnchanged && differing.Length == 0)
+                    {
+                        batch.SetOutcome(i, RowOutcomeKind.Unchanged);
+                        continue;
+                    }
+
                     var before = recordsChanges && !ours ? Snapshot(current) : null;
                     var previous = validatesRecords ? Array.ConvertAll(members, c => c.Read(current)) : null;
                     foreach (var column in members)
@@ -201,7 +205,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                     // A record inserted by this batch is inserted with its latest values; any other is updated.
                     if (table is not null && !createdInBatch.Contains(key))
                     {
-                        changed.Add((current, members));
+                        changed.Add((current, differing.Length > 0 ? differing : members));
                     }
 
                     writtenInBatch.Add(key);
@@ -305,17 +309,38 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         private string Snapshot(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
 
-        private static bool Same(TableColumn[] members, TEntity current, TEntity item)
+        /// <summary>
+        /// The members whose values the row changes, in order, one array per set of members and changes: an UPDATE sets
+        /// only those, so an unchanged key's index entry is not rewritten (SQLite rewrites the entry of every indexed column
+        /// a SET names: 50,000 updates of the database benchmark took 0.30 s with its key in the SET, 0.12 s without).
+        /// </summary>
+        private TableColumn[] Differing(TableColumn[] members, TEntity current, TEntity item)
         {
-            foreach (var column in members)
+            if (members.Length > 64)
             {
-                if (!column.SameIn(current, item))
+                return Array.TrueForAll(members, c => c.SameIn(current, item)) ? [] : members;
+            }
+
+            var mask = 0UL;
+            for (var m = 0; m < members.Length; m++)
+            {
+                if (!members[m].SameIn(current, item))
                 {
-                    return false;
+                    mask |= 1UL << m;
                 }
             }
 
-            return true;
+            if (mask == 0 || mask == ulong.MaxValue >> (64 - members.Length))
+            {
+                return mask == 0 ? [] : members;
+            }
+
+            if (!differingOf.TryGetValue((members, mask), out var subset))
+            {
+                differingOf[(members, mask)] = subset = [.. members.Where((_, m) => (mask & (1UL << m)) != 0)];
+            }
+
+            return subset;
         }
 
         /// <summary>Copies a row's member onto an existing record: through its tracked entry on EF Core's way, on the object itself on the set-based one.</summary>
