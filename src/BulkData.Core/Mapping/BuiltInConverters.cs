@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Reflection;
 
 namespace BulkData.Mapping;
 
@@ -134,10 +135,23 @@ internal sealed class RealConverter<T> : ValueConverter<T>, IExplainsRejection
         string.Create(format.Culture, $"a number like {1234.5m}");
 }
 
-/// <summary>An enum member by name (case, spaces and separators ignored) or by its defined number.</summary>
+/// <summary>
+/// An enum member by its label (<c>[Display(Name = "In stock")]</c> or <c>[EnumMember(Value = "in-stock")]</c>, matched in
+/// the column's culture ignoring case and accents), by name (case, spaces and separators ignored) or by its defined
+/// number; written as its label, else its name.
+/// </summary>
 internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
     where TEnum : struct, Enum
 {
+    private const CompareOptions Matching = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace | CompareOptions.IgnoreKanaType | CompareOptions.IgnoreWidth;
+
+    private static readonly FrozenDictionary<TEnum, string> Labels = typeof(TEnum).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Select(f => (Value: (TEnum)f.GetValue(null)!, Label: f.GetCustomAttribute<System.ComponentModel.DataAnnotations.DisplayAttribute>()?.GetName()
+            ?? f.GetCustomAttribute<System.Runtime.Serialization.EnumMemberAttribute>()?.Value))
+        .Where(l => !string.IsNullOrWhiteSpace(l.Label))
+        .DistinctBy(l => l.Value)
+        .ToFrozenDictionary(l => l.Value, l => l.Label!.Trim());
+
     private static readonly FrozenDictionary<string, TEnum> ByName = Enum.GetValues<TEnum>()
         .DistinctBy(v => HeaderText.Normalize(v.ToString()))
         .ToFrozenDictionary(v => HeaderText.Normalize(v.ToString()), v => v);
@@ -155,6 +169,15 @@ internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
             return false;
         }
 
+        foreach (var (labelled, label) in Labels)
+        {
+            if (format.Culture.CompareInfo.Compare(text, label, Matching) == 0)
+            {
+                value = labelled;
+                return true;
+            }
+        }
+
         if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] == '-'))
         {
             return Enum.TryParse(text, out value) && (IsFlags || Enum.IsDefined(value));
@@ -170,10 +193,10 @@ internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
         return false;
     }
 
-    public override string? Format(TEnum value, ValueFormat format) => value.ToString();
+    public override string? Format(TEnum value, ValueFormat format) => Labels.GetValueOrDefault(value) ?? value.ToString();
 
     public override string Describe(ValueFormat format) =>
-        "one of: " + string.Join(", ", Enum.GetNames<TEnum>());
+        "one of: " + string.Join(", ", Enum.GetNames<TEnum>().Select(n => Labels.GetValueOrDefault(Enum.Parse<TEnum>(n)) ?? n).Distinct());
 }
 
 /// <summary>A GUID in any of the usual notations.</summary>

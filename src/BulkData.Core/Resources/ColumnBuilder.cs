@@ -40,6 +40,9 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public object? Converter { get; set; }
 
+    /// <summary>The value map's labels and their values, in the order they were mapped.</summary>
+    public List<(string Label, object? Value)> Labels { get; } = [];
+
     public int Order { get; set; } = member.Order ?? int.MaxValue;
 
     public int? Position { get; set; } = member.Position;
@@ -121,6 +124,23 @@ public sealed class ColumnBuilder
     {
         ArgumentNullException.ThrowIfNull(converter);
         draft.Converter = converter;
+        return this;
+    }
+
+    /// <summary>
+    /// Maps a label to a value: the label is read as the value (matched in the column's culture, ignoring case and
+    /// accents) and the value written as its first label, e.g. <c>Map("Y", true).Map("N", false)</c> or
+    /// <c>Map("In stock", Availability.InStock)</c>. A mapped value is read only from its labels; an unmapped text is a
+    /// row error listing them.
+    /// </summary>
+    /// <typeparam name="TValue">The member's type, or its non-nullable form.</typeparam>
+    /// <param name="label">The text in the file, e.g. <c>Oui</c>.</param>
+    /// <param name="value">The value it stands for.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder Map<TValue>(string label, TValue value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(label);
+        draft.Labels.Add((label.Trim(), value));
         return this;
     }
 

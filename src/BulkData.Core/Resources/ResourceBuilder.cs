@@ -305,10 +305,19 @@ public sealed class ResourceBuilder<T>
     private MemberColumn<T, TValue>? CreateColumn<TValue>(ColumnDraft draft)
     {
         var converter = ResolveConverter<TValue>(Qualified(draft.MemberName), draft.Converter);
+        if (converter is not null && draft.Labels.Count > 0)
+        {
+            converter = new MappedValueConverter<TValue>([.. draft.Labels.Select(l => Labelled<TValue>(draft, l.Label, l.Value))], converter);
+        }
+
         return converter is null
             ? null
             : new MemberColumn<T, TValue>(draft, (Func<T, TValue>)draft.Member.Getter, (Action<T, TValue>?)draft.Member.Setter, converter);
     }
+
+    private static KeyValuePair<string, TValue> Labelled<TValue>(ColumnDraft draft, string label, object? value) => value is TValue typed
+        ? new(label, typed)
+        : throw new BulkDataConfigurationException(Qualified(draft.MemberName), $"The label '{label}' of {Qualified(draft.MemberName)} maps to a {value?.GetType().Name ?? "null"}, not a {typeof(TValue).Name}.");
 
     /// <summary>The column's own converter, else the resource's for the type, else the built-in one; lifted to nullable as needed.</summary>
     private ValueConverter<TValue>? ResolveConverter<TValue>(string member, object? configured)
