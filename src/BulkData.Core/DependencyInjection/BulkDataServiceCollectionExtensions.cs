@@ -1,6 +1,7 @@
 // The conventional namespace for Add* extensions, so AddBulkData shows up wherever services are configured.
 using BulkData;
 using BulkData.DependencyInjection;
+using BulkData.Import;
 using BulkData.Jobs;
 using BulkData.Mapping;
 using Microsoft.Extensions.Configuration;
@@ -72,7 +73,8 @@ public static class BulkDataServiceCollectionExtensions
             registry.Formats,
             provider.GetService<IFileStore>(),
             provider.GetService<IJobRunner>(),
-            provider.GetService<IMappingStore>()));
+            provider.GetService<IMappingStore>(),
+            provider.GetService<IReferenceResolver>()));
         services.TryAddScoped<IBulkImporter, BulkImporter>();
         services.TryAddScoped<IBulkExporter, BulkExporter>();
         return builder;

@@ -254,7 +254,8 @@ internal sealed class ImportRun<T>
         var batch = new BatchSlot(capacity);
         var next = new BatchSlot(capacity);
         var phase = Committing ? "importing" : "validating";
-        await foreach (var sourceRow in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        var sourceRows = resource.Definition.Lookups.Length == 0 ? reader.ReadRowsAsync(cancellationToken) : ResolvedAheadAsync(reader.ReadRowsAsync(cancellationToken), cellOfColumn, formats, cancellationToken);
+        await foreach (var sourceRow in sourceRows.ConfigureAwait(false))
         {
             if (sourceRow.RowNumber <= resumeAfter)
             {
@@ -385,6 +386,68 @@ internal sealed class ImportRun<T>
         await FlushAsync(batch, next, cancellationToken).ConfigureAwait(false);
         await EndWriteAsync(cancellationToken).ConfigureAwait(false);
         return ExceedsInvalidFraction();
+    }
+
+    /// <summary>
+    /// The rows of a resource with lookup columns, a batch's worth held ahead (their cells copied) so that each lookup
+    /// resolves the batch's distinct values in one call before its rows are read: through the target's transaction
+    /// when it resolves (the batch before is written first, as the transaction's connection is one), else through the
+    /// registered resolver.
+    /// </summary>
+    private async IAsyncEnumerable<SourceRow> ResolvedAheadAsync(IAsyncEnumerable<SourceRow> rows, int[] cellOfColumn, ValueFormat[] formats, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var held = new List<SourceRow>(Math.Min(options.BatchSize, 65_536));
+        await using var reading = rows.GetAsyncEnumerator(cancellationToken);
+        var more = true;
+        while (more)
+        {
+            held.Clear();
+            while (held.Count < options.BatchSize && (more = await reading.MoveNextAsync().ConfigureAwait(false)))
+            {
+                var row = reading.Current;
+                held.Add(row with { Cells = new HeldCells(row.Cells) });
+            }
+
+            var resolver = await ResolverAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (column, lookup) in operation.Resource.Definition.Lookups)
+            {
+                if (cellOfColumn[column] is var cell and >= 0)
+                {
+                    var texts = held.Where(r => r.Problem is null && cell < r.Cells.Count).Select(r => r.Cells[cell]).OfType<string>();
+                    await lookup.ResolveAsync(resolver, texts, formats[column], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var row in held)
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private async ValueTask<IReferenceResolver> ResolverAsync(CancellationToken cancellationToken)
+    {
+        if (Committing)
+        {
+            await EndWriteAsync(cancellationToken).ConfigureAwait(false);
+            transaction ??= await target!.BeginAsync(targetContext!, cancellationToken).ConfigureAwait(false);
+            if (transaction is IReferenceResolver inTransaction)
+            {
+                return inTransaction;
+            }
+        }
+
+        return operation.Services.References ?? throw new BulkDataConfigurationException(
+            Job.Resource,
+            $"The resource {Job.Resource} has columns that look up other records, and nothing resolves them: import into an EF Core target, or register an {nameof(IReferenceResolver)} (UseEntityFrameworkLookups).");
+    }
+
+    /// <summary>A copy of a row's cells, which the source may reuse for the next row, keeping which of them are typed.</summary>
+    private sealed class HeldCells(IReadOnlyList<string?> cells) : List<string?>(cells), ITypedCells
+    {
+        private readonly bool[]? typed = cells is ITypedCells marks ? [.. Enumerable.Range(0, cells.Count).Select(marks.IsTyped)] : null;
+
+        public bool IsTyped(int index) => typed is not null && index < typed.Length && typed[index];
     }
 
     /// <summary>

@@ -29,6 +29,9 @@ internal interface IColumnBinding<in T>
 
     /// <summary>Hands the column's typed accessor, converter and format to a visitor, which builds what it needs once per column.</summary>
     TResult Accept<TResult>(IColumnVisitor<T, TResult> visitor);
+
+    /// <summary>The records the column looks up by natural key (<c>LookUp</c>), or null.</summary>
+    ReferenceLookup? Lookup => null;
 }
 
 /// <summary>
@@ -74,6 +77,8 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
     public ResourceColumn Column => this;
 
     public IReadOnlyList<ValidationAttribute> Attributes { get; }
+
+    public ReferenceLookup? Lookup => (converter as LookupConverter<TValue>)?.Lookup;
 
     public string? TryAssign(T item, string? raw, ValueFormat format, bool typed)
     {

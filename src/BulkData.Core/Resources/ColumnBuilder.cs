@@ -40,6 +40,9 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public object? Converter { get; set; }
 
+    /// <summary>The records the column looks up (<c>LookUp</c>) and their natural key member, or null.</summary>
+    public (Type Referenced, System.Reflection.PropertyInfo NaturalKey)? Lookup { get; set; }
+
     /// <summary>The value map's labels and their values, in the order they were mapped.</summary>
     public List<(string Label, object? Value)> Labels { get; } = [];
 
@@ -141,6 +144,31 @@ public sealed class ColumnBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         draft.Labels.Add((label.Trim(), value));
+        return this;
+    }
+
+    /// <summary>
+    /// Reads the column as a reference by natural key: the file holds, say, the customer's e-mail, and the member gets the
+    /// key of the <typeparamref name="TReferenced"/> record with that e-mail, e.g.
+    /// <c>Column(o => o.CustomerId, c => c.LookUp&lt;Customer&gt;(x => x.Email))</c>. The values are resolved a batch at a time
+    /// (one query for the batch's distinct values, through the target's transaction or the registered
+    /// <see cref="Import.IReferenceResolver"/>); text matches exactly, else ignoring case. A value no record holds is a
+    /// row error naming it.
+    /// </summary>
+    /// <typeparam name="TReferenced">The referenced records' type.</typeparam>
+    /// <param name="naturalKey">The member of <typeparamref name="TReferenced"/> the file's value is, e.g. <c>x => x.Email</c>.</param>
+    /// <returns>This builder.</returns>
+    public ColumnBuilder LookUp<TReferenced>(System.Linq.Expressions.Expression<Func<TReferenced, object?>> naturalKey)
+        where TReferenced : class
+    {
+        ArgumentNullException.ThrowIfNull(naturalKey);
+        var body = naturalKey.Body is System.Linq.Expressions.UnaryExpression { NodeType: System.Linq.Expressions.ExpressionType.Convert } convert ? convert.Operand : naturalKey.Body;
+        if (body is not System.Linq.Expressions.MemberExpression { Member: System.Reflection.PropertyInfo property } || property.GetMethod is null)
+        {
+            throw new BulkDataConfigurationException(draft.MemberName, $"The lookup of {draft.MemberName} must name a property of {typeof(TReferenced).Name}, like x => x.Email.");
+        }
+
+        draft.Lookup = (typeof(TReferenced), property);
         return this;
     }
 

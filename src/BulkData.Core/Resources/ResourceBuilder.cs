@@ -310,6 +310,13 @@ public sealed class ResourceBuilder<T>
             converter = new MappedValueConverter<TValue>([.. draft.Labels.Select(l => Labelled<TValue>(draft, l.Label, l.Value))], converter);
         }
 
+        if (converter is not null && draft.Lookup is ({ } referenced, { } naturalKey))
+        {
+            // The lookup is typed by its natural key's type, known here.
+            var lookup = (ReferenceLookup)Activator.CreateInstance(typeof(ReferenceLookup<,>).MakeGenericType(referenced, naturalKey.PropertyType), naturalKey.Name)!;
+            converter = new LookupConverter<TValue>(lookup, converter);
+        }
+
         return converter is null
             ? null
             : new MemberColumn<T, TValue>(draft, (Func<T, TValue>)draft.Member.Getter, (Action<T, TValue>?)draft.Member.Setter, converter);
@@ -425,6 +432,9 @@ internal sealed record ResourceDefinition<T>(
 
     /// <summary>The members holding file-store ids (<c>Attachment</c>).</summary>
     public string[] Attachments { get; init; } = [];
+
+    /// <summary>The columns that look up referenced records (<c>LookUp</c>), by their index in <see cref="Columns"/>.</summary>
+    public (int Column, ReferenceLookup Lookup)[] Lookups { get; } = [.. Columns.Select((c, i) => (Column: i, c.Lookup)).Where(l => l.Lookup is not null).Select(l => (l.Column, l.Lookup!))];
 
     /// <summary>The columns forming the import key, in declaration order (empty when the resource has none).</summary>
     public IColumnBinding<T>[] KeyColumns { get; } = Array.FindAll(Columns, c => c.Column.IsKey);

@@ -50,6 +50,22 @@ public static class BulkDataBuilderEntityFrameworkExtensions
     }
 
     /// <summary>
+    /// Resolves lookup columns (<c>LookUp</c>) in <typeparamref name="TContext"/>'s database for the runs that do not
+    /// import into it: previews, dry runs, imports into another target. (An import into the EF Core target resolves in
+    /// its own transaction without this.)
+    /// </summary>
+    /// <typeparam name="TContext">The context holding the referenced records.</typeparam>
+    /// <param name="builder">The BulkData builder.</param>
+    /// <returns>The builder.</returns>
+    public static BulkDataBuilder UseEntityFrameworkLookups<TContext>(this BulkDataBuilder builder)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReferenceResolver>(provider => new EntityFrameworkReferenceResolver<TContext>(provider.GetRequiredService<IDbContextFactory<TContext>>())));
+        return builder;
+    }
+
+    /// <summary>
     /// Keeps the files of queued jobs in <typeparamref name="TContext"/>'s database, in chunks, instead of a local
     /// folder: for processes that share a database but no disk. Call before <c>UseInProcessRunner</c>.
     /// </summary>

@@ -90,7 +90,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         ImportTargetContext import,
         EntityFrameworkTargetOptions options,
         HashSet<ImportKey> committedKeys,
-        bool locksJobs = false) : IImportTransaction<TEntity>
+        bool locksJobs = false) : IImportTransaction<TEntity>, IReferenceResolver
     {
         private readonly bool recordsChanges = ChangeRecords.AreKept(db);
         private readonly Dictionary<IReadOnlyList<string>, TableColumn[]> propertiesOf = new(ReferenceEqualityComparer.Instance);
@@ -368,6 +368,12 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 column.Write(entity, value);
             }
         }
+
+        /// <summary>A lookup column's referenced records, read in this transaction (on SQLite the one connection that may read while it writes).</summary>
+        public ValueTask<IReadOnlyDictionary<TNatural, object>> ResolveAsync<TReferenced, TNatural>(string naturalKey, IReadOnlyCollection<TNatural> values, CancellationToken cancellationToken = default)
+            where TReferenced : class
+            where TNatural : notnull =>
+            ReferenceQueries.ResolveAsync<TReferenced, TNatural>(db, naturalKey, values, cancellationToken);
 
         public async ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
         {

@@ -1,0 +1,76 @@
+using BulkData.Import;
+
+namespace BulkData.Mapping;
+
+/// <summary>
+/// A lookup column's reference: the referenced type and its natural key member, and the values an import has resolved
+/// so far (found or not), so each is asked for once. At most <see cref="MaxRemembered"/> values are remembered; past
+/// that the memory starts again, so a file with millions of distinct parents stays in bounded memory.
+/// </summary>
+internal abstract class ReferenceLookup
+{
+    /// <summary>The values remembered at most.</summary>
+    public const int MaxRemembered = 100_000;
+
+    /// <summary>The referenced type's name, for messages.</summary>
+    public abstract string Referenced { get; }
+
+    /// <summary>The natural key member's name.</summary>
+    public abstract string Member { get; }
+
+    /// <summary>Resolves the texts not resolved yet, in one call of the resolver (texts that are not values of the natural key's type are left unresolved).</summary>
+    public abstract ValueTask ResolveAsync(IReferenceResolver resolver, IEnumerable<string> texts, ValueFormat format, CancellationToken cancellationToken);
+
+    /// <summary>The referenced record's key for a text resolved before; false when no record has it.</summary>
+    public abstract bool TryFind(ReadOnlySpan<char> text, ValueFormat format, out object? key);
+}
+
+/// <summary>The lookup of <typeparamref name="TReferenced"/> records by a <typeparamref name="TNatural"/> member.</summary>
+internal sealed class ReferenceLookup<TReferenced, TNatural>(string member) : ReferenceLookup
+    where TReferenced : class
+    where TNatural : notnull
+{
+    private readonly ValueConverter<TNatural> natural = BuiltInConverters.For(Nullable.GetUnderlyingType(typeof(TNatural)) ?? typeof(TNatural)) as ValueConverter<TNatural>
+        ?? throw new BulkDataConfigurationException($"{typeof(TReferenced).Name}.{member}", $"{typeof(TReferenced).Name}.{member} has type {typeof(TNatural).Name}, which a lookup cannot read from a file. Look up by a text, number, date or identifier member.");
+
+    // Each value asked for: the record's key, or null when no record has it.
+    private readonly Dictionary<TNatural, object?> remembered = [];
+
+    public override string Referenced => typeof(TReferenced).Name;
+
+    public override string Member => member;
+
+    public override async ValueTask ResolveAsync(IReferenceResolver resolver, IEnumerable<string> texts, ValueFormat format, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<TNatural>();
+        foreach (var text in texts)
+        {
+            if (natural.TryParse(text.AsSpan().Trim(), format, out var value) && !remembered.ContainsKey(value))
+            {
+                wanted.Add(value);
+            }
+        }
+
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        if (remembered.Count + wanted.Count > MaxRemembered)
+        {
+            remembered.Clear();
+        }
+
+        var found = await resolver.ResolveAsync<TReferenced, TNatural>(member, wanted, cancellationToken).ConfigureAwait(false);
+        foreach (var value in wanted)
+        {
+            remembered[value] = found.GetValueOrDefault(value);
+        }
+    }
+
+    public override bool TryFind(ReadOnlySpan<char> text, ValueFormat format, out object? key)
+    {
+        key = null;
+        return natural.TryParse(text.Trim(), format, out var value) && remembered.TryGetValue(value, out key) && key is not null;
+    }
+}
