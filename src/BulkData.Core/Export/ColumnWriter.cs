@@ -23,7 +23,23 @@ internal abstract class ColumnWriter<T>
         public static readonly Builder Instance = new();
 
         public ColumnWriter<T> Visit<TValue>(Func<T, TValue> read, ValueConverter<TValue> converter, ValueFormat format) =>
-            new Typed<TValue>(read, converter, format);
+            converter is LookupConverter<TValue> ? new Named<TValue>(read, converter, format) : new Typed<TValue>(read, converter, format);
+    }
+
+    /// <summary>A lookup column's: the referenced record's natural key, as text (a number key would otherwise go out as a number).</summary>
+    private sealed class Named<TValue>(Func<T, TValue> read, ValueConverter<TValue> converter, ValueFormat format) : ColumnWriter<T>
+    {
+        public override void Write(T item, IExportSink sink)
+        {
+            if (read(item) is { } value && converter.Format(value, format) is { } text)
+            {
+                sink.WriteCell(text, StringConverter.Instance, format);
+            }
+            else
+            {
+                sink.WriteEmptyCell();
+            }
+        }
     }
 
     private sealed class Typed<TValue>(Func<T, TValue> read, ValueConverter<TValue> converter, ValueFormat format) : ColumnWriter<T>

@@ -36,7 +36,8 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
             await recorder.StartAsync(JobStatus.Processing, "exporting", cancellationToken).ConfigureAwait(false);
             await sink.BeginAsync(columns.Select(c => c.Column.Name).ToArray(), cancellationToken).ConfigureAwait(false);
             var interval = operation.Options.ProgressInterval;
-            await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            var rowsToWrite = columns.Any(c => c.Lookup is not null) ? NamedAheadAsync(source, columns, cancellationToken) : source;
+            await foreach (var item in rowsToWrite.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 // Neither a list's rows nor a sink writing to a response whose client left (its writes then do
                 // nothing) look at the token: checked per row, so the export stops and ends cancelled.
@@ -82,6 +83,39 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
         {
             await FinishAsync(JobStatus.Failed, $"The export stopped on an error: {e.Message}", CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The rows of a resource with lookup columns, a thousand held ahead so that each lookup names the records they refer
+    /// to in one call (the registered resolver's) before they are written.
+    /// </summary>
+    private async IAsyncEnumerable<T> NamedAheadAsync(IAsyncEnumerable<T> items, IColumnBinding<T>[] columns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int Held = 1_000;
+        var resolver = operation.Services.References ?? throw new BulkDataConfigurationException(
+            operation.Resource.Name,
+            $"The resource {operation.Resource.Name} has columns that look up other records, and nothing names them on export: register an {nameof(Import.IReferenceResolver)} (UseEntityFrameworkLookups).");
+        var held = new List<T>(Held);
+        await using var reading = items.GetAsyncEnumerator(cancellationToken);
+        var more = true;
+        while (more)
+        {
+            held.Clear();
+            while (held.Count < Held && (more = await reading.MoveNextAsync().ConfigureAwait(false)))
+            {
+                held.Add(reading.Current);
+            }
+
+            foreach (var column in columns)
+            {
+                await column.NameReferencesAsync(resolver, held, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var item in held)
+            {
+                yield return item;
+            }
         }
     }
 

@@ -6,7 +6,8 @@ namespace BulkData.Mapping;
 /// <summary>
 /// Reads a lookup column: the cell's natural key (an e-mail, a code) as the key of the record that holds it, resolved
 /// by the import a batch at a time before its rows are read (<see cref="ReferenceLookup"/>). An unknown value is a row
-/// error naming the value and the referenced records. Written on export as the member's own value.
+/// error naming the value and the referenced records. Written on export as the natural key again (named a batch at a
+/// time by the export), so an exported file imports back.
 /// </summary>
 /// <typeparam name="TValue">The member's type: the referenced record's key.</typeparam>
 internal sealed class LookupConverter<TValue>(ReferenceLookup lookup, ValueConverter<TValue> own) : ValueConverter<TValue>, IExplainsRejection
@@ -26,9 +27,14 @@ internal sealed class LookupConverter<TValue>(ReferenceLookup lookup, ValueConve
         return true;
     }
 
-    public override string? Format(TValue value, ValueFormat format) => own.Format(value, format);
+    public override string? Format(TValue value, ValueFormat format) => value is null ? null : lookup.NameOf(value, format) ?? own.Format(value, format);
 
-    public override bool TryFormat(TValue value, Span<char> destination, out int written, ValueFormat format) => own.TryFormat(value, destination, out written, format);
+    public override bool TryFormat(TValue value, Span<char> destination, out int written, ValueFormat format)
+    {
+        var text = Format(value, format);
+        written = text?.Length ?? 0;
+        return text is not null && text.AsSpan().TryCopyTo(destination);
+    }
 
     public override string Describe(ValueFormat format) => $"the {lookup.Member} of a {lookup.Referenced}";
 

@@ -23,6 +23,12 @@ internal abstract class ReferenceLookup
 
     /// <summary>The referenced record's key for a text resolved before; false when no record has it.</summary>
     public abstract bool TryFind(ReadOnlySpan<char> text, ValueFormat format, out object? key);
+
+    /// <summary>Finds the natural keys of the records with the keys not named yet, in one call of the resolver (for an export).</summary>
+    public abstract ValueTask NameAsync<TKey>(IReferenceResolver resolver, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken);
+
+    /// <summary>The natural key of the record with a key named before, as cell text; null when no record has the key.</summary>
+    public abstract string? NameOf(object key, ValueFormat format);
 }
 
 /// <summary>The lookup of <typeparamref name="TReferenced"/> records by a <typeparamref name="TNatural"/> member.</summary>
@@ -35,6 +41,9 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member) : Re
 
     // Each value asked for: the record's key, or null when no record has it.
     private readonly Dictionary<TNatural, object?> remembered = [];
+
+    // Each key an export asked to name: the record's natural key, when it has one.
+    private readonly Dictionary<object, TNatural?> names = [];
 
     public override string Referenced => typeof(TReferenced).Name;
 
@@ -73,4 +82,27 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member) : Re
         key = null;
         return natural.TryParse(text.Trim(), format, out var value) && remembered.TryGetValue(value, out key) && key is not null;
     }
+
+    public override async ValueTask NameAsync<TKey>(IReferenceResolver resolver, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken)
+    {
+        List<TKey> wanted = [.. keys.Where(k => k is not null && !names.ContainsKey(k))];
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        if (names.Count + wanted.Count > MaxRemembered)
+        {
+            names.Clear();
+        }
+
+        var found = await resolver.NaturalKeysAsync<TReferenced, TKey, TNatural>(member, wanted, cancellationToken).ConfigureAwait(false);
+        foreach (var key in wanted)
+        {
+            names[key!] = found.TryGetValue(key!, out var name) ? name : default;
+        }
+    }
+
+    public override string? NameOf(object key, ValueFormat format) =>
+        names.GetValueOrDefault(key) is { } name ? natural.Format(name, format) : null;
 }

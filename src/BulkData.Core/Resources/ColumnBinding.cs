@@ -32,6 +32,9 @@ internal interface IColumnBinding<in T>
 
     /// <summary>The records the column looks up by natural key (<c>LookUp</c>), or null.</summary>
     ReferenceLookup? Lookup => null;
+
+    /// <summary>A lookup column's: finds the natural keys of the records the items refer to, so an export writes those.</summary>
+    ValueTask NameReferencesAsync(Import.IReferenceResolver resolver, IReadOnlyList<T> items, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
 
 /// <summary>
@@ -79,6 +82,9 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
     public IReadOnlyList<ValidationAttribute> Attributes { get; }
 
     public ReferenceLookup? Lookup => (converter as LookupConverter<TValue>)?.Lookup;
+
+    public ValueTask NameReferencesAsync(Import.IReferenceResolver resolver, IReadOnlyList<T> items, CancellationToken cancellationToken) =>
+        Lookup is { } lookup ? lookup.NameAsync<TValue>(resolver, [.. items.Select(getter).Where(v => v is not null).Distinct()], cancellationToken) : ValueTask.CompletedTask;
 
     public string? TryAssign(T item, string? raw, ValueFormat format, bool typed)
     {

@@ -51,8 +51,8 @@ public static class BulkDataBuilderEntityFrameworkExtensions
 
     /// <summary>
     /// Resolves lookup columns (<c>LookUp</c>) in <typeparamref name="TContext"/>'s database for the runs that do not
-    /// import into it: previews, dry runs, imports into another target. (An import into the EF Core target resolves in
-    /// its own transaction without this.)
+    /// import into it: previews, dry runs, imports into another target, and exports (which write each referenced
+    /// record's natural key). An import into the EF Core target resolves in its own transaction without this.
     /// </summary>
     /// <typeparam name="TContext">The context holding the referenced records.</typeparam>
     /// <param name="builder">The BulkData builder.</param>

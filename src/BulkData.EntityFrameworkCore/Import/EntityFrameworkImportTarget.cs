@@ -375,6 +375,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             where TNatural : notnull =>
             ReferenceQueries.ResolveAsync<TReferenced, TNatural>(db, naturalKey, values, cancellationToken);
 
+        public ValueTask<IReadOnlyDictionary<object, TNatural>> NaturalKeysAsync<TReferenced, TKey, TNatural>(string naturalKey, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken = default)
+            where TReferenced : class
+            where TNatural : notnull =>
+            ReferenceQueries.NaturalKeysAsync<TReferenced, TKey, TNatural>(db, naturalKey, keys, cancellationToken);
+
         public async ValueTask CommitAsync(ImportProgress progress, CancellationToken cancellationToken = default)
         {
             if (transaction is null)

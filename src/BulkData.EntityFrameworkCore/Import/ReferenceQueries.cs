@@ -5,7 +5,8 @@ namespace BulkData.EntityFrameworkCore.Import;
 /// <summary>
 /// Finds referenced records by natural key for a lookup column (<see cref="BulkData.Import.IReferenceResolver"/>): one
 /// query per thousand values, exact, then, for text no record holds exactly, one more ignoring case (a value that
-/// matches several records so stays unresolved). Tagged <see cref="QueryTags.ReferencedRecords"/>.
+/// matches several records so stays unresolved); and their natural keys by key, for an export. Tagged
+/// <see cref="QueryTags.ReferencedRecords"/>.
 /// </summary>
 internal static class ReferenceQueries
 {
@@ -15,15 +16,7 @@ internal static class ReferenceQueries
         where TReferenced : class
         where TNatural : notnull
     {
-        var type = db.Model.FindEntityType(typeof(TReferenced))
-            ?? throw new BulkDataConfigurationException(typeof(TReferenced).Name, $"{db.GetType().Name} has no entity {typeof(TReferenced).Name}, which a lookup column refers to; add a DbSet or configure it in OnModelCreating.");
-        var natural = type.FindProperty(naturalKey)
-            ?? throw new BulkDataConfigurationException($"{typeof(TReferenced).Name}.{naturalKey}", $"{typeof(TReferenced).Name}.{naturalKey}, which a lookup column reads, is not a mapped property.");
-        if (type.FindPrimaryKey()?.Properties is not [var key])
-        {
-            throw new BulkDataConfigurationException(typeof(TReferenced).Name, $"A lookup column refers to {typeof(TReferenced).Name}, whose key is not one member: refer to it by its key's members instead.");
-        }
-
+        var (natural, key) = Members<TReferenced>(db, naturalKey);
         var found = new Dictionary<TNatural, object>();
         foreach (var chunk in values.Chunk(ValuesPerQuery))
         {
@@ -44,6 +37,38 @@ internal static class ReferenceQueries
         }
 
         return found;
+    }
+
+    /// <summary>The natural keys of the records with the keys, a thousand keys a query.</summary>
+    public static async ValueTask<IReadOnlyDictionary<object, TNatural>> NaturalKeysAsync<TReferenced, TKey, TNatural>(DbContext db, string naturalKey, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken)
+        where TReferenced : class
+        where TNatural : notnull
+    {
+        var (natural, key) = Members<TReferenced>(db, naturalKey);
+        var found = new Dictionary<object, TNatural>();
+        foreach (var chunk in keys.Chunk(ValuesPerQuery))
+        {
+            var wanted = chunk.ToList();
+            foreach (var record in await db.Set<TReferenced>().AsNoTracking().TagWith(QueryTags.ReferencedRecords)
+                .Where(e => wanted.Contains(EF.Property<TKey>(e, key.Name))).ToListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[key.GetGetter().GetClrValue(record)!] = (TNatural)natural.GetGetter().GetClrValue(record)!;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The referenced type's natural key and key members, checked.</summary>
+    private static (Microsoft.EntityFrameworkCore.Metadata.IProperty Natural, Microsoft.EntityFrameworkCore.Metadata.IProperty Key) Members<TReferenced>(DbContext db, string naturalKey)
+    {
+        var type = db.Model.FindEntityType(typeof(TReferenced))
+            ?? throw new BulkDataConfigurationException(typeof(TReferenced).Name, $"{db.GetType().Name} has no entity {typeof(TReferenced).Name}, which a lookup column refers to; add a DbSet or configure it in OnModelCreating.");
+        var natural = type.FindProperty(naturalKey)
+            ?? throw new BulkDataConfigurationException($"{typeof(TReferenced).Name}.{naturalKey}", $"{typeof(TReferenced).Name}.{naturalKey}, which a lookup column reads, is not a mapped property.");
+        return type.FindPrimaryKey()?.Properties is [var key]
+            ? (natural, key)
+            : throw new BulkDataConfigurationException(typeof(TReferenced).Name, $"A lookup column refers to {typeof(TReferenced).Name}, whose key is not one member: refer to it by its key's members instead.");
     }
 
     /// <summary>The one record whose text member equals each value ignoring case, by value (lower-cased by the database and here alike).</summary>
