@@ -132,6 +132,57 @@ public sealed class LookupTests(PostgresServer postgres)
             await check.Set<SalesOrder>().AsNoTracking().OrderBy(o => o.Reference).Select(o => $"{o.Reference}:{o.Customer!.Number}:{(o.ShipToRegion == null ? "-" : o.ShipToRegion.Code)}").ToListAsync());
     }
 
+    /// <summary>
+    /// A lookup that creates what it does not find: the new region (one for two spellings of it) is created in the
+    /// import's transaction and referenced, and the rollback removes it with the orders; a dry run creates nothing and
+    /// refuses nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task OrCreate_CreatesTheMissingRecords_AndTheRollbackRemovesThem(string provider)
+    {
+        await using var database = await Database.CreateAsync(provider, postgres);
+        await SeedAsync(database);
+        using var host = new TestHost(
+            database,
+            configure: b =>
+            {
+                b.AddResource<SalesOrder>(r => r.Key(o => o.Reference).Ignore(o => o.Id)
+                    .Column(o => o.CustomerId, c => c.Name("Customer").LookUp<Customer>(x => x.Number))
+                    .Column(o => o.ShipToRegionId, c => c.Name("Ship To").LookUp<Region>(x => x.Code, orCreate: true)));
+                b.UseEntityFrameworkLookups<ShopContext>();
+            },
+            addItems: false);
+        var file = "Reference,Customer,Ship To,Total,Placed At\nO1,C-1,EAST,10,2024-01-02T00:00:00Z\nO2,C-2,east,20,2024-01-03T00:00:00Z\nO3,C-2,north,30,2024-01-04T00:00:00Z\n";
+
+        var dryRun = await host.Importer.For<SalesOrder>().From(CsvSource.FromText(file)).DryRunAsync();
+        Assert.Equal((0, 3L), (dryRun.Errors.Count, dryRun.Counts.Valid));
+        Assert.Equal(["NORTH", "south"], await RegionsAsync(database));
+
+        var result = await host.Importer.For<SalesOrder>().From(CsvSource.FromText(file)).IntoAsync(host.Target<SalesOrder>(MergeStrategy.Upsert));
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(["EAST", "NORTH", "south"], await RegionsAsync(database));
+        await using (var db = database.Factory.CreateDbContext())
+        {
+            Assert.Equal(
+                ["O1:EAST", "O2:EAST", "O3:NORTH"],
+                await db.Set<SalesOrder>().AsNoTracking().OrderBy(o => o.Reference).Select(o => $"{o.Reference}:{o.ShipToRegion!.Code}").ToListAsync());
+        }
+
+        var rolledBack = await host.Rollback.RollbackAsync(result.JobId);
+        Assert.Equal(4, rolledBack.Deleted);
+        Assert.Equal(["NORTH", "south"], await RegionsAsync(database));
+        await using var check = database.Factory.CreateDbContext();
+        Assert.Equal(0, await check.Set<SalesOrder>().CountAsync());
+    }
+
+    private static async Task<List<string>> RegionsAsync(Database database)
+    {
+        await using var db = database.Factory.CreateDbContext();
+        return [.. (await db.Set<Region>().Select(r => r.Code).ToListAsync()).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Counts the queries of referenced records (by their tag).</summary>
     private sealed class ReferenceQueryCounter : DbCommandInterceptor
     {

@@ -20,7 +20,7 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
     public async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var source = operation.RowsAt(operation.Services.Time.GetUtcNow());
-        var columns = operation.SelectedColumns();
+        var columns = Array.ConvertAll(operation.SelectedColumns(), c => c.ForRun());
         var writers = ColumnWriter<T>.For(columns);
         if (queued is not null)
         {

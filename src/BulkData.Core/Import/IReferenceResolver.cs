@@ -24,6 +24,25 @@ public interface IReferenceResolver
         where TReferenced : class
         where TNatural : notnull;
 
+    /// <summary>
+    /// Creates a <typeparamref name="TReferenced"/> record for each value (a lookup's <c>orCreate</c>), its other members
+    /// at their defaults, where the import writes, so a rollback of the import removes them; returns each value's new key.
+    /// A resolver that reads only (a preview's) leaves this unimplemented: the values then count as resolved.
+    /// </summary>
+    /// <typeparam name="TReferenced">The referenced records' type.</typeparam>
+    /// <typeparam name="TNatural">The natural key's type.</typeparam>
+    /// <param name="naturalKey">The member holding the natural key.</param>
+    /// <param name="values">The values no record holds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Each value's new record key.</returns>
+    ValueTask<IReadOnlyDictionary<TNatural, object>> CreateAsync<TReferenced, TNatural>(string naturalKey, IReadOnlyCollection<TNatural> values, CancellationToken cancellationToken = default)
+        where TReferenced : class
+        where TNatural : notnull =>
+        throw new NotSupportedException($"{GetType().Name} reads records only; a lookup that creates the records it does not find writes through the import's target.");
+
+    /// <summary>True when <see cref="CreateAsync"/> creates records (a target's transaction), false for a resolver that only reads.</summary>
+    bool Creates => false;
+
     /// <summary>The natural keys of the <typeparamref name="TReferenced"/> records with the given keys, by key; a key no record has is left out.</summary>
     /// <typeparam name="TReferenced">The referenced records' type.</typeparam>
     /// <typeparam name="TKey">The records' key type (as the referencing member holds it, maybe nullable).</typeparam>

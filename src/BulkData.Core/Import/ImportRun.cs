@@ -163,7 +163,7 @@ internal sealed class ImportRun<T>
                 return;
             }
 
-            var stopReason = await ProcessRowsAsync(reader, columns, Mapping, cancellationToken).ConfigureAwait(false);
+            var stopReason = await ProcessRowsAsync(reader, Array.ConvertAll(columns, c => c.ForRun()), Mapping, cancellationToken).ConfigureAwait(false);
             if (counts.Read == 0)
             {
                 warnings.Add("The file has a header but no data rows.");
@@ -254,7 +254,8 @@ internal sealed class ImportRun<T>
         var batch = new BatchSlot(capacity);
         var next = new BatchSlot(capacity);
         var phase = Committing ? "importing" : "validating";
-        var sourceRows = resource.Definition.Lookups.Length == 0 ? reader.ReadRowsAsync(cancellationToken) : ResolvedAheadAsync(reader.ReadRowsAsync(cancellationToken), cellOfColumn, formats, cancellationToken);
+        (int Column, ReferenceLookup Lookup)[] lookups = [.. columns.Select((c, i) => (Column: i, c.Lookup)).Where(l => l.Lookup is not null).Select(l => (l.Column, l.Lookup!))];
+        var sourceRows = lookups.Length == 0 ? reader.ReadRowsAsync(cancellationToken) : ResolvedAheadAsync(reader.ReadRowsAsync(cancellationToken), lookups, cellOfColumn, formats, cancellationToken);
         await foreach (var sourceRow in sourceRows.ConfigureAwait(false))
         {
             if (sourceRow.RowNumber <= resumeAfter)
@@ -394,7 +395,7 @@ internal sealed class ImportRun<T>
     /// when it resolves (the batch before is written first, as the transaction's connection is one), else through the
     /// registered resolver.
     /// </summary>
-    private async IAsyncEnumerable<SourceRow> ResolvedAheadAsync(IAsyncEnumerable<SourceRow> rows, int[] cellOfColumn, ValueFormat[] formats, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<SourceRow> ResolvedAheadAsync(IAsyncEnumerable<SourceRow> rows, (int Column, ReferenceLookup Lookup)[] lookups, int[] cellOfColumn, ValueFormat[] formats, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var held = new List<SourceRow>(Math.Min(options.BatchSize, 65_536));
         await using var reading = rows.GetAsyncEnumerator(cancellationToken);
@@ -409,7 +410,7 @@ internal sealed class ImportRun<T>
             }
 
             var resolver = await ResolverAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var (column, lookup) in operation.Resource.Definition.Lookups)
+            foreach (var (column, lookup) in lookups)
             {
                 if (cellOfColumn[column] is var cell and >= 0)
                 {

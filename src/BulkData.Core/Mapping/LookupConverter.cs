@@ -15,6 +15,9 @@ internal sealed class LookupConverter<TValue>(ReferenceLookup lookup, ValueConve
     /// <summary>The reference the column looks up.</summary>
     public ReferenceLookup Lookup => lookup;
 
+    /// <summary>The converter for one run: with a lookup of its own, which remembers only what that run resolves.</summary>
+    public LookupConverter<TValue> ForRun() => new(lookup.Fresh(), own);
+
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out TValue value)
     {
         if (!lookup.TryFind(text, format, out var key))
@@ -23,7 +26,12 @@ internal sealed class LookupConverter<TValue>(ReferenceLookup lookup, ValueConve
             return false;
         }
 
-        value = key is TValue typed ? typed : (TValue)Convert.ChangeType(key!, Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue), CultureInfo.InvariantCulture);
+        value = key switch
+        {
+            null => default!,
+            TValue typed => typed,
+            _ => (TValue)Convert.ChangeType(key, Nullable.GetUnderlyingType(typeof(TValue)) ?? typeof(TValue), CultureInfo.InvariantCulture),
+        };
         return true;
     }
 

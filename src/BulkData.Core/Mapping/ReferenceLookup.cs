@@ -3,8 +3,9 @@ using BulkData.Import;
 namespace BulkData.Mapping;
 
 /// <summary>
-/// A lookup column's reference: the referenced type and its natural key member, and the values an import has resolved
-/// so far (found or not), so each is asked for once. At most <see cref="MaxRemembered"/> values are remembered; past
+/// A lookup column's reference: the referenced type and its natural key member, and the values one run has resolved
+/// so far (found or not), so each is asked for once; every run starts from a <see cref="Fresh"/> copy, so what a run
+/// remembers is never another's (nor stale in the next). At most <see cref="MaxRemembered"/> values are remembered; past
 /// that the memory starts again, so a file with millions of distinct parents stays in bounded memory.
 /// </summary>
 internal abstract class ReferenceLookup
@@ -18,10 +19,13 @@ internal abstract class ReferenceLookup
     /// <summary>The natural key member's name.</summary>
     public abstract string Member { get; }
 
+    /// <summary>The same lookup remembering nothing yet, for a run.</summary>
+    public abstract ReferenceLookup Fresh();
+
     /// <summary>Resolves the texts not resolved yet, in one call of the resolver (texts that are not values of the natural key's type are left unresolved).</summary>
     public abstract ValueTask ResolveAsync(IReferenceResolver resolver, IEnumerable<string> texts, ValueFormat format, CancellationToken cancellationToken);
 
-    /// <summary>The referenced record's key for a text resolved before; false when no record has it.</summary>
+    /// <summary>The referenced record's key for a text resolved before (null for one a preview's import would create); false when no record has it.</summary>
     public abstract bool TryFind(ReadOnlySpan<char> text, ValueFormat format, out object? key);
 
     /// <summary>Finds the natural keys of the records with the keys not named yet, in one call of the resolver (for an export).</summary>
@@ -32,7 +36,7 @@ internal abstract class ReferenceLookup
 }
 
 /// <summary>The lookup of <typeparamref name="TReferenced"/> records by a <typeparamref name="TNatural"/> member.</summary>
-internal sealed class ReferenceLookup<TReferenced, TNatural>(string member) : ReferenceLookup
+internal sealed class ReferenceLookup<TReferenced, TNatural>(string member, bool orCreate) : ReferenceLookup
     where TReferenced : class
     where TNatural : notnull
 {
@@ -46,6 +50,8 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member) : Re
     private readonly Dictionary<object, TNatural?> names = [];
 
     public override string Referenced => typeof(TReferenced).Name;
+
+    public override ReferenceLookup Fresh() => new ReferenceLookup<TReferenced, TNatural>(member, orCreate);
 
     public override string Member => member;
 
@@ -71,16 +77,33 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member) : Re
         }
 
         var found = await resolver.ResolveAsync<TReferenced, TNatural>(member, wanted, cancellationToken).ConfigureAwait(false);
+        // Text spelt in several cases is one record, as it is found: created once, in its first spelling.
+        var missing = wanted.Where(v => !found.ContainsKey(v)).GroupBy(Folded).ToDictionary(g => g.Key, g => g.First());
+        var created = orCreate && missing.Count > 0 && resolver.Creates
+            ? await resolver.CreateAsync<TReferenced, TNatural>(member, missing.Values, cancellationToken).ConfigureAwait(false)
+            : null;
         foreach (var value in wanted)
         {
-            remembered[value] = found.GetValueOrDefault(value);
+            // A value a preview's resolver cannot create yet counts as found: the import will create it.
+            remembered[value] = found.GetValueOrDefault(value) ?? created?.GetValueOrDefault(missing[Folded(value)]) ?? (orCreate && created is null ? ToBeCreated : null);
         }
     }
+
+    private static object Folded(TNatural value) => value is string text ? text.ToLowerInvariant() : value;
+
+    // What a value that the import would create resolves to in a preview: found, its key left at the member's default.
+    private static readonly object ToBeCreated = new();
 
     public override bool TryFind(ReadOnlySpan<char> text, ValueFormat format, out object? key)
     {
         key = null;
-        return natural.TryParse(text.Trim(), format, out var value) && remembered.TryGetValue(value, out key) && key is not null;
+        if (!natural.TryParse(text.Trim(), format, out var value) || !remembered.TryGetValue(value, out key) || key is null)
+        {
+            return false;
+        }
+
+        key = ReferenceEquals(key, ToBeCreated) ? null : key;
+        return true;
     }
 
     public override async ValueTask NameAsync<TKey>(IReferenceResolver resolver, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken)

@@ -35,6 +35,9 @@ internal interface IColumnBinding<in T>
 
     /// <summary>A lookup column's: finds the natural keys of the records the items refer to, so an export writes those.</summary>
     ValueTask NameReferencesAsync(Import.IReferenceResolver resolver, IReadOnlyList<T> items, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>The column as one run uses it: a lookup column's copy remembers what that run resolved, and no other run sees it.</summary>
+    IColumnBinding<T> ForRun() => this;
 }
 
 /// <summary>
@@ -55,9 +58,12 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
     private readonly TValue emptyValue;
     private readonly bool acceptsEmpty;
 
+    private readonly ColumnDraft draft;
+
     public MemberColumn(ColumnDraft draft, Func<T, TValue> getter, Action<T, TValue>? setter, ValueConverter<TValue> converter)
         : base(draft.Name, draft.MemberName, typeof(TValue))
     {
+        this.draft = draft;
         this.getter = getter;
         this.setter = setter;
         this.converter = converter;
@@ -82,6 +88,8 @@ internal sealed class MemberColumn<T, TValue> : ResourceColumn, IColumnBinding<T
     public IReadOnlyList<ValidationAttribute> Attributes { get; }
 
     public ReferenceLookup? Lookup => (converter as LookupConverter<TValue>)?.Lookup;
+
+    public IColumnBinding<T> ForRun() => converter is LookupConverter<TValue> lookup ? new MemberColumn<T, TValue>(draft, getter, setter, lookup.ForRun()) : this;
 
     public ValueTask NameReferencesAsync(Import.IReferenceResolver resolver, IReadOnlyList<T> items, CancellationToken cancellationToken) =>
         Lookup is { } lookup ? lookup.NameAsync<TValue>(resolver, [.. items.Select(getter).Where(v => v is not null).Distinct()], cancellationToken) : ValueTask.CompletedTask;

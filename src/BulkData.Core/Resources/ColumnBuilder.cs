@@ -41,7 +41,7 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
     public object? Converter { get; set; }
 
     /// <summary>The records the column looks up (<c>LookUp</c>) and their natural key member, or null.</summary>
-    public (Type Referenced, System.Reflection.PropertyInfo NaturalKey)? Lookup { get; set; }
+    public (Type Referenced, System.Reflection.PropertyInfo NaturalKey, bool OrCreate)? Lookup { get; set; }
 
     /// <summary>The value map's labels and their values, in the order they were mapped.</summary>
     public List<(string Label, object? Value)> Labels { get; } = [];
@@ -153,12 +153,14 @@ public sealed class ColumnBuilder
     /// <c>Column(o => o.CustomerId, c => c.LookUp&lt;Customer&gt;(x => x.Email))</c>. The values are resolved a batch at a time
     /// (one query for the batch's distinct values, through the target's transaction or the registered
     /// <see cref="Import.IReferenceResolver"/>); text matches exactly, else ignoring case. A value no record holds is a
-    /// row error naming it.
+    /// row error naming it, or, <paramref name="orCreate"/>, a new record with that natural key, created in the import's
+    /// transaction and undone with it by a rollback.
     /// </summary>
     /// <typeparam name="TReferenced">The referenced records' type.</typeparam>
     /// <param name="naturalKey">The member of <typeparamref name="TReferenced"/> the file's value is, e.g. <c>x => x.Email</c>.</param>
+    /// <param name="orCreate">Create the records no value finds (their other members at their defaults) instead of refusing the rows.</param>
     /// <returns>This builder.</returns>
-    public ColumnBuilder LookUp<TReferenced>(System.Linq.Expressions.Expression<Func<TReferenced, object?>> naturalKey)
+    public ColumnBuilder LookUp<TReferenced>(System.Linq.Expressions.Expression<Func<TReferenced, object?>> naturalKey, bool orCreate = false)
         where TReferenced : class
     {
         ArgumentNullException.ThrowIfNull(naturalKey);
@@ -168,7 +170,7 @@ public sealed class ColumnBuilder
             throw new BulkDataConfigurationException(draft.MemberName, $"The lookup of {draft.MemberName} must name a property of {typeof(TReferenced).Name}, like x => x.Email.");
         }
 
-        draft.Lookup = (typeof(TReferenced), property);
+        draft.Lookup = (typeof(TReferenced), property, orCreate);
         return this;
     }
 

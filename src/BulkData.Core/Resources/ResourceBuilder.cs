@@ -310,10 +310,10 @@ public sealed class ResourceBuilder<T>
             converter = new MappedValueConverter<TValue>([.. draft.Labels.Select(l => Labelled<TValue>(draft, l.Label, l.Value))], converter);
         }
 
-        if (converter is not null && draft.Lookup is ({ } referenced, { } naturalKey))
+        if (converter is not null && draft.Lookup is ({ } referenced, { } naturalKey, var orCreate))
         {
             // The lookup is typed by its natural key's type, known here.
-            var lookup = (ReferenceLookup)Activator.CreateInstance(typeof(ReferenceLookup<,>).MakeGenericType(referenced, naturalKey.PropertyType), naturalKey.Name)!;
+            var lookup = (ReferenceLookup)Activator.CreateInstance(typeof(ReferenceLookup<,>).MakeGenericType(referenced, naturalKey.PropertyType), naturalKey.Name, orCreate)!;
             converter = new LookupConverter<TValue>(lookup, converter);
         }
 
@@ -432,9 +432,6 @@ internal sealed record ResourceDefinition<T>(
 
     /// <summary>The members holding file-store ids (<c>Attachment</c>).</summary>
     public string[] Attachments { get; init; } = [];
-
-    /// <summary>The columns that look up referenced records (<c>LookUp</c>), by their index in <see cref="Columns"/>.</summary>
-    public (int Column, ReferenceLookup Lookup)[] Lookups { get; } = [.. Columns.Select((c, i) => (Column: i, c.Lookup)).Where(l => l.Lookup is not null).Select(l => (l.Column, l.Lookup!))];
 
     /// <summary>The columns forming the import key, in declaration order (empty when the resource has none).</summary>
     public IColumnBinding<T>[] KeyColumns { get; } = Array.FindAll(Columns, c => c.Column.IsKey);

@@ -375,6 +375,42 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             where TNatural : notnull =>
             ReferenceQueries.ResolveAsync<TReferenced, TNatural>(db, naturalKey, values, cancellationToken);
 
+        public bool Creates => true;
+
+        /// <summary>
+        /// A lookup's missing records, created in this transaction through EF Core (their other members at their defaults,
+        /// database-generated keys read back) and recorded for rollback like the import's own rows.
+        /// </summary>
+        public async ValueTask<IReadOnlyDictionary<TNatural, object>> CreateAsync<TReferenced, TNatural>(string naturalKey, IReadOnlyCollection<TNatural> values, CancellationToken cancellationToken = default)
+            where TReferenced : class
+            where TNatural : notnull
+        {
+            var type = db.Model.FindEntityType(typeof(TReferenced))!;
+            var natural = type.FindProperty(naturalKey)!;
+            var created = new List<TReferenced>(values.Count);
+            foreach (var value in values)
+            {
+                var record = Activator.CreateInstance<TReferenced>();
+                db.Add(record).Property(natural.Name).CurrentValue = value;
+                created.Add(record);
+            }
+
+            Task<List<TReferenced>> SaveAsync() => db.SaveChangesAsync(cancellationToken).ContinueWith(_ => created, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            if (recordsChanges)
+            {
+                await ChangeRecords.WriteAsync(db, import.JobId, type, null, SaveAsync, created, [], [], perBatch: false, options, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SaveAsync().ConfigureAwait(false);
+            }
+
+            var key = type.FindPrimaryKey()!.Properties[0];
+            var keys = created.ToDictionary(r => (TNatural)natural.GetGetter().GetClrValue(r)!, r => key.GetGetter().GetClrValue(r)!);
+            db.ChangeTracker.Clear();
+            return keys;
+        }
+
         public ValueTask<IReadOnlyDictionary<object, TNatural>> NaturalKeysAsync<TReferenced, TKey, TNatural>(string naturalKey, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken = default)
             where TReferenced : class
             where TNatural : notnull =>
