@@ -40,8 +40,11 @@ internal sealed class ColumnDraft(MemberModel member, int declarationIndex)
 
     public object? Converter { get; set; }
 
-    /// <summary>The records the column looks up (<c>LookUp</c>) and their natural key member, or null.</summary>
-    public (Type Referenced, System.Reflection.PropertyInfo NaturalKey, bool OrCreate)? Lookup { get; set; }
+    /// <summary>The records the column looks up (<c>LookUp</c>, or <see cref="LookUpAttribute"/>) and their natural key member, or null.</summary>
+    public (Type Referenced, System.Reflection.PropertyInfo NaturalKey, bool OrCreate)? Lookup { get; set; } = member.LookUp is { } lookUp
+        ? (lookUp.Referenced, lookUp.Referenced.GetProperty(lookUp.NaturalKey) ?? throw new BulkDataConfigurationException(
+            member.Property.Name, $"The [LookUp] of {member.Property.Name} names {lookUp.Referenced.Name}.{lookUp.NaturalKey}, which is not a property."), lookUp.OrCreate)
+        : null;
 
     /// <summary>The value map's labels and their values, in the order they were mapped.</summary>
     public List<(string Label, object? Value)> Labels { get; } = [];

@@ -30,6 +30,9 @@ internal sealed record MemberModel(
 
     /// <summary>True with <see cref="ImportOnlyAttribute"/>.</summary>
     public bool ImportOnly { get; init; }
+
+    /// <summary>The <see cref="LookUpAttribute"/>, when the member has one.</summary>
+    public LookUpAttribute? LookUp { get; init; }
 }
 
 /// <summary>
@@ -91,6 +94,7 @@ internal static class ResourceModel<T>
             Format = property.GetCustomAttribute<FormatAttribute>(),
             ExportOnly = property.IsDefined(typeof(ExportOnlyAttribute)),
             ImportOnly = property.IsDefined(typeof(ImportOnlyAttribute)),
+            LookUp = property.GetCustomAttribute<LookUpAttribute>(),
         };
     }
 }
