@@ -22,4 +22,8 @@ public sealed record ImportPreviewView(
     IReadOnlyList<Mapping.ColumnSuggestion> Suggestions,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<Validation.RowError> Errors,
-    IReadOnlyList<PreviewRowView> Rows);
+    IReadOnlyList<PreviewRowView> Rows)
+{
+    /// <summary>The values of lookup columns that name no record, per column, each once (trimmed), in the order met.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Unresolved { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}

@@ -21,6 +21,11 @@ internal sealed class PreviewCall(IServiceProvider services, Jobs.Job job, Strea
             mapping?.Suggestions ?? [],
             preview.Warnings,
             preview.Errors,
-            preview.PreviewRows.Select(r => new PreviewRowView(r.RowNumber, r.LineNumber, r.Cells.ToArray(), r.Errors)).ToArray());
+            preview.PreviewRows.Select(r => new PreviewRowView(r.RowNumber, r.LineNumber, r.Cells.ToArray(), r.Errors)).ToArray())
+        {
+            Unresolved = preview.Errors.Where(e => e is { Kind: Validation.RowErrorKind.Reference, Column: not null, RawValue: not null })
+                .GroupBy(e => e.Column!)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(e => e.RawValue!.Trim()).Distinct()]),
+        };
     }
 }

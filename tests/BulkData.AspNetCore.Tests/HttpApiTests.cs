@@ -166,6 +166,29 @@ public sealed class HttpApiTests
         Assert.Contains("nothing was changed", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 26: a lookup column's values that name no record, listed per column in the preview, and the upload committed once they do.</summary>
+    [Fact]
+    public async Task Preview_ListsTheUnresolvedValuesPerColumn()
+    {
+        await using var server = await TestServer.StartAsync(database: true);
+        await using (var db = await server.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ContactContext>>().CreateDbContextAsync())
+        {
+            db.Add(new Team { Code = "T1", Name = "One" });
+            await db.SaveChangesAsync();
+        }
+
+        const string csv = "Reference,Team\nX1,t1\nX2,T9\nX3, T9\nX4,Nowhere\n";
+        using var upload = await server.Client.SendAsync(TestServer.As(HttpMethod.Post, "/bulkdata/transfer/imports?validateOnly=true", "ann", content: new StringContent(csv, Encoding.UTF8, "text/csv")));
+        var validated = await PollAsync(server, upload.Headers.Location!);
+        Assert.Equal(JobStatus.ValidationFailed, validated.Status);
+
+        using var previewResponse = await server.Client.SendAsync(TestServer.As(HttpMethod.Get, $"/bulkdata/jobs/{validated.Id}/preview", "ann"));
+        var preview = (await previewResponse.Content.ReadFromJsonAsync<ImportPreviewView>(Json))!;
+        Assert.Equal(["Team"], preview.Unresolved.Keys);
+        Assert.Equal(["T9", "Nowhere"], preview.Unresolved["Team"]);
+        Assert.Equal([[], ["Team"], ["Team"], ["Team"]], preview.Rows.Select(r => r.Errors.Select(e => e.Column!).ToArray()));
+    }
+
     /// <summary>
     /// A data package over HTTP: exported from one server (players with the teams they reference), uploaded to
     /// another to validate only, previewed per resource, committed, and rolled back, every resource at once.

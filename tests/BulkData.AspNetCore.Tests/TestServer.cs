@@ -56,6 +56,16 @@ public sealed class Player
 }
 
 /// <summary>The contacts, teams, players and BulkData's job tables in one SQLite database.</summary>
+/// <summary>A player's move to a team, the team named by its code in files (a lookup column).</summary>
+public sealed class Transfer
+{
+    public int Id { get; set; }
+
+    public string Reference { get; set; } = "";
+
+    public int TeamId { get; set; }
+}
+
 public sealed class ContactContext(DbContextOptions<ContactContext> options) : DbContext(options)
 {
     public DbSet<Contact> Contacts => Set<Contact>();
@@ -65,6 +75,7 @@ public sealed class ContactContext(DbContextOptions<ContactContext> options) : D
         modelBuilder.Entity<Secret>();
         modelBuilder.Entity<Team>().HasIndex(t => t.Code).IsUnique();
         modelBuilder.Entity<Player>().HasIndex(p => p.Email).IsUnique();
+        modelBuilder.Entity<Transfer>().HasIndex(t => t.Reference).IsUnique();
         modelBuilder.AddBulkDataJobs();
     }
 }
@@ -126,7 +137,10 @@ public sealed class TestServer : IAsyncDisposable
                     .AddResource<Player>(r => r.Key(p => p.Email).Ignore(p => p.Id).Column(p => p.TeamId, c => c.Name("Team")).References<Team, int>(p => p.TeamId, t => t.Id))
                     .AddExportSource<Team>(p => p.GetRequiredService<ContactContext>().Set<Team>().AsNoTracking())
                     .AddExportSource<Player>(p => p.GetRequiredService<ContactContext>().Set<Player>().AsNoTracking())
-                    .AddPackageImportTarget(p => new EntityFrameworkPackageTarget<ContactContext>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }));
+                    .AddPackageImportTarget(p => new EntityFrameworkPackageTarget<ContactContext>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }))
+                    .AddResource<Transfer>(r => r.Key(t => t.Reference).Ignore(t => t.Id).Column(t => t.TeamId, c => c.Name("Team").LookUp<Team>(x => x.Code)))
+                    .AddImportTarget<Transfer>(p => new EntityFrameworkImportTarget<ContactContext, Transfer>(p.GetRequiredService<IDbContextFactory<ContactContext>>(), new() { MergeStrategy = MergeStrategy.Upsert }))
+                    .UseEntityFrameworkLookups<ContactContext>();
             }
             else
             {

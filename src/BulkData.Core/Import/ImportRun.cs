@@ -300,7 +300,7 @@ internal sealed class ImportRun<T>
                         : columns[column].TryAssign(item, cell < cellCount ? sourceRow.Cells[cell] : null, formats[column], isTyped);
                     if (message is not null)
                     {
-                        row.AddConversionError(column, message);
+                        row.AddConversionError(column, message, columns[column].Lookup is null ? RowErrorKind.Conversion : RowErrorKind.Reference);
                     }
                 }
 

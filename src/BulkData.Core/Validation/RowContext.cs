@@ -100,10 +100,10 @@ public sealed class RowContext<T>
 
     internal void AddError(RowError error) => errors.Add(error);
 
-    internal void AddConversionError(int columnIndex, string message)
+    internal void AddConversionError(int columnIndex, string message, RowErrorKind kind = RowErrorKind.Conversion)
     {
         failedColumns[columnIndex] = true;
-        errors.Add(new RowError(RowErrorKind.Conversion, message, RowNumber, LineNumber, columns.NameAt(columnIndex), RawValueAt(columnIndex)));
+        errors.Add(new RowError(kind, message, RowNumber, LineNumber, columns.NameAt(columnIndex), RawValueAt(columnIndex)));
     }
 
     private string? RawValueAt(int columnIndex)

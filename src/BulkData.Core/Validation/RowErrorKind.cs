@@ -18,4 +18,7 @@ public enum RowErrorKind
 
     /// <summary>A value or row broke a validation rule.</summary>
     Validation,
+
+    /// <summary>A lookup column's value names a record that does not exist (<c>LookUp</c>).</summary>
+    Reference,
 }
