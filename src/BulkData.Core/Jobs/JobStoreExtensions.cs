@@ -3,9 +3,13 @@ namespace BulkData.Jobs;
 /// <summary>Helpers over any <see cref="IJobStore"/>.</summary>
 public static class JobStoreExtensions
 {
+    /// <summary>How many times <see cref="UpdateAsync(IJobStore, Guid, Func{Job, Job}, CancellationToken)"/> reads and saves before it gives up.</summary>
+    public const int UpdateAttempts = 16;
+
     /// <summary>
     /// Reads a job, applies a change and saves it, reading and reapplying the change again whenever another
-    /// writer got there first. The change must be a pure function of the job it is given.
+    /// writer got there first, at most <see cref="UpdateAttempts"/> times. The change must be a pure function of the
+    /// job it is given.
     /// </summary>
     /// <param name="store">The store.</param>
     /// <param name="jobId">The job.</param>
@@ -13,18 +17,19 @@ public static class JobStoreExtensions
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The job as stored.</returns>
     /// <exception cref="JobNotFoundException">No job has that id.</exception>
+    /// <exception cref="JobConcurrencyException">Other writers saved first every time.</exception>
     public static async ValueTask<Job> UpdateAsync(this IJobStore store, Guid jobId, Func<Job, Job> change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(change);
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var current = await store.GetAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new JobNotFoundException(jobId);
             try
             {
                 return await store.UpdateAsync(change(current) with { Id = current.Id, Version = current.Version }, cancellationToken).ConfigureAwait(false);
             }
-            catch (JobConcurrencyException)
+            catch (JobConcurrencyException) when (attempt < UpdateAttempts)
             {
                 // Another writer saved first: read its version and apply the change to it.
             }
