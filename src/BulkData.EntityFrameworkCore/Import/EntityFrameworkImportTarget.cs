@@ -213,13 +213,21 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 }
             }
 
+            var refused = new List<RefusedRow>();
             if (recordsChanges)
             {
-                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, () => SaveAsync(created, changed, bulk, cancellationToken), created, updated, rewritten, perBatch: !remembersWritten, options, cancellationToken).ConfigureAwait(false);
+                await ChangeRecords.WriteAsync(db, import.JobId, entityType, table, () => SaveAsync(created, changed, bulk, refused, cancellationToken), created, updated, rewritten, perBatch: !remembersWritten, options, cancellationToken, refused).ConfigureAwait(false);
             }
             else
             {
-                await SaveAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
+                await SaveAsync(created, changed, bulk, refused, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var row in refused)
+            {
+                // The refused record is the row's own (new) or the stored one it updates (found by its key).
+                var index = Array.FindIndex([.. batch.Items], item => ReferenceEquals(item, row.Entity) || KeyOf(item).Equals(KeyOf((TEntity)row.Entity)));
+                batch.Reject(index, row.Column, row.Message);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
@@ -231,13 +239,13 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
         }
 
         /// <summary>Writes the batch's new and changed records; returns the created ones as stored (read back after a COPY where the database generated values).</summary>
-        private async Task<List<TEntity>> SaveAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, CancellationToken cancellationToken)
+        private async Task<List<TEntity>> SaveAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, List<RefusedRow> refused, CancellationToken cancellationToken)
         {
             try
             {
                 return table is null
                     ? await SaveTrackedAsync(created, bulk, cancellationToken).ConfigureAwait(false)
-                    : await SaveSetBasedAsync(created, changed, bulk, cancellationToken).ConfigureAwait(false);
+                    : await SaveSetBasedAsync(created, changed, bulk, refused, cancellationToken).ConfigureAwait(false);
             }
             catch (DbUpdateException e) when (e.InnerException is { } cause)
             {
@@ -284,9 +292,10 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         /// <summary>
         /// The set-based way: new records inserted by the bulk inserter (COPY) or by prepared INSERTs that return what
-        /// the database generated, changed records updated by prepared UPDATEs of the members the row sets.
+        /// the database generated, changed records updated by prepared UPDATEs of the members the row sets. Rows a
+        /// constraint refuses one by one (SQLite) go to <paramref name="refused"/> and out of the created ones returned.
         /// </summary>
-        private async Task<List<TEntity>> SaveSetBasedAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, CancellationToken cancellationToken)
+        private async Task<List<TEntity>> SaveSetBasedAsync(List<TEntity> created, List<(object Entity, TableColumn[] Members)> changed, bool bulk, List<RefusedRow> refused, CancellationToken cancellationToken)
         {
             var statements = Statements();
             if (bulk && created.Count > 0 && await options.BulkInserter!.InsertAsync(db, created, cancellationToken).ConfigureAwait(false))
@@ -298,11 +307,11 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             }
             else
             {
-                await statements.InsertAsync(created, cancellationToken).ConfigureAwait(false);
+                await statements.InsertAsync(created, refused, cancellationToken).ConfigureAwait(false);
             }
 
-            await statements.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
-            return created;
+            await statements.UpdateAsync(changed, refused, cancellationToken).ConfigureAwait(false);
+            return refused.Count == 0 ? created : [.. created.Where(e => !refused.Exists(r => ReferenceEquals(r.Entity, e)))];
         }
 
         private TableStatements Statements() => statements ??= new TableStatements(table!, db);

@@ -181,8 +181,8 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Inserts the entities; generated values are set on them.</summary>
-    public async Task InsertAsync(IReadOnlyList<object> entities, CancellationToken cancellationToken)
+    /// <summary>Inserts the entities; generated values are set on them. On SQLite a row a constraint refuses is added to <paramref name="refused"/>, and the others are inserted.</summary>
+    public async Task InsertAsync(IReadOnlyList<object> entities, List<RefusedRow> refused, CancellationToken cancellationToken)
     {
         if (!perRow)
         {
@@ -201,28 +201,40 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
 
         foreach (var entity in entities)
         {
-            var statement = Insert(table.OmittedBy(entity));
-            if (statement.Native is { } run)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                run.Run(entity);
-                continue;
+                await InsertRowAsync(entity, cancellationToken).ConfigureAwait(false);
             }
-
-            statement.Bind(entity);
-            if (statement.Returned.Length == 0)
+            catch (SqliteException e) when (e.SqliteErrorCode == RefusedRow.ConstraintViolation)
             {
-                await NonQueryAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
-                continue;
+                refused.Add(RefusedRow.Of(e, table, entity));
             }
-
-            await using var reader = await ReaderAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
-            await ReadReturnedAsync(reader, statement.Returned, entity, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Updates each entity's members (never its key) by primary key.</summary>
-    public async Task UpdateAsync(IReadOnlyList<(object Entity, TableColumn[] Members)> rows, CancellationToken cancellationToken)
+    private async Task InsertRowAsync(object entity, CancellationToken cancellationToken)
+    {
+        var statement = Insert(table.OmittedBy(entity));
+        if (statement.Native is { } run)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            run.Run(entity);
+            return;
+        }
+
+        statement.Bind(entity);
+        if (statement.Returned.Length == 0)
+        {
+            await NonQueryAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using var reader = await ReaderAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
+        await ReadReturnedAsync(reader, statement.Returned, entity, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Updates each entity's members (never its key) by primary key; on SQLite a row a constraint refuses is added to <paramref name="refused"/>.</summary>
+    public async Task UpdateAsync(IReadOnlyList<(object Entity, TableColumn[] Members)> rows, List<RefusedRow> refused, CancellationToken cancellationToken)
     {
         if (!perRow)
         {
@@ -242,15 +254,22 @@ internal sealed class TableStatements(EntityTable table, DbContext db) : IAsyncD
         foreach (var (entity, members) in rows)
         {
             var statement = Update(members);
-            if (statement.Native is { } run)
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                run.Run(entity);
-                continue;
-            }
+                if (statement.Native is { } run)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    run.Run(entity);
+                    continue;
+                }
 
-            statement.Bind(entity);
-            await NonQueryAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
+                statement.Bind(entity);
+                await NonQueryAsync(statement.Command!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == RefusedRow.ConstraintViolation)
+            {
+                refused.Add(RefusedRow.Of(e, table, entity));
+            }
         }
     }
 
