@@ -5,8 +5,8 @@ namespace BulkData.Mapping;
 /// <summary>
 /// A lookup column's reference: the referenced type and its natural key member, and the values one run has resolved
 /// so far (found or not), so each is asked for once; every run starts from a <see cref="Fresh"/> copy, so what a run
-/// remembers is never another's (nor stale in the next). At most <see cref="MaxRemembered"/> values are remembered; past
-/// that the memory starts again, so a file with millions of distinct parents stays in bounded memory.
+/// remembers is never another's (nor stale in the next). Once <see cref="MaxRemembered"/> values are remembered, the
+/// memory starts again before the next batch, so a file with millions of distinct parents stays in bounded memory.
 /// </summary>
 internal abstract class ReferenceLookup
 {
@@ -57,6 +57,12 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member, bool
 
     public override async ValueTask ResolveAsync(IReferenceResolver resolver, IEnumerable<string> texts, ValueFormat format, CancellationToken cancellationToken)
     {
+        // Forgotten before the batch's values are looked at, so none of them is forgotten while its rows are read.
+        if (remembered.Count >= MaxRemembered)
+        {
+            remembered.Clear();
+        }
+
         var wanted = new HashSet<TNatural>();
         foreach (var text in texts)
         {
@@ -69,11 +75,6 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member, bool
         if (wanted.Count == 0)
         {
             return;
-        }
-
-        if (remembered.Count + wanted.Count > MaxRemembered)
-        {
-            remembered.Clear();
         }
 
         var found = await resolver.ResolveAsync<TReferenced, TNatural>(member, wanted, cancellationToken).ConfigureAwait(false);
@@ -108,15 +109,15 @@ internal sealed class ReferenceLookup<TReferenced, TNatural>(string member, bool
 
     public override async ValueTask NameAsync<TKey>(IReferenceResolver resolver, IReadOnlyCollection<TKey> keys, CancellationToken cancellationToken)
     {
+        if (names.Count >= MaxRemembered)
+        {
+            names.Clear();
+        }
+
         List<TKey> wanted = [.. keys.Where(k => k is not null && !names.ContainsKey(k))];
         if (wanted.Count == 0)
         {
             return;
-        }
-
-        if (names.Count + wanted.Count > MaxRemembered)
-        {
-            names.Clear();
         }
 
         var found = await resolver.NaturalKeysAsync<TReferenced, TKey, TNatural>(member, wanted, cancellationToken).ConfigureAwait(false);
