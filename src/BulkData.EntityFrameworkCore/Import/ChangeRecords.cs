@@ -111,6 +111,13 @@ internal static class ChangeRecords
         List<RefusedRow>? refused = null)
         where TEntity : class
     {
+        if (created.Count == 0 && updated.Count == 0 && rewritten.Count == 0)
+        {
+            // A batch of unchanged rows records nothing: no statement to prepare, no thread to start.
+            await save().ConfigureAwait(false);
+            return;
+        }
+
         var name = entityType.Name;
         var beside = table is not null && created.TrueForAll(e => table.OmittedBy(e) == 0)
             ? Task.Run(() => Describe(db, jobId, entityType, table, created, updated, perBatch), cancellationToken)
