@@ -46,13 +46,17 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
     public async ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        if (SqliteJobLocks.IsHeld(job.Id) && SqliteJobLocks.IsSqlite(context))
+        if (SqliteJobLocks.IsHeld(job.Id) && await IsSqliteAsync(cancellationToken).ConfigureAwait(false))
         {
-            var stored = SqliteJobLocks.ReadUnderLock(job.Id)
-                ?? await FindAsync(context, job.Id, cancellationToken).ConfigureAwait(false)
-                ?? throw NoSuchJob(job.Id);
-            SqliteJobLocks.Read(stored);
+            // A held job's progress needs no context once its row was read under the lock: an import saves it every batch.
+            var stored = SqliteJobLocks.ReadUnderLock(job.Id);
+            if (stored is null)
+            {
+                await using var reading = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                stored = await FindAsync(reading, job.Id, cancellationToken).ConfigureAwait(false) ?? throw NoSuchJob(job.Id);
+                SqliteJobLocks.Read(stored);
+            }
+
             if (stored.Version != job.Version)
             {
                 throw new JobConcurrencyException(job.Id, job.Version);
@@ -69,6 +73,7 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
 
         // Every column from the job, with no read first: the UPDATE names the version the job was read at, and if
         // another writer saved in between, or the job is gone, no row matches.
+        await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var record = new JobRecord { Id = job.Id };
         JobMapping.Copy(job with { Version = job.Version + 1 }, record);
         if (await JobRowCommands.For(context).UpdateAsync(context, record, job.Version, cancellationToken).ConfigureAwait(false) == 0)
@@ -80,6 +85,20 @@ public sealed class EntityFrameworkJobStore<TContext>(IDbContextFactory<TContext
 
         return JobMapping.ToJob(record);
     }
+
+    /// <summary>True when the store's database is SQLite, asked of a context once.</summary>
+    private async ValueTask<bool> IsSqliteAsync(CancellationToken cancellationToken)
+    {
+        if (sqlite is null)
+        {
+            await using var context = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            sqlite = SqliteJobLocks.IsSqlite(context);
+        }
+
+        return sqlite.Value;
+    }
+
+    private bool? sqlite;
 
     /// <inheritdoc/>
     public async ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default)
