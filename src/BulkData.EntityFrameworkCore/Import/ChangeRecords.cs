@@ -37,7 +37,7 @@ internal static class ChangeRecords
         IEntityType entityType,
         EntityTable? table,
         List<TEntity> created,
-        List<(TEntity Entity, string Before)> updated,
+        List<(TEntity Entity, object Before)> updated,
         bool perBatch)
         where TEntity : class
     {
@@ -67,7 +67,7 @@ internal static class ChangeRecords
                     EntityType = name,
                     Created = false,
                     Key = KeyList(entities),
-                    Before = List([.. chunk], u => u.Before),
+                    Before = List([.. chunk], u => BeforeText(table, u.Before)),
                     After = AfterList(entities),
                 });
             }
@@ -81,7 +81,7 @@ internal static class ChangeRecords
 
             foreach (var (entity, before) in updated)
             {
-                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = before, After = AfterOf(entity) });
+                records.Add(new RowChangeRecord { JobId = jobId, EntityType = name, Created = false, Key = KeyOf(entity), Before = BeforeText(table, before), After = AfterOf(entity) });
             }
         }
 
@@ -103,7 +103,7 @@ internal static class ChangeRecords
         EntityTable? table,
         Func<Task<List<TEntity>>> save,
         List<TEntity> created,
-        List<(TEntity Entity, string Before)> updated,
+        List<(TEntity Entity, object Before)> updated,
         List<TEntity> rewritten,
         bool perBatch,
         EntityFrameworkTargetOptions options,
@@ -212,6 +212,9 @@ internal static class ChangeRecords
     private static string KeyText(DbContext db, EntityTable? table, object entity) => table is null ? EntitySnapshots.Key(db.Entry(entity)) : EntitySnapshots.Key(table, entity);
 
     private static string AfterText(DbContext db, EntityTable? table, object entity) => table is null ? EntitySnapshots.Written(db.Entry(entity)) : EntitySnapshots.Written(table, entity);
+
+    /// <summary>A before-image as a record holds it: the tracked way's JSON as it is, the set-based writer's copy serialized.</summary>
+    private static string BeforeText(EntityTable? table, object before) => before as string ?? EntitySnapshots.Values(table!, before);
 
     private static string List<TItem>(List<TItem> items, Func<TItem, string> json) => "[" + string.Join(',', items.Select(json)) + "]";
 

@@ -119,7 +119,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             var itemKeys = batch.Items.Select(KeyOf).ToArray();
             var existing = await FindsNothingAsync(cancellationToken).ConfigureAwait(false) ? new(batch.Count) : await FindExistingAsync(batch.Items, itemKeys, cancellationToken).ConfigureAwait(false);
             var created = new List<TEntity>();
-            var updated = new List<(TEntity Entity, string Before)>();
+            var updated = new List<(TEntity Entity, object Before)>();
             var rewritten = new List<TEntity>();
             var changed = new List<(object Entity, TableColumn[] Members)>();
             var writtenInBatch = new HashSet<ImportKey>();
@@ -316,7 +316,12 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
 
         private TableStatements Statements() => statements ??= new TableStatements(table!, db);
 
-        private string Snapshot(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : EntitySnapshots.Values(table, entity);
+        /// <summary>
+        /// An updated record's before-image: its JSON through its tracked entry on EF Core's way; on the set-based one a
+        /// typed copy, which the change records serialize beside the batch's writes (as JSON on the writer's thread, the
+        /// before-images took 0.72 s of a million-row half-changed SQLite import).
+        /// </summary>
+        private object Snapshot(TEntity entity) => table is null ? EntitySnapshots.Values(db.Entry(entity)) : table.CopyOf(entity);
 
         /// <summary>
         /// The members whose values the row changes, in order, one array per set of members and changes: an UPDATE sets

@@ -43,6 +43,18 @@ internal sealed class EntityTable
     /// <summary>A new, empty entity (its parameterless constructor), for a record read back.</summary>
     public Func<object> Create { get; }
 
+    /// <summary>A new entity holding the entity's values (each column copied typed): a before-image taken as it is, serialized later.</summary>
+    public object CopyOf(object entity)
+    {
+        var copy = Create();
+        foreach (var column in Columns)
+        {
+            column.Copy(entity, copy);
+        }
+
+        return copy;
+    }
+
     /// <summary>The entity type.</summary>
     public IEntityType Type { get; }
 
