@@ -92,21 +92,11 @@ internal sealed class ExportRun<T>(ExportOperation<T> operation, IExportSink sin
     /// </summary>
     private async IAsyncEnumerable<T> NamedAheadAsync(IAsyncEnumerable<T> items, IColumnBinding<T>[] columns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        const int Held = 1_000;
         var resolver = operation.Services.References ?? throw new BulkDataConfigurationException(
             operation.Resource.Name,
             $"The resource {operation.Resource.Name} has columns that look up other records, and nothing names them on export: register an {nameof(Import.IReferenceResolver)} (UseEntityFrameworkLookups).");
-        var held = new List<T>(Held);
-        await using var reading = items.GetAsyncEnumerator(cancellationToken);
-        var more = true;
-        while (more)
+        await foreach (var held in items.Chunk(1_000).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            held.Clear();
-            while (held.Count < Held && (more = await reading.MoveNextAsync().ConfigureAwait(false)))
-            {
-                held.Add(reading.Current);
-            }
-
             foreach (var column in columns)
             {
                 await column.NameReferencesAsync(resolver, held, cancellationToken).ConfigureAwait(false);

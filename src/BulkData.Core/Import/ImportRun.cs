@@ -397,18 +397,8 @@ internal sealed class ImportRun<T>
     /// </summary>
     private async IAsyncEnumerable<SourceRow> ResolvedAheadAsync(IAsyncEnumerable<SourceRow> rows, (int Column, ReferenceLookup Lookup)[] lookups, int[] cellOfColumn, ValueFormat[] formats, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var held = new List<SourceRow>(Math.Min(options.BatchSize, 65_536));
-        await using var reading = rows.GetAsyncEnumerator(cancellationToken);
-        var more = true;
-        while (more)
+        await foreach (var held in rows.Select(row => row with { Cells = new HeldCells(row.Cells) }).Chunk(options.BatchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            held.Clear();
-            while (held.Count < options.BatchSize && (more = await reading.MoveNextAsync().ConfigureAwait(false)))
-            {
-                var row = reading.Current;
-                held.Add(row with { Cells = new HeldCells(row.Cells) });
-            }
-
             var resolver = await ResolverAsync(cancellationToken).ConfigureAwait(false);
             foreach (var (column, lookup) in lookups)
             {

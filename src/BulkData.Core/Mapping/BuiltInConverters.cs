@@ -143,14 +143,15 @@ internal sealed class RealConverter<T> : ValueConverter<T>, IExplainsRejection
 internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
     where TEnum : struct, Enum
 {
-    private const CompareOptions Matching = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace | CompareOptions.IgnoreKanaType | CompareOptions.IgnoreWidth;
-
-    private static readonly FrozenDictionary<TEnum, string> Labels = typeof(TEnum).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+    // Each labelled member once, by its label, and its label by the member.
+    private static readonly KeyValuePair<string, TEnum>[] Labelled = [.. typeof(TEnum).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Select(f => (Value: (TEnum)f.GetValue(null)!, Label: f.GetCustomAttribute<System.ComponentModel.DataAnnotations.DisplayAttribute>()?.GetName()
             ?? f.GetCustomAttribute<System.Runtime.Serialization.EnumMemberAttribute>()?.Value))
         .Where(l => !string.IsNullOrWhiteSpace(l.Label))
         .DistinctBy(l => l.Value)
-        .ToFrozenDictionary(l => l.Value, l => l.Label!.Trim());
+        .Select(l => KeyValuePair.Create(l.Label!.Trim(), l.Value))];
+
+    private static readonly FrozenDictionary<TEnum, string> Labels = Labelled.ToFrozenDictionary(l => l.Value, l => l.Key);
 
     private static readonly FrozenDictionary<string, TEnum> ByName = Enum.GetValues<TEnum>()
         .DistinctBy(v => HeaderText.Normalize(v.ToString()))
@@ -169,13 +170,9 @@ internal sealed class EnumConverter<TEnum> : ValueConverter<TEnum>
             return false;
         }
 
-        foreach (var (labelled, label) in Labels)
+        if (ValueLabels.TryFind(Labelled, text, format.Culture, out value))
         {
-            if (format.Culture.CompareInfo.Compare(text, label, Matching) == 0)
-            {
-                value = labelled;
-                return true;
-            }
+            return true;
         }
 
         if (text.Length > 0 && (char.IsAsciiDigit(text[0]) || text[0] == '-'))

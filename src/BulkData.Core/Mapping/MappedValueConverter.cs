@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 
 namespace BulkData.Mapping;
 
@@ -12,25 +11,13 @@ namespace BulkData.Mapping;
 /// <typeparam name="TValue">The member's type.</typeparam>
 internal sealed class MappedValueConverter<TValue>(IReadOnlyList<KeyValuePair<string, TValue>> labels, ValueConverter<TValue> inner) : ValueConverter<TValue>
 {
-    private const CompareOptions Matching = CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace | CompareOptions.IgnoreKanaType | CompareOptions.IgnoreWidth;
-
     // A bool or an enum whose every value has a label accepts nothing else, and says so.
     private readonly bool labelsEveryValue = EveryValue() is { } all && all.All(v => labels.Any(l => EqualityComparer<TValue>.Default.Equals(l.Value, v)));
 
     public override bool TryParse(ReadOnlySpan<char> text, ValueFormat format, [MaybeNullWhen(false)] out TValue value)
     {
         text = text.Trim();
-        var compare = format.Culture.CompareInfo;
-        foreach (var (label, labelled) in labels)
-        {
-            if (compare.Compare(text, label, Matching) == 0)
-            {
-                value = labelled;
-                return true;
-            }
-        }
-
-        return inner.TryParse(text, format, out value) && LabelOf(value) is null;
+        return ValueLabels.TryFind(labels, text, format.Culture, out value) || (inner.TryParse(text, format, out value) && LabelOf(value) is null);
     }
 
     public override string? Format(TValue value, ValueFormat format) => LabelOf(value) ?? inner.Format(value, format);

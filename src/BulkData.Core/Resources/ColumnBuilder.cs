@@ -167,8 +167,7 @@ public sealed class ColumnBuilder
         where TReferenced : class
     {
         ArgumentNullException.ThrowIfNull(naturalKey);
-        var body = naturalKey.Body is System.Linq.Expressions.UnaryExpression { NodeType: System.Linq.Expressions.ExpressionType.Convert } convert ? convert.Operand : naturalKey.Body;
-        if (body is not System.Linq.Expressions.MemberExpression { Member: System.Reflection.PropertyInfo property } || property.GetMethod is null)
+        if (PropertySelector.Of(naturalKey) is not { GetMethod: not null } property)
         {
             throw new BulkDataConfigurationException(draft.MemberName, $"The lookup of {draft.MemberName} must name a property of {typeof(TReferenced).Name}, like x => x.Email.");
         }

@@ -187,10 +187,8 @@ public sealed class ResourceBuilder<T>
         var name = MemberName(member);
         Draft(name);
         ArgumentNullException.ThrowIfNull(parentId);
-        var body = parentId.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : parentId.Body;
-        var idMember = body is MemberExpression { Member: PropertyInfo property } access && access.Expression == parentId.Parameters[0]
-            ? property
-            : throw new BulkDataConfigurationException(parentId.ToString(), $"'{parentId}' must select a property of {typeof(TParent).Name} directly, like a => a.Id.");
+        var idMember = PropertySelector.Of(parentId)
+            ?? throw new BulkDataConfigurationException(parentId.ToString(), $"'{parentId}' must select a property of {typeof(TParent).Name} directly, like a => a.Id.");
         references.RemoveAll(r => r.MemberName == name);
         references.Add(new ResourceReference(name, typeof(TParent), idMember, static registry => registry.Get<TParent>()));
         return this;
@@ -382,10 +380,8 @@ public sealed class ResourceBuilder<T>
     private static string MemberName<TValue>(Expression<Func<T, TValue>> member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        var body = member.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : member.Body;
-        return body is MemberExpression { Member: PropertyInfo property } access && access.Expression == member.Parameters[0]
-            ? property.Name
-            : throw new BulkDataConfigurationException(member.ToString(), $"'{member}' must select a property of {typeof(T).Name} directly, like p => p.Name.");
+        return PropertySelector.Of(member)?.Name
+            ?? throw new BulkDataConfigurationException(member.ToString(), $"'{member}' must select a property of {typeof(T).Name} directly, like p => p.Name.");
     }
 }
 
