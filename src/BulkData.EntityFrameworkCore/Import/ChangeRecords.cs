@@ -126,11 +126,10 @@ internal static class ChangeRecords
         var described = beside is not null ? await beside.ConfigureAwait(false) : null;
 
         // Rows the database refused one by one (see RefusedRow) were not written: their records are left out.
-        bool Written(object entity) => refused is not { Count: > 0 } || !refused.Exists(r => ReferenceEquals(r.Entity, entity));
         if (refused is { Count: > 0 })
         {
-            updated = [.. updated.Where(u => Written(u.Entity))];
-            rewritten = [.. rewritten.Where(Written)];
+            updated = [.. updated.Where(u => !RefusedRow.Includes(refused, u.Entity))];
+            rewritten = [.. rewritten.Where(e => !RefusedRow.Includes(refused, e))];
             described = null;
         }
 

@@ -226,8 +226,8 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             foreach (var row in refused)
             {
                 // The refused record is the row's own (new) or the stored one it updates (found by its key).
-                var index = Array.FindIndex([.. batch.Items], item => ReferenceEquals(item, row.Entity) || KeyOf(item).Equals(KeyOf((TEntity)row.Entity)));
-                batch.Reject(index, row.Column, row.Message);
+                var key = KeyOf((TEntity)row.Entity);
+                batch.Reject(Array.IndexOf(itemKeys, key), row.Column, row.Message);
             }
 
             // Batches are independent: forgetting tracked entities keeps memory flat over any number of rows.
@@ -311,7 +311,7 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
             }
 
             await statements.UpdateAsync(changed, refused, cancellationToken).ConfigureAwait(false);
-            return refused.Count == 0 ? created : [.. created.Where(e => !refused.Exists(r => ReferenceEquals(r.Entity, e)))];
+            return refused.Count == 0 ? created : [.. created.Where(e => !RefusedRow.Includes(refused, e))];
         }
 
         private TableStatements Statements() => statements ??= new TableStatements(table!, db);
@@ -409,7 +409,12 @@ public sealed class EntityFrameworkImportTarget<TContext, TEntity>(IDbContextFac
                 created.Add(record);
             }
 
-            Task<List<TReferenced>> SaveAsync() => db.SaveChangesAsync(cancellationToken).ContinueWith(_ => created, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            async Task<List<TReferenced>> SaveAsync()
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return created;
+            }
+
             if (recordsChanges)
             {
                 await ChangeRecords.WriteAsync(db, import.JobId, type, null, SaveAsync, created, [], [], perBatch: false, options, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,9 @@ internal sealed record RefusedRow(object Entity, string? Column, string Message)
     /// <summary>SQLite's result code of a constraint violation.</summary>
     public const int ConstraintViolation = 19;
 
+    /// <summary>True when one of the refusals is the entity's.</summary>
+    public static bool Includes(IReadOnlyList<RefusedRow>? refused, object entity) => refused is { Count: > 0 } && refused.Any(r => ReferenceEquals(r.Entity, entity));
+
     /// <summary>The refusal of a statement that failed on a constraint, its message from SQLite's (which names the table and column).</summary>
     public static RefusedRow Of(SqliteException error, EntityTable table, object entity)
     {
