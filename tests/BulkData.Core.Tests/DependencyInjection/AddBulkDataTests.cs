@@ -138,31 +138,15 @@ public sealed class AddBulkDataTests
         }
     }
 
-    public sealed class RecordingJobStore : IJobStore
+    public sealed class RecordingJobStore : Jobs.DelegatingJobStore
     {
-        private readonly InMemoryJobStore inner = new();
-
         public List<Guid> Created { get; } = [];
 
-        public ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
+        public override ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default)
         {
             Created.Add(job.Id);
-            return inner.CreateAsync(job, cancellationToken);
+            return Inner.CreateAsync(job, cancellationToken);
         }
-
-        public ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default) => inner.UpdateAsync(job, cancellationToken);
-
-        public ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
-
-        public ValueTask AppendEventAsync(Guid jobId, JobEvent jobEvent, CancellationToken cancellationToken = default) => inner.AppendEventAsync(jobId, jobEvent, cancellationToken);
-
-        public ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(Guid jobId, CancellationToken cancellationToken = default) => inner.GetHistoryAsync(jobId, cancellationToken);
-
-        public IAsyncEnumerable<Job> QueryAsync(JobQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
-
-        public ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, actor, cancellationToken);
-
-        public IAsyncEnumerable<JobAuditEntry> QueryHistoryAsync(JobHistoryQuery query, CancellationToken cancellationToken = default) => inner.QueryHistoryAsync(query, cancellationToken);
     }
 
     public sealed class NoDefaultConstructor(string name)

@@ -364,17 +364,11 @@ public sealed class Issue9ConversionAndMappingTests
     /// An in-memory store that honours cancellation as a database's would and, when asked, fails its first
     /// write of a finished job, as a database blip would.
     /// </summary>
-    private sealed class FlakyStore(bool failOnce) : IJobStore
+    private sealed class FlakyStore(bool failOnce) : Jobs.DelegatingJobStore
     {
-        private readonly InMemoryJobStore inner = new();
-
         public int Failures { get; private set; }
 
-        public ValueTask<Job> CreateAsync(Job job, CancellationToken cancellationToken = default) => inner.CreateAsync(job, cancellationToken);
-
-        public ValueTask<Job?> GetAsync(Guid id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
+        public override ValueTask<Job> UpdateAsync(Job job, CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (failOnce && job.CompletedAt is not null && Failures == 0)
@@ -383,18 +377,8 @@ public sealed class Issue9ConversionAndMappingTests
                 throw new IOException("The database connection was reset.");
             }
 
-            return inner.UpdateAsync(job, cancellationToken);
+            return Inner.UpdateAsync(job, cancellationToken);
         }
-
-        public ValueTask AppendEventAsync(Guid jobId, JobEvent jobEvent, CancellationToken cancellationToken = default) => inner.AppendEventAsync(jobId, jobEvent, cancellationToken);
-
-        public ValueTask<IReadOnlyList<JobEvent>> GetHistoryAsync(Guid jobId, CancellationToken cancellationToken = default) => inner.GetHistoryAsync(jobId, cancellationToken);
-
-        public IAsyncEnumerable<Job> QueryAsync(JobQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
-
-        public IAsyncEnumerable<JobAuditEntry> QueryHistoryAsync(JobHistoryQuery query, CancellationToken cancellationToken = default) => inner.QueryHistoryAsync(query, cancellationToken);
-
-        public ValueTask<bool> DeleteAsync(Guid id, string? actor = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, actor, cancellationToken);
     }
 }
 
